@@ -1,0 +1,58 @@
+// The transport seen by the host handle. A connection knows how to run a POSIX
+// shell script on one host and nothing about tasks, modules or become.
+
+/** What the remote side said. `rc` is the exit status of the script. */
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** Bytes fed to the script's standard input (file uploads travel this way). */
+  stdin?: string | Buffer;
+  /** Give up after this many milliseconds; the result is then a ConnectionError('timeout'). */
+  timeoutMs?: number;
+}
+
+export type ConnectionFailure = 'refused' | 'timeout' | 'auth' | 'host-key-unknown' | 'host-key-changed' | 'closed' | 'dns' | 'other';
+
+/** The host cannot be reached or dropped the link: the engine reports it as unreachable. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly reason: ConnectionFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** Everything needed to reach one host, from the inventory's connection vars. */
+export interface ConnectionTarget {
+  /** The inventory name, for messages. */
+  name: string;
+  /** 'ssh' or 'local'. */
+  transport: 'ssh' | 'local';
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  password?: string;
+  /** known_hosts file to verify host keys against (default ~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+  /** Add keys of hosts not yet in known_hosts (never accepts a changed key). */
+  acceptNewHostKeys?: boolean;
+  connectTimeoutMs?: number;
+}
+
+export interface Connection {
+  readonly target: ConnectionTarget;
+  /** Open the link once; every later exec reuses it. */
+  connect(): Promise<void>;
+  /** Run `script` with `sh -c`. Throws ConnectionError if the link is lost, never for rc != 0. */
+  exec(script: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+  /** How many transport-level connections were opened (the benchmark checks it stays 1). */
+  readonly connectionsOpened: number;
+}

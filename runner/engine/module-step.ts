@@ -1,0 +1,38 @@
+// One module on one host: plan (read, compute), then apply unless in check
+// mode. This is the only place check mode is decided for modules.
+import type { AnyModule, DiffEntry, ModuleContext } from '../module-api.js';
+import type { Host } from '../host/types.js';
+
+export interface StepOutcome {
+  changed: boolean;
+  /** What plan found to change (also filled in check mode: "would" changes). */
+  changes: string[];
+  diff: DiffEntry[];
+  result: Record<string, unknown>;
+  facts?: Record<string, unknown>;
+  /** True when apply was skipped because of check mode. */
+  planOnly: boolean;
+}
+
+export async function runModuleStep(
+  module: AnyModule,
+  host: Host,
+  params: Record<string, unknown>,
+  ctx: ModuleContext,
+  options: { check: boolean },
+): Promise<StepOutcome> {
+  const plan = await module.plan(host, params, ctx);
+  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts };
+  const planned = plan.changes.length > 0;
+  if (!planned || !module.apply || options.check) {
+    return { ...base, changed: planned, result: { ...plan.result }, planOnly: planned && options.check };
+  }
+  const applied = await module.apply(host, params, plan, ctx);
+  return {
+    ...base,
+    changed: applied.changed ?? planned,
+    result: { ...plan.result, ...applied.result },
+    facts: applied.facts ?? plan.facts,
+    planOnly: false,
+  };
+}

@@ -1,0 +1,138 @@
+// The host handle over a Connection: wraps commands for become and
+// environment, and offers file primitives built from POSIX tools (no Python
+// on the target). Every path reaches the shell through `sh`, and always after
+// `--`, so a path that starts with '-' never becomes an option.
+import { sh, raw, joinCommands, type Command } from '../quote.js';
+import type { Connection, ExecResult } from '../connection/types.js';
+import { ModuleFailure } from '../module-api.js';
+import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions } from './types.js';
+import { factsCommand, parseFacts } from './facts.js';
+import { parseStat, statCommand } from './stat.js';
+
+export interface BecomeSettings {
+  become: boolean;
+  /** Default 'root'. */
+  user?: string;
+}
+
+export interface HostHandleOptions {
+  become?: BecomeSettings;
+  /** Environment applied to every command of the task. */
+  environment?: Record<string, string>;
+  /** The user the connection logs in as: become to the same user needs no sudo. */
+  loginUser: string;
+}
+
+/** Facts are gathered once per connection, shared by every task's handle. */
+const factsCache = new WeakMap<Connection, Promise<BasicFacts>>();
+
+export class HostHandle implements Host {
+  constructor(
+    readonly name: string,
+    private readonly connection: Connection,
+    private readonly options: HostHandleOptions,
+  ) {}
+
+  /** A handle for one task: same connection, that task's become and environment. */
+  withOptions(options: Partial<HostHandleOptions>): HostHandle {
+    return new HostHandle(this.name, this.connection, { ...this.options, ...options });
+  }
+
+  async run(command: Command, options: RunOptions = {}): Promise<ExecResult> {
+    const script = this.wrap(command, options);
+    return this.connection.exec(script.text, { stdin: options.stdin, timeoutMs: options.timeoutMs });
+  }
+
+  async check(command: Command, options: RunOptions = {}): Promise<ExecResult> {
+    const result = await this.run(command, options);
+    if (result.rc !== 0) {
+      const detail = result.stderr.trim() || result.stdout.trim() || `exit status ${result.rc}`;
+      throw new ModuleFailure(`${command.display.split('\n')[0]}: ${detail}`, { ...result });
+    }
+    return result;
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    // Exit 3 means "absent", distinct from a read error; base64 keeps binary content intact.
+    const result = await this.run(sh`if [ -e ${path} ] || [ -L ${path} ]; then base64 < ${path}; else exit 3; fi`);
+    if (result.rc === 3) return null;
+    if (result.rc !== 0) throw new ModuleFailure(`cannot read ${path}: ${result.stderr.trim()}`);
+    return Buffer.from(result.stdout, 'base64');
+  }
+
+  async stat(path: string, options: { checksum?: boolean } = {}): Promise<FileStat | null> {
+    const result = await this.check(statCommand(path, options.checksum ?? false));
+    return parseStat(result.stdout);
+  }
+
+  async writeFile(path: string, content: string | Buffer, options: WriteFileOptions = {}): Promise<{ backupPath?: string }> {
+    const result = await this.check(atomicWriteCommand(path, options), { stdin: content });
+    const backupPath = result.stdout.trim();
+    return backupPath ? { backupPath } : {};
+  }
+
+  facts(): Promise<BasicFacts> {
+    let cached = factsCache.get(this.connection);
+    if (!cached) {
+      cached = this.check(factsCommand()).then((r) => parseFacts(r.stdout));
+      // A failed gather is not cached, so a later task may retry it.
+      cached.catch(() => factsCache.delete(this.connection));
+      factsCache.set(this.connection, cached);
+    }
+    return cached;
+  }
+
+  /** The script actually sent: environment, working directory, then become. */
+  private wrap(command: Command, options: RunOptions): Command {
+    const env = { ...this.options.environment, ...options.env };
+    const parts: Command[] = [];
+    for (const [key, value] of Object.entries(env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ModuleFailure(`invalid environment variable name ${JSON.stringify(key)}`);
+      parts.push(sh`export ${raw(key)}=${value}`);
+    }
+    if (options.cwd !== undefined) parts.push(sh`cd -- ${options.cwd} || exit 1`);
+    parts.push(command);
+    const script = joinCommands(parts);
+    const become = this.options.become;
+    const becomeUser = become?.user ?? 'root';
+    if (!become?.become || becomeUser === this.options.loginUser) return script;
+    // sudo -n: never wait for a password prompt that nobody can answer.
+    return sh`sudo -n -H -u ${becomeUser} -- /bin/sh -c ${script.text}`;
+  }
+}
+
+/**
+ * Write stdin to PATH atomically: a temp file in the same directory (same
+ * filesystem, so the rename is atomic), given the old file's mode and owner
+ * (or the requested ones), then renamed over PATH. Prints the backup path if
+ * one was made.
+ */
+function atomicWriteCommand(path: string, options: WriteFileOptions): Command {
+  const steps: Command[] = [
+    sh`set -e`,
+    sh`p=${path}`,
+    script(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
+    script(`trap 'rm -f -- "$tmp"' EXIT`),
+    script(`cat > "$tmp"`),
+    // Keep the existing file's metadata; a new file gets the umask's mode, not mktemp's 0600.
+    script(
+      `if [ -e "$p" ]; then chmod --reference="$p" -- "$tmp"; chown --reference="$p" -- "$tmp" 2>/dev/null || true; ` +
+        `else m=$(umask); chmod "$(printf '%o' $(( 0666 & ~m )))" -- "$tmp"; fi`,
+    ),
+  ];
+  if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
+  if (options.owner !== undefined || options.group !== undefined) {
+    const owner = `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
+    steps.push(sh`chown ${owner} -- "$tmp"`);
+  }
+  if (options.backup) {
+    steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`));
+  }
+  steps.push(sh`mv -f -- "$tmp" "$p"`, sh`trap - EXIT`);
+  return joinCommands(steps);
+}
+
+/** A line of drover's own shell code, with no values in it. */
+function script(text: string): Command {
+  return sh`${raw(text)}`;
+}

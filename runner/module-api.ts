@@ -1,0 +1,96 @@
+// The contract between the engine and every module. A module declares its
+// parameters as JSON Schema (the single source of the TypeScript type, the
+// run-time validation and the docs), reads current state in `plan` without
+// changing anything, and makes exactly the planned changes in `apply`.
+// The engine alone decides check mode: under --check it calls `plan` only, so
+// no module ever reads a check flag.
+import type { Schema, TypeOf } from './schema.js';
+import type { Host } from './host/types.js';
+
+export type { Schema, TypeOf };
+
+/** One before/after pair for --diff; text is shown as a unified diff. */
+export interface DiffEntry {
+  /** What changes, e.g. a path or 'state of user alice'. */
+  label: string;
+  before: string;
+  after: string;
+}
+
+/** What `plan` found. No changes means the host already matches. */
+export interface Plan<State = unknown> {
+  /** One short human sentence per change ('create directory /opt/x'). */
+  changes: string[];
+  diff?: DiffEntry[];
+  /** What plan read, handed to apply so that apply need not read it again. */
+  state?: State;
+  /** Data the task returns even without changes (stat result, debug message). */
+  result?: Record<string, unknown>;
+  /** Variables this task sets on the host (set_fact). */
+  facts?: Record<string, unknown>;
+}
+
+export interface ApplyResult {
+  result?: Record<string, unknown>;
+  /** Defaults to "the plan had changes"; a module may know better after acting. */
+  changed?: boolean;
+  facts?: Record<string, unknown>;
+}
+
+/** A module's way to say the task failed; `result` is still registered. */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
+}
+
+/** Services the engine lends a module for one task on one host. */
+export interface ModuleContext {
+  /** Evaluate a condition with the task's variables (assert, wait_for). */
+  evaluate(expression: string): boolean;
+  /** Look up a variable by dotted name; undefined when not set (debug var=). */
+  lookup(name: string): unknown;
+  /** Find and read a file on the controller, searched like Ansible: role dir, then playbook dir. */
+  readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
+  /** Render template text with the task's variables (strict: a missing variable is an error). */
+  renderTemplate(text: string, sourceName: string): string;
+  warn(message: string): void;
+}
+
+export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, State = unknown> {
+  /** The name used in playbooks; Ansible's name where Ansible has the module. */
+  name: string;
+  /** Other accepted names. `ansible.builtin.NAME` is accepted for every module automatically. */
+  aliases?: readonly string[];
+  /** One line for `drover doc --list`. */
+  summary: string;
+  /** What "changed" means for this module (docs). */
+  changedWhen: string;
+  /** Parameters as JSON Schema; every property carries a description. */
+  schema: S;
+  /** Ansible-style parameter aliases: { dest: 'path' }. */
+  paramAliases?: Readonly<Record<string, string>>;
+  /** A plain string as the task value becomes this parameter ("command: ls -l"). */
+  freeForm?: string;
+  /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
+  controllerOnly?: boolean;
+  /** Read current state and compute the changes. Must not change anything. */
+  plan(host: Host, params: P, ctx: ModuleContext): Promise<Plan<State>>;
+  /** Make the planned changes. Absent for modules that only read. */
+  apply?(host: Host, params: P, plan: Plan<State>, ctx: ModuleContext): Promise<ApplyResult>;
+}
+
+/** Declare a module; the parameter type is inferred from the schema literal. */
+export function defineModule<const S extends Schema, State = unknown>(
+  definition: ModuleDefinition<S, TypeOf<S>, State>,
+): ModuleDefinition<S, TypeOf<S>, State> {
+  return definition;
+}
+
+/** A module of any schema, as the registry and the engine hold it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = ModuleDefinition<any, any, any>;

@@ -1,0 +1,121 @@
+// Module parameters: free-form strings and Ansible aliases normalised, then
+// checked by ajv against the module's schema. Errors read as sentences that
+// name the parameter, never as ajv's internal paths.
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest } from 'fastest-levenshtein';
+import type { AnyModule } from '../module-api.js';
+
+// ajv ships CommonJS; its default export is the class under ESM interop.
+const Ajv = AjvModule.default ?? AjvModule;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: true, strictRequired: false });
+const compiled = new WeakMap<AnyModule, ValidateFunction>();
+
+function validatorFor(module: AnyModule): ValidateFunction {
+  let validate = compiled.get(module);
+  if (!validate) {
+    validate = ajv.compile(module.schema);
+    compiled.set(module, validate);
+  }
+  return validate;
+}
+
+/** Turn the task's value for the module key (plus `args:`) into a parameter object. */
+export function normaliseParams(module: AnyModule, value: unknown, args: Record<string, unknown> = {}): Record<string, unknown> {
+  let params: Record<string, unknown>;
+  if (value === null || value === undefined) params = {};
+  else if (typeof value === 'string' && module.freeForm) params = parseFreeForm(module, module.freeForm, value);
+  else if (typeof value === 'object' && !Array.isArray(value)) params = { ...(value as Record<string, unknown>) };
+  else params = { __value: value };
+  params = { ...args, ...params };
+  for (const [alias, canonical] of Object.entries(module.paramAliases ?? {})) {
+    if (alias in params && !(canonical in params)) {
+      params[canonical] = params[alias];
+      delete params[alias];
+    }
+  }
+  return params;
+}
+
+/**
+ * "ls -l /tmp chdir=/srv creates=/x": Ansible lets key=value words trail a
+ * free-form command; only keys the schema knows are taken out, so `a=b` in a
+ * real command line stays part of it.
+ */
+function parseFreeForm(module: AnyModule, key: string, text: string): Record<string, unknown> {
+  const known = new Set(Object.keys((module.schema as { properties?: object }).properties ?? {}));
+  known.delete(key);
+  const params: Record<string, unknown> = {};
+  const words = text.split(' ');
+  while (words.length > 1) {
+    const m = /^([a-z_]+)=(\S*)$/.exec(words[words.length - 1]!);
+    if (!m || !known.has(m[1]!)) break;
+    params[m[1]!] = m[2];
+    words.pop();
+  }
+  params[key] = words.join(' ');
+  return params;
+}
+
+export interface ParamProblem {
+  /** The parameter concerned ('' for the whole object). */
+  param: string;
+  message: string;
+}
+
+/** Validate in place (defaults are filled in). Returns every problem at once. */
+export function validateParams(module: AnyModule, params: Record<string, unknown>): ParamProblem[] {
+  if ('__value' in params) {
+    return [{ param: '', message: `expects a mapping of parameters${module.freeForm ? ' or a string' : ''}, got ${describe(params.__value)}` }];
+  }
+  const validate = validatorFor(module);
+  if (validate(params)) return [];
+  return dedupe((validate.errors ?? []).map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null));
+}
+
+function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const known = Object.keys((module.schema as { properties?: object }).properties ?? {});
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = (error.params as { additionalProperty: string }).additionalProperty;
+      const full = path ? `${path}.${name}` : name;
+      const hint = !path && known.length ? `; did you mean '${closest(name, known)}'?` : '';
+      return { param: full, message: `unknown parameter '${full}'${hint}` };
+    }
+    case 'required': {
+      const name = (error.params as { missingProperty: string }).missingProperty;
+      const full = path ? `${path}.${name}` : name;
+      return { param: full, message: `missing required parameter '${full}'` };
+    }
+    case 'type':
+      return { param: path, message: `parameter '${path}' must be ${(error.params as { type: string | string[] }).type.toString().replace(',', ' or ')}` };
+    case 'enum':
+      return { param: path, message: `parameter '${path}' must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'oneOf':
+    case 'anyOf':
+      return { param: path, message: oneOfMessage(module, path) };
+    case 'if':
+    case 'not':
+      return null;
+    default:
+      return { param: path, message: `parameter '${path || '(all)'}' ${error.message ?? 'is invalid'}` };
+  }
+}
+
+/** oneOf at the top is how modules say "exactly one of these": name them. */
+function oneOfMessage(module: AnyModule, path: string): string {
+  const schema = module.schema as { oneOf?: { required?: string[] }[] };
+  const choices = (schema.oneOf ?? []).flatMap((s) => s.required ?? []);
+  if (!path && choices.length) return `exactly one of ${choices.map((c) => `'${c}'`).join(', ')} is required`;
+  return `parameter '${path}' does not match any allowed form`;
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function dedupe(problems: ParamProblem[]): ParamProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+}
