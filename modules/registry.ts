@@ -2,9 +2,13 @@
 // playbook schema, `drover doc` and name suggestions all derive from this list.
 import { closest } from 'fastest-levenshtein';
 import type { AnyModule } from '../runner/module-api.js';
+import assert from './assert.js';
 import copy from './copy.js';
+import debug from './debug.js';
+import fail from './fail.js';
+import setFact from './set_fact.js';
 
-const MODULES: readonly AnyModule[] = [copy];
+const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact];
 
 export interface ModuleRegistry {
   all(): readonly AnyModule[];

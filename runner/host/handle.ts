@@ -21,6 +21,8 @@ export interface HostHandleOptions {
   environment?: Record<string, string>;
   /** The user the connection logs in as: become to the same user needs no sudo. */
   loginUser: string;
+  /** Default time limit for each command (the task's `timeout`). */
+  timeoutMs?: number;
 }
 
 /** Facts are gathered once per connection, shared by every task's handle. */
@@ -40,7 +42,7 @@ export class HostHandle implements Host {
 
   async run(command: Command, options: RunOptions = {}): Promise<ExecResult> {
     const script = this.wrap(command, options);
-    return this.connection.exec(script.text, { stdin: options.stdin, timeoutMs: options.timeoutMs });
+    return this.connection.exec(script.text, { stdin: options.stdin, timeoutMs: options.timeoutMs ?? this.options.timeoutMs });
   }
 
   async check(command: Command, options: RunOptions = {}): Promise<ExecResult> {

@@ -9,7 +9,7 @@
 // (even by SIGKILL), the kernel kills unshare, --kill-child kills sshd, and
 // with PID 1 gone the whole namespace, its mounts and its veth go away.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { HOST_INIT_SCRIPT } from './host-init.js';
 import { CLEAN_ENV } from './run-command.js';
 
@@ -30,10 +30,10 @@ export class HostProcess {
     readonly name: string,
     stateDir: string,
     addressWithPrefix: string,
-    groundDir: string,
+    template: string,
   ) {
     const argv = ['--pdeathsig', 'KILL', '--', 'unshare', '--net', '--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--'];
-    argv.push('sh', '-c', HOST_INIT_SCRIPT, 'drover-host-init', stateDir, name, addressWithPrefix, groundDir);
+    argv.push('sh', '-c', HOST_INIT_SCRIPT, 'drover-host-init', stateDir, name, addressWithPrefix, template);
     this.child = spawn('setpriv', argv, { env: CLEAN_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdin.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
@@ -76,10 +76,19 @@ export class HostProcess {
 
   /** sshd's pid as seen from the controller (PID 1 inside the host). Valid once ready. */
   initPid(): number {
-    const children = readFileSync(`/proc/${this.pid}/task/${this.pid}/children`, 'utf8').trim().split(/\s+/);
-    const pid = Number(children[0]);
-    if (!Number.isInteger(pid) || pid <= 0) throw this.failure('has no init process');
+    const pid = this.innerPid();
+    if (pid === undefined) throw this.failure('has no init process');
     return pid;
+  }
+
+  private innerPid(): number | undefined {
+    if (this.hasExited) return undefined;
+    try {
+      const pid = Number(readFileSync(`/proc/${this.pid}/task/${this.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Let the script continue past the handshake, then stop holding the event loop open for it. */
@@ -89,13 +98,35 @@ export class HostProcess {
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as { unref?: () => void }).unref?.();
   }
 
+  /**
+   * End the host. sshd (PID 1 inside) is SIGKILLed first so that unshare, its
+   * parent, reaps it at once and then dies of the same signal: killing unshare
+   * first would orphan sshd to the machine's init, which may reap zombies only
+   * about once a second. unshare itself is SIGKILLed after that (it ignores
+   * SIGTERM, MACHINE.md gotcha 1) in case it lingers.
+   * The inner pid is signalled only while it is still unshare's child: only
+   * then can its number not have been reused.
+   */
   kill(): void {
     if (this.hasExited) return;
-    try {
-      this.child.kill('SIGKILL');
-    } catch {
-      // Already gone.
+    // Hold the event loop open again until the exit is seen (go() released it).
+    this.child.ref();
+    const inner = this.innerPid();
+    if (inner === undefined) return signal(this.pid);
+    signal(inner);
+    setTimeout(() => this.hasExited || signal(this.pid), 300).unref();
+  }
+
+  /** kill() for exit time, when nothing asynchronous runs any more: waits (briefly, synchronously) for the reaping. */
+  killSync(): void {
+    if (this.hasExited) return;
+    const inner = this.innerPid();
+    if (inner !== undefined) {
+      signal(inner);
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let i = 0; i < 200 && existsSync(`/proc/${inner}`); i++) Atomics.wait(pause, 0, 0, 2);
     }
+    signal(this.pid);
   }
 
   /** The last lines the host printed: what the error message shows when it fails. */
@@ -111,6 +142,14 @@ export class HostProcess {
   private remember(line: string): void {
     this.log.push(line);
     if (this.log.length > LOG_LINES_KEPT) this.log.shift();
+  }
+}
+
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
   }
 }
 

@@ -73,6 +73,34 @@ export function validateParams(module: AnyModule, params: Record<string, unknown
   return dedupe((validate.errors ?? []).map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null));
 }
 
+/**
+ * At load time values may still be templates ("{{ port }}"): their type is
+ * known only per host. Problems about such values (or anything inside them)
+ * wait for run time; every other problem is reported now.
+ */
+export function loadTimeParamProblems(module: AnyModule, params: Record<string, unknown>): ParamProblem[] {
+  if ('__value' in params && isTemplate(params.__value)) return [];
+  const copy = structuredClone(params);
+  if ('__value' in copy) return validateParams(module, copy);
+  const validate = validatorFor(module);
+  if (validate(copy)) return [];
+  const errors = (validate.errors ?? []).filter((e) => !underTemplate(params, e.instancePath));
+  return dedupe(errors.map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null));
+}
+
+function isTemplate(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('{{');
+}
+
+function underTemplate(params: unknown, instancePath: string): boolean {
+  let value = params;
+  for (const part of instancePath.split('/').slice(1)) {
+    if (isTemplate(value)) return true;
+    value = (value as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return isTemplate(value);
+}
+
 function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const known = Object.keys((module.schema as { properties?: object }).properties ?? {});

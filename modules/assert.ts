@@ -1,0 +1,30 @@
+// assert: fail unless every condition holds.
+import { defineModule, ModuleFailure } from '../runner/module-api.js';
+
+export default defineModule({
+  name: 'assert',
+  summary: 'Fail the host unless every condition in `that` holds.',
+  changedWhen: 'never.',
+  controllerOnly: true,
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['that'],
+    properties: {
+      that: { type: ['string', 'array'], items: { type: 'string' }, description: 'A condition or a list of conditions (all must hold).' },
+      fail_msg: { type: 'string', description: 'Message when a condition fails.' },
+      msg: { type: 'string', description: 'Older name of fail_msg.' },
+      success_msg: { type: 'string', description: 'Message when all hold.', default: 'All assertions passed' },
+      quiet: { type: 'boolean', default: false, description: 'Accepted for compatibility.' },
+    },
+  },
+  async plan(_host, params, ctx) {
+    const conditions = typeof params.that === 'string' ? [params.that] : params.that;
+    for (const condition of conditions) {
+      if (!ctx.evaluate(condition)) {
+        throw new ModuleFailure(params.fail_msg ?? params.msg ?? `Assertion failed: ${condition}`, { assertion: condition, evaluated_to: false });
+      }
+    }
+    return { changes: [], result: { msg: params.success_msg } };
+  },
+});

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// The thin command line: parse flags and make-style KEY=VALUE words, call the
+// library, hand events to a reporter, set the exit code. Nothing else.
+import { Command, Option } from 'commander';
+import { InputError } from './errors.js';
+import { EXIT, runPlaybook } from './engine/run.js';
+import { createReporter } from './report/index.js';
+import { resolveInvocation, type Invocation } from './cli-args.js';
+import { explainVars } from './engine/explain-vars.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
+  program.showHelpAfterError();
+
+  program
+    .command('run')
+    .description('Run a playbook. Words KEY=VALUE after it: ENV=NAME picks inventories/NAME/, GROUP=NAME limits to a group, others are extra vars.')
+    .argument('<playbook>', 'the playbook YAML file')
+    .argument('[words...]', 'ENV=NAME, GROUP=NAME, or KEY=VALUE extra variables')
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('-l, --limit <pattern>', "further limit hosts, e.g. 'web:&prod:!db01'")
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
+    .option('-e, --extra-vars <vars>', 'KEY=VALUE words, YAML/JSON, or @file (repeatable)', collect, [])
+    .option('-f, --forks <n>', 'hosts in parallel', (v) => Number.parseInt(v, 10), 50)
+    .option('-C, --check', 'plan only: report what would change, change nothing')
+    .option('-D, --diff', 'show differences (file diffs, before/after state)')
+    .option('--json', 'one JSON event per line')
+    .addOption(new Option('--output <format>', 'auto, plain, listr or json').choices(['auto', 'plain', 'listr', 'json']).default('auto'))
+    .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (playbook: string, words: string[], flags: RunFlags) => {
+      process.exitCode = await runCommand(resolveInvocation(playbook, words, flags), flags);
+    });
+
+  program
+    .command('vars')
+    .description('Show a host\'s variables, or where one variable\'s value comes from')
+    .argument('<host>')
+    .argument('[variable]')
+    .argument('[words...]', 'ENV=NAME or KEY=VALUE extra variables')
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('-p, --playbook <file>', 'also show the variables of the first play that targets the host')
+    .option('-e, --extra-vars <vars>', 'extra variables', collect, [])
+    .action(async (host: string, variable: string | undefined, words: string[], flags: VarsFlags) => {
+      // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
+      if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
+      const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
+      process.stdout.write(await explainVars(invocation, host, variable));
+    });
+  return program;
+}
+
+interface RunFlags {
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  forks: number;
+  check?: boolean;
+  diff?: boolean;
+  json?: boolean;
+  output: 'auto' | 'plain' | 'listr' | 'json';
+  verbose: number;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  color: boolean;
+}
+
+interface VarsFlags {
+  inventory: string[];
+  playbook?: string;
+  extraVars: string[];
+}
+
+async function runCommand(invocation: Invocation, flags: RunFlags): Promise<number> {
+  const reporter = createReporter({
+    format: flags.json ? 'json' : flags.output,
+    stream: process.stdout,
+    diff: Boolean(flags.diff),
+    verbose: flags.verbose,
+    color: flags.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
+  });
+  const abort = new AbortController();
+  // First Ctrl-C: no new tasks, running ones finish, recap printed. Second: leave at once.
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await runPlaybook({ ...invocation, onEvent: (e) => reporter.handle(e), signal: abort.signal, check: flags.check, diff: flags.diff, forks: flags.forks, knownHostsFile: flags.knownHosts, acceptNewHostKeys: flags.acceptNewHostKeys });
+    await reporter.close();
+    return summary.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`ERROR! ${error.message}\n`);
+      process.exitCode = EXIT.invalidInput;
+      return;
+    }
+    process.stderr.write(`drover: internal error (please report it with the command you ran):\n${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,259 @@
+// The ssh transport: one persistent SSH connection per host for the whole run
+// (node-ssh over ssh2; the only file that imports them). Each exec opens a
+// channel on it and runs `sh -c SCRIPT`, never a login shell, so the remote
+// user's start-up files stay out of the way as far as the server allows.
+import { readFileSync } from 'node:fs';
+import { constants, homedir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { NodeSSH, type Config } from 'node-ssh';
+import type { ClientChannel } from 'ssh2';
+import { quote } from '../quote.js';
+import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
+import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
+import { ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
+
+// Fast, modern algorithms first; the rest keep real servers reachable.
+const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group16-sha512', 'diffie-hellman-group14-sha256'];
+const HOST_KEY_ALGORITHMS: ReadonlyArray<[algorithm: string, keyType: string]> = [
+  ['ssh-ed25519', 'ssh-ed25519'],
+  ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256'],
+  ['ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp384'],
+  ['ecdsa-sha2-nistp521', 'ecdsa-sha2-nistp521'],
+  ['rsa-sha2-512', 'ssh-rsa'],
+  ['rsa-sha2-256', 'ssh-rsa'],
+];
+/** OpenSSH's default MaxSessions is 10: stay under it, queue the rest. */
+const MAX_CHANNELS = 8;
+
+/**
+ * Our own TCP connection, so Nagle is off from the first byte: with it, the
+ * server's delayed ACK adds ~40 ms to each small request (handshake steps,
+ * channel open, exec, EOF), and commands are latency-bound, not bandwidth-bound.
+ */
+function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection({ host, port, noDelay: true });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(Object.assign(new Error(`TCP connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.removeAllListeners('error');
+      resolve(sock);
+    });
+    sock.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+export class SshConnection implements Connection {
+  private ssh: NodeSSH | undefined;
+  private connecting: Promise<void> | undefined;
+  private opened = 0;
+  /** Set once the current connection is gone; execs then fail with it. */
+  private lost: ConnectionError | undefined;
+  private closing = false;
+  private readonly channels = new Set<ClientChannel>();
+  private readonly onLost = new Set<(e: ConnectionError) => void>();
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly target: ConnectionTarget) {}
+
+  get connectionsOpened(): number {
+    return this.opened;
+  }
+
+  connect(): Promise<void> {
+    if (this.ssh && !this.lost) return Promise.resolve();
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<void> {
+    const t = this.target;
+    const knownHostsFile = t.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+    const known = readKnownHosts(knownHostsFile);
+    // Like OpenSSH: ask first for the key types we already trust for this host,
+    // so a server with several keys presents one we can check.
+    const trusted = knownKeyTypes(known, t.address, t.port);
+    const hostKeyAlgorithms = [...HOST_KEY_ALGORITHMS.filter(([, k]) => trusted.includes(k)), ...HOST_KEY_ALGORITHMS.filter(([, k]) => !trusted.includes(k))].map(([a]) => a);
+
+    let rejection: ConnectionError | undefined;
+    const hostVerifier = (blob: Buffer): boolean => {
+      const verdict = verifyHostKey(known, t.address, t.port, blob);
+      if (verdict.kind === 'ok') return true;
+      if (verdict.kind === 'changed') rejection = hostKeyChanged(t, blob, verdict.entry);
+      else if (verdict.kind === 'revoked') rejection = hostKeyRevoked(t, blob, verdict.entry);
+      else if (!t.acceptNewHostKeys) rejection = hostKeyUnknown(t, knownHostsFile, blob);
+      else {
+        try {
+          appendKnownHost(knownHostsFile, t.address, t.port, blob);
+          return true;
+        } catch (e) {
+          rejection = new ConnectionError('other', `${where(t)}: cannot record the new host key in ${knownHostsFile}: ${(e as Error).message}`);
+        }
+      }
+      return false;
+    };
+
+    const config: Config = {
+      username: t.user,
+      readyTimeout: t.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      algorithms: { kex: KEX as never, serverHostKey: hostKeyAlgorithms as never },
+      hostVerifier,
+    };
+    if (t.privateKeyFile) {
+      try {
+        config.privateKey = readFileSync(t.privateKeyFile, 'utf8');
+      } catch (e) {
+        throw new ConnectionError('auth', `${where(t)}: cannot read private key ${t.privateKeyFile}: ${(e as Error).message}`);
+      }
+    }
+    if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+    if (t.password !== undefined) {
+      config.password = t.password;
+      config.tryKeyboard = true;
+    }
+
+    const ssh = new NodeSSH();
+    let sock: Socket | undefined;
+    try {
+      sock = await tcpConnect(t.address, t.port, config.readyTimeout as number);
+      await ssh.connect({ ...config, host: undefined, sock });
+    } catch (e) {
+      ssh.dispose();
+      sock?.destroy();
+      throw rejection ?? classifySshError(e, t, 'connect');
+    }
+    const client = ssh.connection;
+    if (!client) throw new ConnectionError('closed', `${where(t)}: connection closed right after the handshake`);
+    this.opened++;
+    this.ssh = ssh;
+    this.lost = undefined;
+    this.closing = false;
+    // Without a listener, a late socket error would crash the process.
+    client.on('error', (e: unknown) => this.markLost(classifySshError(e, t, 'session')));
+    client.on('close', () => this.markLost(new ConnectionError('closed', `${where(t)}: connection closed by the remote side`)));
+  }
+
+  private markLost(error: ConnectionError): void {
+    if (this.lost) return;
+    this.lost = this.closing ? new ConnectionError('closed', `${where(this.target)}: connection was closed by drover`) : error;
+    for (const notify of [...this.onLost]) notify(this.lost);
+  }
+
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const command = `sh -c ${quote(script)}`;
+    // Connect on first use; after a drop or close() the exec fails instead of
+    // silently opening a second connection (connect() does that on purpose).
+    if (!this.ssh && this.opened === 0) await this.connect();
+    await this.acquire();
+    try {
+      return await this.run(command, options);
+    } finally {
+      this.release();
+    }
+  }
+
+  private run(command: string, options: ExecOptions): Promise<ExecResult> {
+    const t = this.target;
+    const ssh = this.ssh;
+    if (this.lost || !ssh) return Promise.reject(this.lost ?? new ConnectionError('closed', `${where(t)}: not connected`));
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let channel: ClientChannel | undefined;
+    let settled = false;
+    return new Promise<ExecResult>((resolve, reject) => {
+      const finish = (error: ConnectionError | undefined, result?: ExecResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.onLost.delete(lostListener);
+        if (channel) this.channels.delete(channel);
+        if (error) reject(error);
+        else resolve(result as ExecResult);
+      };
+      const kill = (): void => {
+        if (!channel) return;
+        try {
+          channel.signal('KILL');
+        } catch {
+          // The server may not support signals; closing the channel still ends our side.
+        }
+        channel.close();
+      };
+      const lostListener = (e: ConnectionError): void => finish(e);
+      this.onLost.add(lostListener);
+      const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+        kill();
+        finish(new ConnectionError('timeout', `${where(t)}: command did not finish within ${options.timeoutMs} ms (killed)`));
+      }, options.timeoutMs);
+
+      const stdin = options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? options.stdin : Readable.from([options.stdin]);
+      ssh
+        .execCommand(command, {
+          stdin,
+          noTrim: true,
+          onChannel: (c) => {
+            channel = c;
+            this.channels.add(c);
+            // A write racing the remote exit must not become an uncaught error.
+            c.on('error', () => undefined);
+            if (settled) kill();
+          },
+          onStdout: (b) => out.push(b),
+          onStderr: (b) => err.push(b),
+        })
+        .then(
+          (r) => {
+            let rc: number | undefined;
+            if (typeof r.code === 'number') rc = r.code;
+            else if (r.signal) rc = 128 + (constants.signals[`SIG${r.signal}` as NodeJS.Signals] ?? 0);
+            if (rc === undefined) {
+              // No exit status and no signal: the link went away under the command.
+              finish(this.lost ?? new ConnectionError('closed', `${where(t)}: connection lost during the command (no exit status)`));
+              return;
+            }
+            finish(undefined, { rc, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+          },
+          (e: unknown) => finish(this.lost ?? classifySshError(e, t, 'session')),
+        );
+    });
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < MAX_CHANNELS) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  async close(): Promise<void> {
+    const ssh = this.ssh;
+    if (!ssh) return;
+    this.closing = true;
+    const client = ssh.connection;
+    const closed = client && !this.lost ? new Promise<void>((resolve) => client.once('close', () => resolve())) : Promise.resolve();
+    ssh.dispose();
+    await closed;
+    this.markLost(new ConnectionError('closed', `${where(this.target)}: connection was closed by drover`));
+    this.ssh = undefined;
+  }
+}

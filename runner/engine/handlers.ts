@@ -1,0 +1,29 @@
+// Handlers run at flush points (end of pre_tasks, tasks and post_tasks, and
+// meta: flush_handlers), once each, in the order they are defined, if a task
+// notified their name or one of their listen topics.
+import type { HostRuntime, PlayRuntime } from './runtime.js';
+import { runModuleTask } from './module-task.js';
+import { inherit } from './task-runner.js';
+
+export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+  // A handler may notify another: keep flushing until nothing new is pending.
+  while (host.state.notified.size > 0 && !host.state.failed && !host.state.unreachable) {
+    const notified = new Set(host.state.notified);
+    host.state.notified.clear();
+    for (const handler of rt.play.handlers) {
+      const names = [handler.keywords.name, ...(handler.keywords.listen ?? [])].filter((n): n is string => Boolean(n));
+      if (!names.some((n) => notified.has(n))) continue;
+      const base = { keywords: rt.play.keywords, tags: [], layers: [] };
+      // Handlers run whatever --tags says, like Ansible: they were notified by selected tasks.
+      const inherited = { ...inherit(base, handler), tags: ['always'] };
+      if (await runModuleTask(handler, inherited, rt, host)) return true;
+    }
+  }
+  return false;
+}
+
+/** Names notified that no handler answers to: reported once as a warning. */
+export function unknownHandlers(rt: PlayRuntime, notified: Iterable<string>): string[] {
+  const known = new Set(rt.play.handlers.flatMap((h) => [h.keywords.name, ...(h.keywords.listen ?? [])]));
+  return [...notified].filter((n) => !known.has(n));
+}

@@ -1,0 +1,43 @@
+// The services a module may ask of the engine for one task: controller files
+// searched like Ansible, template rendering and conditions with the task's variables.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { ModuleContext } from '../module-api.js';
+import { ModuleFailure } from '../module-api.js';
+import type { ModuleTask } from '../playbook/types.js';
+import type { PlayRuntime } from './runtime.js';
+import { condition, renderTemplateText, type Scope } from './templating.js';
+
+export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): ModuleContext {
+  return {
+    evaluate: (expression) => condition(expression, scope),
+    lookup: (name) => {
+      try {
+        return scope.lookup(name);
+      } catch {
+        return undefined;
+      }
+    },
+    readLocalFile: async (path, kind) => {
+      const candidates = isAbsolute(path)
+        ? [path]
+        : [
+            ...(task.role ? [join(task.role.dir, kind, path), join(task.role.dir, path)] : []),
+            join(task.baseDir, kind, path),
+            join(task.baseDir, path),
+            join(rt.play.baseDir, kind, path),
+            join(rt.play.baseDir, path),
+          ];
+      for (const candidate of candidates) {
+        try {
+          return { path: candidate, content: await readFile(candidate) };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
+      }
+      throw new ModuleFailure(`could not find '${path}' (searched ${[...new Set(candidates)].join(', ')})`);
+    },
+    renderTemplate: (text, name) => renderTemplateText(text, scope, name),
+    warn: (message) => rt.emit({ type: 'warning', message: rt.masker.text(message) }),
+  };
+}

@@ -1,0 +1,262 @@
+// One module task on one host, as named steps:
+//   tags? -> run_once? -> loop items -> per item: when? -> render params ->
+//   validate -> plan (-> apply unless check) with until/retries ->
+//   changed_when / failed_when -> register -> notify -> event.
+import type { ModuleTask } from '../playbook/types.js';
+import { ConnectionError } from '../connection/types.js';
+import { ModuleFailure, type AnyModule, type DiffEntry } from '../module-api.js';
+import { normaliseParams, validateParams } from '../validate/params.js';
+import { runModuleStep } from './module-step.js';
+import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
+import type { TaskRef, TaskStatus } from './events.js';
+import { isSelected } from './tags.js';
+import { condition, render, OMIT, type Scope, type VarLayer } from './templating.js';
+import { taskRefOf } from './task-runner.js';
+import { moduleContext } from './module-context.js';
+import { CENSORED } from './mask.js';
+
+interface ItemOutcome {
+  status: 'ok' | 'changed' | 'failed' | 'skipped';
+  result: Record<string, unknown>;
+  changes: string[];
+  diff: DiffEntry[];
+  planOnly: boolean;
+  message?: string;
+  facts?: Record<string, unknown>;
+}
+
+const truthy = (value: unknown) => value === true || value === 'true' || value === 'yes' || value === 'True';
+
+/** Returns true when the host failed (and the failure was not ignored). */
+export async function runModuleTask(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+  if (!isSelected(inherited.tags, rt.settings.tags)) return false;
+  if (task.role) {
+    const role = task.role;
+    inherited = { ...inherited, layers: [{ source: `role ${role.name} parameters`, vars: { ...role.params, role_name: role.name, role_path: role.dir } }, ...inherited.layers] };
+  }
+  const module = rt.registry.find(task.module)!;
+  const kw = inherited.keywords;
+  const baseScope = host.scope(inherited.layers);
+  const ref = namedRef(task, rt, baseScope);
+  const started = Date.now();
+  const noLog = truthy(renderSafe(kw.no_log, baseScope));
+  rt.emit({ type: 'host.task.start', host: host.state.name, task: ref });
+  try {
+    const outcome = truthy(renderSafe(kw.run_once, baseScope))
+      ? await runOnce(task, rt, host, () => runItems(task, module, inherited, rt, host, ref, noLog))
+      : await runItems(task, module, inherited, rt, host, ref, noLog);
+    return finish(task, inherited, rt, host, ref, outcome, noLog, Date.now() - started);
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    host.state.unreachable = true;
+    host.state.stats.unreachable += 1;
+    rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'unreachable', planOnly: false, changes: [], diff: [], message: rt.masker.text(error.message), durationMs: Date.now() - started });
+    return true;
+  }
+}
+
+function namedRef(task: ModuleTask, rt: PlayRuntime, scope: Scope): TaskRef {
+  const ref = taskRefOf(task, rt, `${task.module}`);
+  if (task.keywords.name?.includes('{{')) {
+    // A name may use loop items or later facts; fall back to the raw name rather than fail.
+    try {
+      const rendered = String(render(task.keywords.name, scope));
+      ref.name = task.role ? `${task.role.name} : ${rendered}` : rendered;
+    } catch {
+      /* keep the written name */
+    }
+  }
+  return ref;
+}
+
+function renderSafe(value: unknown, scope: Scope): unknown {
+  return value === undefined ? undefined : render(value, scope);
+}
+
+async function runOnce(task: ModuleTask, rt: PlayRuntime, host: HostRuntime, run: () => Promise<ItemOutcome>): Promise<ItemOutcome> {
+  let shared = rt.runOnce.get(task);
+  if (!shared) {
+    const pending = run();
+    shared = pending.then((o) => ({ result: o.result, failed: o.status === 'failed' }));
+    rt.runOnce.set(task, shared);
+    return pending;
+  }
+  const { result, failed } = await shared;
+  // Other hosts get the first host's result without running anything themselves.
+  void host;
+  return { status: failed ? 'failed' : 'ok', result, changes: [], diff: [], planOnly: false };
+}
+
+async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, noLog: boolean): Promise<ItemOutcome> {
+  const kw = inherited.keywords;
+  if (kw.loop === undefined) return runItem(task, module, inherited, rt, host, ref, []);
+  const scope = host.scope(inherited.layers);
+  let items: unknown;
+  try {
+    items = render(kw.loop, scope);
+  } catch (error) {
+    return failure(error);
+  }
+  if (!Array.isArray(items)) return { ...failure(new Error(`loop must be a list, got ${JSON.stringify(items)}`)) };
+  const loopVar = kw.loop_control?.loop_var ?? 'item';
+  const results: Record<string, unknown>[] = [];
+  const combined: ItemOutcome = { status: 'ok', result: {}, changes: [], diff: [], planOnly: false };
+  for (const [index, item] of items.entries()) {
+    const layer: VarLayer = { source: 'loop item', verbatim: true, vars: { [loopVar]: item, ansible_loop_var: loopVar, ...(kw.loop_control?.index_var ? { [kw.loop_control.index_var]: index } : {}) } };
+    const label = labelOf(kw.loop_control?.label, item, host, inherited, layer);
+    rt.emit({ type: 'host.task.start', host: host.state.name, task: ref, item: label });
+    const outcome = await runItem(task, module, inherited, rt, host, ref, [layer]);
+    results.push({ ...outcome.result, [loopVar]: item, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' });
+    rt.emit({
+      type: 'host.task.result',
+      host: host.state.name,
+      task: ref,
+      item: noLog ? CENSORED : rt.masker.text(label),
+      status: outcome.status,
+      planOnly: outcome.planOnly,
+      changes: noLog ? [] : rt.masker.value(outcome.changes),
+      diff: noLog || !truthy(kw.diff ?? rt.settings.diff) ? [] : rt.masker.value(outcome.diff),
+      message: noLog && outcome.message ? CENSORED : outcome.message && rt.masker.text(outcome.message),
+      durationMs: 0,
+    });
+    combined.changes.push(...outcome.changes);
+    combined.diff.push(...outcome.diff);
+    combined.planOnly ||= outcome.planOnly;
+    if (outcome.facts) combined.facts = { ...combined.facts, ...outcome.facts };
+    if (outcome.status === 'failed') combined.status = 'failed';
+    else if (outcome.status === 'changed' && combined.status !== 'failed') combined.status = 'changed';
+    if (kw.loop_control?.pause) await new Promise((r) => setTimeout(r, kw.loop_control!.pause! * 1000));
+  }
+  if (items.length > 0 && results.every((r) => r.skipped)) combined.status = 'skipped';
+  combined.result = { results, changed: combined.status === 'changed', msg: combined.status === 'failed' ? 'One or more items failed' : 'All items completed' };
+  if (combined.status === 'failed') combined.message = 'One or more items failed';
+  return combined;
+}
+
+function labelOf(label: string | undefined, item: unknown, host: HostRuntime, inherited: Inherited, layer: VarLayer): string {
+  if (label !== undefined) {
+    try {
+      return String(render(label, host.scope([...inherited.layers, layer])));
+    } catch {
+      return label;
+    }
+  }
+  return typeof item === 'string' ? item : JSON.stringify(item);
+}
+
+function failure(error: unknown): ItemOutcome {
+  const result = error instanceof ModuleFailure ? error.result : {};
+  return { status: 'failed', result: { ...result, failed: true, msg: (error as Error).message }, changes: [], diff: [], planOnly: false, message: (error as Error).message };
+}
+
+async function runItem(task: ModuleTask, module: AnyModule, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, itemLayers: VarLayer[]): Promise<ItemOutcome> {
+  const kw = inherited.keywords;
+  const scope = host.scope([...inherited.layers, ...itemLayers]);
+  try {
+    if (kw.when !== undefined && !condition(kw.when, scope)) {
+      return { status: 'skipped', result: { skipped: true, changed: false, skip_reason: 'Conditional result was False' }, changes: [], diff: [], planOnly: false, message: 'Conditional result was False' };
+    }
+    const params = dropOmitted(normaliseParams(module, render(task.rawParams, scope), (renderSafe(kw.args, scope) ?? {}) as Record<string, unknown>));
+    const problems = validateParams(module, params);
+    if (problems.length) throw new ModuleFailure(`module '${module.name}': ${problems.map((p) => p.message).join('; ')}`);
+    const checkKeyword = kw.check_mode === undefined ? undefined : truthy(render(kw.check_mode, scope));
+    const check = checkKeyword ?? rt.settings.check;
+    const handle = await host.handle({
+      become: truthy(renderSafe(kw.become, scope)),
+      becomeUser: renderSafe(kw.become_user, scope) as string | undefined,
+      environment: renderSafe(kw.environment, scope) as Record<string, string> | undefined,
+      timeoutMs: kw.timeout === undefined ? undefined : Number(render(kw.timeout, scope)) * 1000,
+      delegateTo: renderSafe(kw.delegate_to, scope) as string | undefined,
+    });
+    const ctx = moduleContext(task, rt, scope);
+    const retries = kw.until === undefined ? 0 : Number(renderSafe(kw.retries, scope) ?? 3);
+    const delay = Number(renderSafe(kw.delay, scope) ?? 5);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await attemptOnce(module, handle, params, ctx, check, kw, scope);
+      if (kw.until === undefined || outcome.status === 'failed' && attempt >= retries) return outcome;
+      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(kw.until, withResult(scope, kw, outcome.result)));
+      if (done) return { ...outcome, result: { ...outcome.result, attempts: attempt + 1 } };
+      if (attempt >= retries) return { ...outcome, status: 'failed', message: `retries exhausted (${retries}) waiting for: ${String(kw.until)}`, result: { ...outcome.result, attempts: attempt + 1, failed: true } };
+      await new Promise((r) => setTimeout(r, delay * 1000));
+    }
+  } catch (error) {
+    if (error instanceof ConnectionError) throw error;
+    return failure(error);
+  }
+}
+
+async function attemptOnce(module: AnyModule, handle: Parameters<AnyModule['plan']>[0], params: Record<string, unknown>, ctx: ReturnType<typeof moduleContext>, check: boolean, kw: Inherited['keywords'], scope: Scope): Promise<ItemOutcome> {
+  let outcome: ItemOutcome;
+  try {
+    const step = await runModuleStep(module, handle, params, ctx, { check });
+    outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts };
+  } catch (error) {
+    if (error instanceof ConnectionError) throw error;
+    outcome = failure(error);
+  }
+  // Under check mode a planned-only result has no real output to judge, so the overrides wait for a real run.
+  if (outcome.planOnly) return outcome;
+  const resultScope = withResult(scope, kw, outcome.result);
+  if (kw.changed_when !== undefined && outcome.status !== 'failed') {
+    outcome.status = condition(kw.changed_when, resultScope) ? 'changed' : 'ok';
+    outcome.result.changed = outcome.status === 'changed';
+  }
+  if (kw.failed_when !== undefined) {
+    const failed = condition(kw.failed_when, resultScope);
+    if (failed) outcome = { ...outcome, status: 'failed', message: outcome.message ?? `failed_when condition matched: ${String(kw.failed_when)}`, result: { ...outcome.result, failed: true, failed_when_result: true } };
+    else if (outcome.status === 'failed') outcome = { ...outcome, status: 'ok', message: undefined, result: { ...outcome.result, failed: false, failed_when_result: false } };
+  }
+  return outcome;
+}
+
+/** Conditions on a result see it under the register name (and as `result`), as in Ansible. */
+function withResult(scope: Scope, kw: Inherited['keywords'], result: Record<string, unknown>): Scope {
+  return scope.with({ source: 'registered result', vars: { result, ...(kw.register ? { [kw.register]: result } : {}) }, verbatim: true });
+}
+
+function dropOmitted(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== OMIT));
+}
+
+/** Register, set facts, notify handlers, count, and emit the task's final event. */
+function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, outcome: ItemOutcome, noLog: boolean, durationMs: number): boolean {
+  const kw = inherited.keywords;
+  const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
+  if (kw.register) host.state.hostVars[kw.register] = result;
+  if (outcome.facts) Object.assign(host.state.hostVars, outcome.facts);
+  if (outcome.status === 'changed') for (const handler of kw.notify ?? []) {
+    host.state.notified.add(handler);
+    rt.emit({ type: 'handler.notified', host: host.state.name, handler, by: ref });
+  }
+  const ignoreErrors = outcome.status === 'failed' && truthy(renderSafe(kw.ignore_errors, host.scope(inherited.layers)));
+  const status: TaskStatus = outcome.status;
+  const stats = host.state.stats;
+  if (status === 'failed') {
+    if (ignoreErrors) stats.ignored += 1;
+    else {
+      stats.failed += 1;
+      host.state.failed = true;
+    }
+  } else if (status === 'skipped') stats.skipped += 1;
+  else {
+    stats.ok += 1;
+    if (status === 'changed') stats.changed += 1;
+  }
+  const shown = noLog ? { censored: CENSORED } : rt.masker.value(result);
+  const diffShown = truthy(kw.diff ?? rt.settings.diff) && !noLog ? rt.masker.value(outcome.diff) : [];
+  // Loop tasks emitted their per-item results already; the final event sums them up.
+  rt.emit({
+    type: 'host.task.result',
+    host: host.state.name,
+    task: ref,
+    status,
+    planOnly: outcome.planOnly,
+    changes: noLog ? [] : rt.masker.value(outcome.changes),
+    diff: inherited.keywords.loop === undefined ? diffShown : [],
+    message: noLog && outcome.message ? CENSORED : outcome.message === undefined ? undefined : rt.masker.text(outcome.message),
+    ignored: ignoreErrors || undefined,
+    result: shown,
+    durationMs,
+  });
+  return host.state.failed;
+}

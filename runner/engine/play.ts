@@ -1,0 +1,214 @@
+// One play over its hosts: hosts run independently (no lock-step), at most
+// `forks` at a time, in `serial` batches when asked. Per host: facts, then
+// pre_tasks, tasks and post_tasks, each followed by a handler flush.
+import { resolve } from 'node:path';
+import type { Inventory } from '../inventory/index.js';
+import { connectionTarget } from '../inventory/index.js';
+import type { ConnectionTarget } from '../connection/types.js';
+import { ConnectionError } from '../connection/types.js';
+import { HostHandle } from '../host/handle.js';
+import type { Play, RoleContext, TaskNode } from '../playbook/types.js';
+import { parseTaskList } from '../playbook/tasks.js';
+import { readYamlFile, displayPath } from '../playbook/yaml-source.js';
+import { InputError, type Problem } from '../errors.js';
+import type { ConnectionPool } from './connections.js';
+import { LazyConnection } from './lazy-connection.js';
+import { flushHandlers } from './handlers.js';
+import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
+import type { HostState } from './state.js';
+import { runTasks, failHost, stopped } from './task-runner.js';
+import { createScope, render, type VarLayer } from './templating.js';
+import { hostLayers } from './variables.js';
+
+export interface PlayInputs {
+  rt: PlayRuntime;
+  inventory: Inventory;
+  pool: ConnectionPool;
+  states: Map<string, HostState>;
+  connectionDefaults: Partial<ConnectionTarget>;
+}
+
+export async function runPlay(inputs: PlayInputs): Promise<void> {
+  const { rt } = inputs;
+  rt.emit({ type: 'play.start', play: rt.play.name, hosts: rt.hosts });
+  for (const batch of batches(rt.hosts, rt.play.serial)) {
+    const live = batch.filter((h) => !inputs.states.get(h)!.failed && !inputs.states.get(h)!.unreachable);
+    await inParallel(live, rt.settings.forks, (host) => runHost(host, inputs));
+  }
+  rt.emit({ type: 'play.end', play: rt.play.name });
+}
+
+async function runHost(name: string, inputs: PlayInputs): Promise<void> {
+  const { rt } = inputs;
+  let host = await hostRuntime(name, inputs);
+  host.state.endedPlay = false;
+  const base: Inherited = { keywords: rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
+  try {
+    if (rt.play.gatherFacts) {
+      if (!(await gatherFacts(host, rt))) return;
+      // Facts are a variable layer of their own: build the layers again now that they are known.
+      host = await hostRuntime(name, inputs);
+    }
+    for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
+      if (stopped(rt, host)) break;
+      await runTasks(section, base, rt, host);
+      if (!host.state.failed && !host.state.unreachable) await flushHandlers(rt, host);
+    }
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+    host.state.unreachable = true;
+    host.state.stats.unreachable += 1;
+    rt.emit({ type: 'host.task.result', host: name, task: { play: rt.play.name, name: 'handlers', location: '' }, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: 0 });
+  }
+}
+
+async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean> {
+  const task = { play: rt.play.name, name: 'Gathering Facts', location: `${rt.play.location.file}:${rt.play.location.line}:${rt.play.location.column}` };
+  const started = Date.now();
+  rt.emit({ type: 'host.task.start', host: host.state.name, task });
+  try {
+    const handle = await host.handle({ become: false });
+    host.state.facts = { ...(await handle.facts()) };
+    host.state.stats.ok += 1;
+    rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'ok', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
+    return true;
+  } catch (error) {
+    if (error instanceof ConnectionError) {
+      host.state.unreachable = true;
+      host.state.stats.unreachable += 1;
+      rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: Date.now() - started });
+      return false;
+    }
+    failHost(rt, host, task, (error as Error).message);
+    return false;
+  }
+}
+
+async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntime> {
+  const { rt, inventory, states } = inputs;
+  const state = states.get(name)!;
+  const magic = magicVariables(name, inputs);
+  const layersOf = (varsFiles: VarLayer[]) =>
+    hostLayers({ play: rt.play, inventoryLayers: inventory.hostVarLayers(name), varsFiles, state, extraVars: rt.settings.extraVars, magic });
+  const varsFiles = await loadVarsFiles(rt.play, createScope([...layersOf([]).base, ...layersOf([]).top]));
+  const layers = layersOf(varsFiles);
+  const scope = (taskLayers: VarLayer[]) => createScope([...layers.base, ...taskLayers, ...layers.top]);
+  const plainScope = scope([]);
+  const target = (host: string): ConnectionTarget => {
+    const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
+    const connectionVars = Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
+    const t = { ...inputs.connectionDefaults, ...connectionTarget(host, connectionVars) };
+    if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
+    return t;
+  };
+  const own = target(name);
+  return {
+    state,
+    scope,
+    async handle(options) {
+      const t = options.delegateTo && options.delegateTo !== name ? target(options.delegateTo) : own;
+      const connection = new LazyConnection(t, inputs.pool);
+      return new HostHandle(options.delegateTo ?? name, connection, {
+        loginUser: t.user,
+        become: { become: options.become, user: options.becomeUser },
+        environment: options.environment,
+        timeoutMs: options.timeoutMs,
+      });
+    },
+  };
+}
+
+const CONNECTION_VARS = [
+  'ansible_host', 'ansible_ssh_host', 'drover_host', 'ansible_port', 'ansible_ssh_port', 'drover_port', 'ansible_user', 'ansible_ssh_user',
+  'drover_user', 'ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file',
+  'ansible_password', 'ansible_ssh_pass', 'drover_password', 'ansible_connection', 'drover_connection',
+];
+
+function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string): unknown {
+  try {
+    return scope.lookup(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function magicVariables(name: string, inputs: PlayInputs): Record<string, unknown> {
+  const { inventory, rt, states } = inputs;
+  const hostvars: Record<string, unknown> = {};
+  for (const other of inventory.hosts) {
+    // Other hosts' variables are built only when a template asks for them.
+    Object.defineProperty(hostvars, other, {
+      enumerable: true,
+      get: () => ({ ...inventory.hostVars(other), ...states.get(other)?.facts && { ansible_facts: states.get(other)!.facts }, ...states.get(other)?.hostVars, inventory_hostname: other }),
+    });
+  }
+  return {
+    inventory_hostname: name,
+    inventory_hostname_short: name.split('.')[0],
+    group_names: inventory.groupNames(name),
+    groups: inventory.groupsMap(),
+    hostvars,
+    play_hosts: rt.hosts,
+    ansible_play_hosts: rt.hosts,
+    ansible_play_hosts_all: rt.hosts,
+    ansible_play_name: rt.play.name,
+    ansible_check_mode: rt.settings.check,
+    ansible_diff_mode: rt.settings.diff,
+    playbook_dir: rt.play.baseDir,
+    omit: '__drover_omit_placeholder__',
+  };
+}
+
+async function loadVarsFiles(play: Play, scope: ReturnType<typeof createScope>): Promise<VarLayer[]> {
+  const layers: VarLayer[] = [];
+  for (const entry of play.varsFiles) {
+    const path = resolve(play.baseDir, String(render(entry, scope)));
+    const vars = await readYamlFile(path);
+    if (vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) {
+      throw new InputError([{ message: `vars file ${displayPath(path)} must be a mapping of variables` }]);
+    }
+    layers.push({ source: `vars_files ${displayPath(path)}`, vars: (vars ?? {}) as Record<string, unknown> });
+  }
+  return layers;
+}
+
+/** include_tasks files, loaded once per path and validated like imports. */
+export function includeLoader(registry: PlayRuntime['registry']): PlayRuntime['loadInclude'] {
+  const cache = new Map<string, Promise<TaskNode[]>>();
+  return (path: string, role: RoleContext | undefined) => {
+    let tasks = cache.get(path);
+    if (!tasks) {
+      tasks = (async () => {
+        const problems: Problem[] = [];
+        const list = await parseTaskList(await readYamlFile(path), { file: path, registry, problems, role });
+        if (problems.length) throw new InputError(problems);
+        return list;
+      })();
+      cache.set(path, tasks);
+    }
+    return tasks;
+  };
+}
+
+function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
+  if (!serial?.length) return [hosts];
+  const out: string[][] = [];
+  let index = 0;
+  let step = 0;
+  while (index < hosts.length) {
+    const spec = serial[Math.min(step++, serial.length - 1)]!;
+    const size = typeof spec === 'string' && spec.endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseFloat(spec)) / 100)) : Math.max(1, Number(spec));
+    out.push(hosts.slice(index, index + size));
+    index += size;
+  }
+  return out;
+}
+
+/** Run `work` for every item, at most `limit` at once. */
+export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,89 @@
+// The library entry point: load, validate, then run every play over its
+// hosts, reporting through events. Never writes to stdout, never exits.
+import type { ModuleRegistry } from '../../modules/registry.js';
+import { defaultRegistry } from '../../modules/registry.js';
+import { openConnection } from '../connection/open.js';
+import type { ConnectionTarget } from '../connection/types.js';
+import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
+import { loadPlaybook } from '../playbook/load.js';
+import type { Playbook } from '../playbook/types.js';
+import { ConnectionPool, type ConnectionFactory } from './connections.js';
+import type { EngineEvent, HostStats } from './events.js';
+import { SecretMasker } from './mask.js';
+import { includeLoader, runPlay } from './play.js';
+import type { RunSettings } from './runtime.js';
+import { newHostState, type HostState } from './state.js';
+
+export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
+
+export interface RunOptions extends Partial<RunSettings> {
+  playbook: string;
+  /** Inventory sources (files or directories). */
+  inventory: string[];
+  limit?: string;
+  registry?: ModuleRegistry;
+  connect?: ConnectionFactory;
+  knownHostsFile?: string;
+  acceptNewHostKeys?: boolean;
+  onEvent(event: EngineEvent): void;
+  /** Aborting stops new tasks from starting; running ones finish. */
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  exitCode: number;
+  stats: Record<string, HostStats>;
+  connectionsOpened: Record<string, number>;
+}
+
+/** Load inventory and playbook; all input problems surface here as one InputError. */
+export async function loadRun(options: Pick<RunOptions, 'playbook' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
+  const registry = options.registry ?? defaultRegistry;
+  const playbook = await loadPlaybook(options.playbook, { registry });
+  const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
+  return { playbook, inventory };
+}
+
+export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const registry = options.registry ?? defaultRegistry;
+  const { playbook, inventory } = await loadRun(options);
+  const settings: RunSettings = {
+    check: options.check ?? false,
+    diff: options.diff ?? false,
+    tags: options.tags ?? { only: [], skip: [] },
+    extraVars: options.extraVars ?? {},
+    forks: options.forks ?? 50,
+  };
+  const masker = new SecretMasker();
+  const emit = options.onEvent;
+  const pool = new ConnectionPool(options.connect ?? openConnection);
+  const states = new Map<string, HostState>();
+  const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
+  for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
+  emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
+  const loadInclude = includeLoader(registry);
+  try {
+    for (const play of playbook.plays) {
+      if (options.signal?.aborted) break;
+      const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
+      for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
+      for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
+      const rt = { play, settings, registry, masker, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude };
+      if (options.signal) options.signal.addEventListener('abort', () => (rt.ended = true), { once: true });
+      await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
+  const exitCode = options.signal?.aborted
+    ? EXIT.interrupted
+    : [...states.values()].some((s) => s.stats.failed > 0)
+      ? EXIT.failed
+      : [...states.values()].some((s) => s.unreachable)
+        ? EXIT.unreachable
+        : EXIT.ok;
+  emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
+  return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
+}

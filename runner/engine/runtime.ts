@@ -1,0 +1,56 @@
+// What the task runner needs from the run and the play, gathered in one place
+// so the per-host flow reads as named steps.
+import type { ModuleRegistry } from '../../modules/registry.js';
+import type { Play, Keywords, RoleContext } from '../playbook/types.js';
+import type { EngineEvent } from './events.js';
+import type { SecretMasker } from './mask.js';
+import type { TagSelection } from './tags.js';
+import type { HostState } from './state.js';
+import type { HostHandle } from '../host/handle.js';
+import type { Scope, VarLayer } from './templating.js';
+import type { TaskNode } from '../playbook/types.js';
+
+export interface RunSettings {
+  check: boolean;
+  diff: boolean;
+  tags: TagSelection;
+  extraVars: Record<string, unknown>;
+  forks: number;
+}
+
+export interface PlayRuntime {
+  play: Play;
+  settings: RunSettings;
+  registry: ModuleRegistry;
+  masker: SecretMasker;
+  emit(event: EngineEvent): void;
+  /** Results of run_once tasks, shared by every host of the play. */
+  runOnce: Map<TaskNode, Promise<RunOnceResult>>;
+  /** meta end_play was reached by some host. */
+  ended: boolean;
+  /** Hosts of this play, in inventory order. */
+  hosts: string[];
+  /** Load an include_tasks file (cached per path). */
+  loadInclude(path: string, role: RoleContext | undefined): Promise<TaskNode[]>;
+}
+
+export interface RunOnceResult {
+  result: Record<string, unknown>;
+  failed: boolean;
+}
+
+/** One host in one play: its state, its variables and its way to the target. */
+export interface HostRuntime {
+  state: HostState;
+  /** Variables in precedence order, plus the task's own layers on top. */
+  scope(taskLayers: VarLayer[]): Scope;
+  /** A handle for a task's become/environment/timeout, on this host or a delegate. */
+  handle(options: { become: boolean; becomeUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
+}
+
+/** Keywords and variables a task inherits from its play, role, blocks and includes. */
+export interface Inherited {
+  keywords: Keywords;
+  tags: string[];
+  layers: VarLayer[];
+}

@@ -1,0 +1,50 @@
+// Variable layers for one host in one play, lowest precedence first:
+//   role defaults < inventory (all < parent groups < child groups < host) <
+//   facts < play vars < vars_files < role vars < block/task vars <
+//   registered / set_fact < extra vars < magic variables.
+// `drover vars HOST VAR` prints these same layers.
+import type { Play } from '../playbook/types.js';
+import type { HostState } from './state.js';
+import type { VarLayer } from './templating.js';
+
+export interface HostLayers {
+  /** Below task layers. */
+  base: VarLayer[];
+  /** Above task layers. */
+  top: VarLayer[];
+}
+
+export interface LayerInputs {
+  play?: Play;
+  inventoryLayers: VarLayer[];
+  varsFiles: VarLayer[];
+  state: HostState;
+  extraVars: Record<string, unknown>;
+  magic: Record<string, unknown>;
+}
+
+export function hostLayers(input: LayerInputs): HostLayers {
+  const play = input.play;
+  const roles = play?.roles ?? [];
+  const facts = input.state.facts;
+  const base: VarLayer[] = [
+    ...roles.map((r) => ({ source: `role ${r.name} defaults`, vars: r.defaults })),
+    ...input.inventoryLayers,
+    // Text that came from a host is data, never a template: these layers are verbatim.
+    { source: 'facts', vars: Object.keys(facts).length ? { ansible_facts: facts, ...prefixed(facts) } : {}, verbatim: true },
+    ...(play ? [{ source: `play '${play.name}' vars`, vars: play.vars }] : []),
+    ...input.varsFiles,
+    ...roles.map((r) => ({ source: `role ${r.name} vars`, vars: r.vars })),
+  ];
+  const top: VarLayer[] = [
+    { source: 'registered and set_fact', vars: input.state.hostVars, verbatim: true },
+    { source: 'extra vars (-e, KEY=VALUE)', vars: input.extraVars },
+    { source: 'magic variables', vars: input.magic },
+  ];
+  return { base, top };
+}
+
+/** Facts are also variables of their own: ansible_os_family and so on (Ansible's inject_facts_as_vars). */
+function prefixed(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v]));
+}

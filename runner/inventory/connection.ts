@@ -1,0 +1,118 @@
+// From a host's (templated) variables to how to reach it and whether to
+// become another user. Ansible lets several names set the same option and
+// the last one in its list wins (ansible_ssh_host over ansible_host); the
+// drover_* names come last, so they win over every ansible_* name.
+// The implicit localhost needs no special case here: its vars carry
+// ansible_connection=local (see Inventory.hostVarLayers), as in Ansible.
+
+import os from 'node:os';
+import type { ConnectionTarget } from '../connection/types.js';
+import { InventoryError } from './errors.js';
+
+export type { ConnectionTarget } from '../connection/types.js';
+
+const NAMES = {
+  address: ['ansible_host', 'ansible_ssh_host', 'drover_host'],
+  port: ['ansible_port', 'ansible_ssh_port', 'drover_port'],
+  user: ['ansible_user', 'ansible_ssh_user', 'drover_user'],
+  key: ['ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file'],
+  password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'drover_password'],
+  connection: ['ansible_connection', 'drover_connection'],
+  become: ['ansible_become', 'drover_become'],
+  becomeUser: ['ansible_become_user', 'drover_become_user'],
+  becomeMethod: ['ansible_become_method', 'drover_become_method'],
+  becomePassword: ['ansible_become_pass', 'ansible_become_password', 'drover_become_password'],
+};
+
+/** The last of `names` that is set (not undefined or null), with its name. */
+function pick(vars: Record<string, unknown>, names: string[]): { name: string; value: unknown } | undefined {
+  let found: { name: string; value: unknown } | undefined;
+  for (const name of names) {
+    const value = vars[name];
+    if (value !== undefined && value !== null) found = { name, value };
+  }
+  return found;
+}
+
+function text(host: string, vars: Record<string, unknown>, names: string[]): string | undefined {
+  const v = pick(vars, names);
+  if (v === undefined) return undefined;
+  if (typeof v.value === 'string' || typeof v.value === 'number') return String(v.value);
+  throw new InventoryError(`host ${host}: ${v.name} must be a string, got ${JSON.stringify(v.value)}`);
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'root';
+  }
+}
+
+/** How to reach `hostName`, from its variables (already templated). */
+export function connectionTarget(hostName: string, vars: Record<string, unknown>): ConnectionTarget {
+  const conn = pick(vars, NAMES.connection);
+  const kind = conn === undefined ? 'ssh' : String(conn.value);
+  let transport: ConnectionTarget['transport'];
+  if (kind === 'local') transport = 'local';
+  else if (['ssh', 'smart', 'paramiko', 'paramiko_ssh'].includes(kind)) transport = 'ssh';
+  else throw new InventoryError(`host ${hostName}: ${conn!.name}=${kind} is not supported (drover connects with ssh or local)`);
+
+  const portVar = pick(vars, NAMES.port);
+  let port = 22;
+  if (portVar !== undefined) {
+    const n = typeof portVar.value === 'string' && /^\s*[0-9]+\s*$/.test(portVar.value) ? Number(portVar.value) : portVar.value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+      throw new InventoryError(`host ${hostName}: ${portVar.name} must be a port number (1-65535), got ${JSON.stringify(portVar.value)}`);
+    }
+    port = n;
+  }
+  const target: ConnectionTarget = {
+    name: hostName,
+    transport,
+    address: text(hostName, vars, NAMES.address) ?? hostName,
+    port,
+    // A local connection runs as the controller's user whatever ansible_user says, as in Ansible.
+    user: transport === 'local' ? currentUser() : text(hostName, vars, NAMES.user) ?? currentUser(),
+  };
+  const key = text(hostName, vars, NAMES.key);
+  if (key !== undefined) target.privateKeyFile = key;
+  const password = text(hostName, vars, NAMES.password);
+  if (password !== undefined) target.password = password;
+  return target;
+}
+
+/** Whether and how to switch user on the host. */
+export interface BecomeSettings {
+  become: boolean;
+  /** Default 'root', as in Ansible. */
+  user: string;
+  /** Default 'sudo'. */
+  method: string;
+  password?: string;
+}
+
+/** The become settings from a host's variables (already templated). */
+export function becomeSettings(vars: Record<string, unknown>, hostName = 'this host'): BecomeSettings {
+  const b = pick(vars, NAMES.become);
+  const settings: BecomeSettings = {
+    become: b === undefined ? false : toBoolean(b.value, b.name, hostName),
+    user: text(hostName, vars, NAMES.becomeUser) ?? 'root',
+    method: text(hostName, vars, NAMES.becomeMethod) ?? 'sudo',
+  };
+  const password = text(hostName, vars, NAMES.becomePassword);
+  if (password !== undefined) settings.password = password;
+  return settings;
+}
+
+const TRUE = ['y', 'yes', 'on', '1', 'true', 't', '1.0'];
+const FALSE = ['n', 'no', 'off', '0', 'false', 'f', '0.0'];
+
+/** Ansible's boolean(): INI :vars give strings such as 'yes' or 'True'. */
+export function toBoolean(value: unknown, name: string, hostName: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const s = String(value).trim().toLowerCase();
+  if (TRUE.includes(s)) return true;
+  if (FALSE.includes(s)) return false;
+  throw new InventoryError(`host ${hostName}: ${name} must be a boolean (yes/no, true/false), got ${JSON.stringify(value)}`);
+}

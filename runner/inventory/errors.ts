@@ -1,0 +1,36 @@
+// One error type for everything the inventory reader rejects, so the CLI can
+// print it as is: the position comes first (file:line or file:line:col, the
+// form editors jump to), then the reason, then the offending text.
+
+/** Where in a file something was written. `file` is relative to the working directory. */
+export interface SourcePos {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+/** A user error in an inventory, a vars file or a host pattern (not a bug in drover). */
+export class InventoryError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly pos?: SourcePos,
+    /** The offending line or snippet, shown under the message. */
+    readonly excerpt?: string,
+  ) {
+    super(formatMessage(reason, pos, excerpt));
+    this.name = 'InventoryError';
+  }
+}
+
+/** `file:line:col: reason` followed by the excerpt indented by four spaces. */
+export function formatMessage(reason: string, pos?: SourcePos, excerpt?: string): string {
+  let where = '';
+  if (pos) {
+    where = pos.file;
+    if (pos.line !== undefined) where += `:${pos.line}`;
+    if (pos.line !== undefined && pos.col !== undefined) where += `:${pos.col}`;
+    where += ': ';
+  }
+  const tail = excerpt === undefined ? '' : '\n' + excerpt.split('\n').map((l) => `    ${l}`).join('\n');
+  return where + reason + tail;
+}

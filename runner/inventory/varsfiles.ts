@@ -1,0 +1,125 @@
+// group_vars/ and host_vars/ as Ansible's host_group_vars plugin finds them
+// (DataLoader.find_vars_files): for an entity NAME, the first of NAME,
+// NAME.yml, NAME.yaml, NAME.json that exists; if it is a directory, every
+// file in it and its subdirectories, in sorted order, skipping hidden files,
+// backups (~) and other extensions. Only names of existing groups and hosts
+// are looked up, so a stray group_vars/foo.yml does nothing, as in Ansible.
+// File reading goes through one hook so vault decryption can be added later.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InventoryError } from './errors.js';
+import { parseYaml, toJS } from './yamlschema.js';
+import type { VarLayer } from './data.js';
+
+/** Returns the plain text of a file; a vault-aware reader decrypts here. */
+export type ReadVarsFile = (absPath: string) => Promise<string>;
+
+export const defaultReadVarsFile: ReadVarsFile = (absPath) => fs.readFile(absPath, 'utf8');
+
+export interface FileContext {
+  cwd: string;
+  read: ReadVarsFile;
+}
+
+export const VAR_EXTENSIONS = ['.yml', '.yaml', '.json'];
+
+/** The path as shown to users: relative to the working directory. */
+export function displayPath(ctx: FileContext, abs: string): string {
+  return path.relative(ctx.cwd, abs) || '.';
+}
+
+/** Reads through the hook and refuses text that is still vault-encrypted. */
+export async function readText(ctx: FileContext, abs: string): Promise<string> {
+  const text = await ctx.read(abs);
+  if (text.startsWith('$ANSIBLE_VAULT')) {
+    throw new InventoryError(
+      'this file is encrypted with Ansible Vault; vault support is not implemented yet (it is tracked in a separate issue)',
+      { file: displayPath(ctx, abs) },
+    );
+  }
+  return text;
+}
+
+/** The vars of one group_vars/host_vars file, or undefined when it is empty. */
+export async function loadVarsFile(ctx: FileContext, abs: string): Promise<VarLayer | undefined> {
+  const rel = displayPath(ctx, abs);
+  const text = await readText(ctx, abs);
+  let value: unknown;
+  try {
+    value = JSON.parse(text); // Ansible tries JSON first, then YAML
+  } catch {
+    const { doc } = parseYaml(text, rel);
+    value = toJS(doc.contents, doc);
+  }
+  if (value === null || value === undefined || (typeof value === 'object' && Object.keys(value).length === 0)) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const found = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    throw new InventoryError(`a vars file must be a mapping of variable names to values, found ${found}`, { file: rel });
+  }
+  return { source: rel, vars: value as Record<string, unknown> };
+}
+
+/** Layers of `dir/NAME` for each name (group_vars or host_vars), loaded now. */
+export async function loadVarsDir(ctx: FileContext, dir: string, names: Iterable<string>): Promise<Map<string, VarLayer[]>> {
+  const out = new Map<string, VarLayer[]>();
+  let listing: Set<string>;
+  try {
+    const st = await fs.stat(dir);
+    if (!st.isDirectory()) return out; // Ansible warns and skips; nothing to read either way
+    listing = new Set(await fs.readdir(dir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return out;
+    throw e;
+  }
+  for (const name of names) {
+    // Names that look like absolute paths (chroot hosts) are not looked up, as in Ansible.
+    if (name.startsWith('/')) continue;
+    const files = await findVarsFiles(dir, name, listing);
+    const layers: VarLayer[] = [];
+    for (const f of files) {
+      const layer = await loadVarsFile(ctx, f);
+      if (layer) layers.push(layer);
+    }
+    if (layers.length) out.set(name, layers);
+  }
+  return out;
+}
+
+async function findVarsFiles(dir: string, name: string, listing: Set<string>): Promise<string[]> {
+  for (const ext of ['', ...VAR_EXTENSIONS]) {
+    const candidate = name + ext;
+    // The directory listing answers most lookups without a stat per host.
+    if (!candidate.includes('/') && !listing.has(candidate)) continue;
+    const full = path.join(dir, candidate);
+    const st = await fs.stat(full).catch(() => undefined);
+    if (!st) continue;
+    return st.isDirectory() ? listVarsDir(full) : [full];
+  }
+  return [];
+}
+
+async function listVarsDir(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const names = (await fs.readdir(dir)).sort(byCodePoint);
+  for (const name of names) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const ext = pythonExtension(name);
+    const full = path.join(dir, name);
+    const st = await fs.stat(full);
+    if (st.isDirectory() && !ext) found.push(...(await listVarsDir(full)));
+    else if (st.isFile() && (!ext || VAR_EXTENSIONS.includes(ext))) found.push(full);
+  }
+  return found;
+}
+
+/** Python's os.path.splitext extension: leading dots do not start one. */
+export function pythonExtension(name: string): string {
+  const m = /^\.*[^.].*?(\.[^.]*)$/.exec(name);
+  return m && m[1] !== undefined && m[1] !== name ? m[1] : '';
+}
+
+/** Python's sorted() on strings: by code point, not by locale. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// Ansible reads YAML with PyYAML's YAML 1.1 resolver. The `yaml` package's
+// 1.1 schema is close but not equal: it reads `y`/`n` as booleans, `09` and
+// `1e3` as numbers and dates as Date objects, where PyYAML (so Ansible) gives
+// strings for the first three and a date that prints as `2001-12-14`. These
+// options patch those tags so a vars file means the same thing here.
+
+import { parseDocument, LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
+import { InventoryError } from './errors.js';
+
+type ScalarTag = {
+  tag: string;
+  test?: RegExp;
+  default?: boolean | 'key';
+  resolve: (...args: never[]) => unknown;
+  [k: string]: unknown;
+};
+
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const PY_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+const PY_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$/;
+
+function pyTags(tags: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  let floatDone = false;
+  for (const t of tags as ScalarTag[]) {
+    if (t.tag === 'tag:yaml.org,2002:timestamp') continue; // dates stay text
+    if (t.tag === 'tag:yaml.org,2002:bool' && t.test) {
+      out.push({ ...t, test: t.test.test('yes') ? PY_TRUE : PY_FALSE });
+    } else if (t.tag === 'tag:yaml.org,2002:int' && t.test?.source === '^[-+]?[0-9][0-9_]*$') {
+      out.push({ ...t, test: PY_DECIMAL });
+    } else if (t.tag === 'tag:yaml.org,2002:float' && t.test && (t.test.test('1.5') || t.test.test('1e3'))) {
+      // The plain and exponent float tags become one with PyYAML's pattern.
+      if (!floatDone) out.push({ ...t, test: PY_FLOAT, resolve: (s: string) => Number(s.replace(/_/g, '')) });
+      floatDone = true;
+    } else {
+      out.push(t);
+    }
+  }
+  // Ansible-only tags: `!unsafe` is a plain string here (templating decides
+  // later); `!vault` needs vault support, which is not there yet.
+  out.push({ tag: '!unsafe', resolve: (s: string) => s });
+  out.push({
+    tag: '!vault',
+    resolve: (s: string, onError: (msg: string) => void) => {
+      onError('this value is encrypted with Ansible Vault (!vault); vault support is not implemented yet');
+      return s;
+    },
+  });
+  return out;
+}
+
+export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  uniqueKeys: false, // PyYAML keeps the last of duplicate keys
+  customTags: pyTags as SchemaOptions['customTags'],
+};
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+/** Parses one document; a syntax error becomes an InventoryError at file:line:col. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lines.linePos(err.pos[0]);
+    const reason = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+    throw new InventoryError(reason, { file, line, col }, text.split(/\r?\n/)[line - 1]);
+  }
+  return { doc, lines };
+}
+
+/** The JS value of a node with anchors and merge keys resolved. */
+export function toJS(node: unknown, doc: Document.Parsed): unknown {
+  if (node === null || node === undefined) return null;
+  return (node as { toJS(doc: Document.Parsed, opts?: object): unknown }).toJS(doc, { maxAliasCount: 1000 });
+}

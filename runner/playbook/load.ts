@@ -1,0 +1,123 @@
+// Load a playbook: every play, role and imported task file is read and
+// validated up front, and all problems are raised together as one InputError
+// before any host is contacted.
+import { dirname, resolve } from 'node:path';
+import { closest } from 'fastest-levenshtein';
+import { InputError, type Problem } from '../errors.js';
+import type { ModuleRegistry } from '../../modules/registry.js';
+import { TASK_KEYWORDS } from './keywords.js';
+import { loadRole, type RoleLoader } from './roles.js';
+import { parseTaskList } from './tasks.js';
+import type { Keywords, ModuleTask, Play, Playbook, TaskNode } from './types.js';
+import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
+import { keywordProblems } from '../validate/keywords.js';
+
+const PLAY_KEYS = new Set([
+  'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
+  'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'any_errors_fatal',
+  'remote_user', 'strategy', 'module_defaults', 'order', 'force_handlers', 'max_fail_percentage',
+]);
+/** Play keywords every task inherits. */
+const INHERITED = ['become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'any_errors_fatal'] as const;
+
+export interface LoadOptions {
+  registry: ModuleRegistry;
+}
+
+export async function loadPlaybook(path: string, options: LoadOptions): Promise<Playbook> {
+  const problems: Problem[] = [];
+  const plays = await loadPlays(resolve(path), options, problems, []);
+  if (problems.length > 0) throw new InputError(problems);
+  return { path: resolve(path), plays };
+}
+
+async function loadPlays(path: string, options: LoadOptions, problems: Problem[], stack: string[]): Promise<Play[]> {
+  const content = await readYamlFile(path);
+  const file = displayPath(path);
+  if (!Array.isArray(content)) {
+    problems.push({ message: 'a playbook must be a list of plays', location: locationOf(content) ?? { file, line: 1, column: 1 } });
+    return [];
+  }
+  const plays: Play[] = [];
+  for (const entry of content) {
+    const playImport = entry?.import_playbook ?? entry?.['ansible.builtin.import_playbook'];
+    if (typeof playImport === 'string') {
+      const target = resolve(dirname(path), playImport);
+      if (stack.includes(target)) problems.push({ message: `import_playbook cycle through ${displayPath(target)}`, location: locationOf(entry) });
+      else plays.push(...(await loadPlays(target, options, problems, [...stack, path])));
+      continue;
+    }
+    const play = await loadPlay(entry, path, options, problems);
+    if (play) plays.push(play);
+  }
+  return plays;
+}
+
+async function loadPlay(entry: unknown, path: string, options: LoadOptions, problems: Problem[]): Promise<Play | null> {
+  const location = locationOf(entry) ?? { file: displayPath(path), line: 1, column: 1 };
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problems.push({ message: 'a play must be a mapping with at least hosts:', location });
+    return null;
+  }
+  const raw = entry as Record<string, unknown>;
+  const name = typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? '');
+  for (const key of Object.keys(raw)) {
+    if (PLAY_KEYS.has(key)) continue;
+    const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${closest(key, [...PLAY_KEYS])}'? (tasks go under tasks:)` : '';
+    problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key) });
+  }
+  if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) {
+    problems.push({ message: `play '${name}' needs hosts: (a host pattern such as 'all' or 'web:&prod')`, location });
+  }
+  const baseDir = dirname(path);
+  const keywords: Record<string, unknown> = {};
+  for (const key of INHERITED) if (raw[key] !== undefined) keywords[key] = raw[key];
+  for (const p of keywordProblems(keywords)) problems.push({ message: `play '${name}': ${p.message}`, location: keyLocationOf(raw, p.keyword) });
+  if (typeof keywords.tags === 'string') keywords.tags = keywords.tags.split(',').map((t) => t.trim());
+
+  const ctx = (file: string) => ({
+    file,
+    registry: options.registry,
+    problems,
+    importRole: async (role: string) => (await loadRole(role, roleLoader)).flatMap((r) => r.tasks),
+  });
+  const roleLoader: RoleLoader = {
+    searchPath: [resolve(baseDir, 'roles'), resolve('roles'), baseDir],
+    registry: options.registry,
+    problems,
+    applied: new Set(),
+  };
+  const roles = [];
+  for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
+  const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
+
+  return {
+    name,
+    hosts: Array.isArray(raw.hosts) ? raw.hosts.join(':') : String(raw.hosts ?? ''),
+    location,
+    baseDir,
+    vars: mapping(raw.vars, 'vars', name, problems),
+    varsFiles: asList(raw.vars_files).map(String),
+    gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
+    serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
+    keywords: keywords as Keywords,
+    preTasks: await parseTaskList(raw.pre_tasks, ctx(path)),
+    tasks: [...roles.flatMap((r) => r.tasks), ...(await parseTaskList(raw.tasks, ctx(path)))] as TaskNode[],
+    postTasks: await parseTaskList(raw.post_tasks, ctx(path)),
+    handlers: [...roles.flatMap((r) => r.handlers), ...handlers],
+    roles: roles.map((r) => r.role),
+    remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
+  };
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function mapping(value: unknown, key: string, play: string, problems: Problem[]): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push({ message: `play '${play}': ${key} must be a mapping`, location: locationOf(value) });
+  return {};
+}

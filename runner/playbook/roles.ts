@@ -1,0 +1,121 @@
+// Roles: roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml plus files/
+// and templates/. Dependencies (meta/main.yml) run first; a role applied twice
+// with the same parameters runs once per play, as in Ansible.
+import { access } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Problem, SourceLocation } from '../errors.js';
+import type { ModuleRegistry } from '../../modules/registry.js';
+import { parseTaskList } from './tasks.js';
+import type { Keywords, ModuleTask, RoleContext, TaskNode } from './types.js';
+import { displayPath, locationOf, readYamlFile } from './yaml-source.js';
+
+export interface RoleLoader {
+  /** Directories searched for roles, in order. */
+  searchPath: string[];
+  registry: ModuleRegistry;
+  problems: Problem[];
+  /** Roles already applied in this play, by name + parameters. */
+  applied: Set<string>;
+}
+
+export interface LoadedRole {
+  role: RoleContext;
+  tasks: TaskNode[];
+  handlers: ModuleTask[];
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+async function findRole(name: string, loader: RoleLoader): Promise<string | undefined> {
+  if (isAbsolute(name)) return (await exists(name)) ? name : undefined;
+  for (const dir of loader.searchPath) {
+    const candidate = resolve(dir, name);
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** main.yml, main.yaml or main of a role's sub-directory; undefined when there is none. */
+async function readRoleFile(dir: string, part: string, problems: Problem[]): Promise<{ path: string; content: unknown } | undefined> {
+  for (const file of ['main.yml', 'main.yaml', 'main']) {
+    const path = join(dir, part, file);
+    if (!(await exists(path))) continue;
+    try {
+      return { path, content: await readYamlFile(path) };
+    } catch (error) {
+      problems.push(...((error as { problems?: Problem[] }).problems ?? [{ message: (error as Error).message }]));
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function asMapping(value: unknown, path: string, problems: Problem[]): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push({ message: `${displayPath(path)} must be a mapping of variables`, location: locationOf(value) });
+  return {};
+}
+
+const ROLE_SPEC_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'delegate_to']);
+
+/** Load a role (given as in a play's `roles:` list) and, first, its dependencies. */
+export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLocation): Promise<LoadedRole[]> {
+  const entry = typeof spec === 'string' ? { role: spec } : (spec as Record<string, unknown> | null);
+  const name = entry?.role ?? entry?.name;
+  if (typeof name !== 'string') {
+    loader.problems.push({ message: `a role entry needs 'role: NAME', got ${JSON.stringify(spec)}`, location: locationOf(spec) ?? at });
+    return [];
+  }
+  const dir = await findRole(name, loader);
+  if (!dir) {
+    const searched = loader.searchPath.map(displayPath).join(', ');
+    loader.problems.push({ message: `role '${name}' not found (searched ${searched})`, location: locationOf(spec) ?? at });
+    return [];
+  }
+  const params: Record<string, unknown> = { ...(entry!.vars as object) };
+  const keywords: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry!)) {
+    if (key === 'role' || key === 'name' || key === 'vars') continue;
+    if (ROLE_SPEC_KEYWORDS.has(key)) keywords[key] = value;
+    else params[key] = value;
+  }
+  const identity = `${dir}\u0000${JSON.stringify(params)}`;
+  if (loader.applied.has(identity)) return [];
+  loader.applied.add(identity);
+
+  const problems = loader.problems;
+  const defaults = await readRoleFile(dir, 'defaults', problems);
+  const vars = await readRoleFile(dir, 'vars', problems);
+  const meta = await readRoleFile(dir, 'meta', problems);
+  const role: RoleContext = {
+    name: name.split('/').pop()!,
+    dir,
+    defaults: defaults ? asMapping(defaults.content, defaults.path, problems) : {},
+    vars: vars ? asMapping(vars.content, vars.path, problems) : {},
+    params,
+  };
+  const loaded: LoadedRole[] = [];
+  const dependencies = (meta?.content as { dependencies?: unknown[] } | null)?.dependencies ?? [];
+  for (const dependency of dependencies) loaded.push(...(await loadRole(dependency, loader, locationOf(meta?.content))));
+
+  const taskFile = await readRoleFile(dir, 'tasks', problems);
+  const handlerFile = await readRoleFile(dir, 'handlers', problems);
+  const taskCtx = (file: string) => ({
+    file,
+    registry: loader.registry,
+    problems,
+    role,
+    importRole: async (other: string) => (await loadRole(other, { ...loader, applied: new Set() })).flatMap((r) => r.tasks),
+  });
+  let tasks = taskFile ? await parseTaskList(taskFile.content, taskCtx(taskFile.path)) : [];
+  const handlers = handlerFile ? await parseTaskList(handlerFile.content, taskCtx(handlerFile.path), { handlers: true }) : [];
+  if (Object.keys(keywords).length > 0 && tasks.length > 0) {
+    // when/tags/become on the role entry apply to each of its tasks: a block carries them.
+    const location = locationOf(spec) ?? at ?? tasks[0]!.location;
+    const blockKeywords = { ...keywords, tags: typeof keywords.tags === 'string' ? [keywords.tags] : keywords.tags } as Keywords;
+    tasks = [{ kind: 'block', keywords: blockKeywords, location, role, baseDir: dir, block: tasks, rescue: [], always: [] }];
+  }
+  loaded.push({ role, tasks, handlers: handlers.filter((h): h is ModuleTask => h.kind === 'module') });
+  return loaded;
+}

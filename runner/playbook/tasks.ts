@@ -1,0 +1,173 @@
+// Task lists: each task mapping is split into engine keywords and exactly one
+// action (a module, a block, import/include, meta). Every problem is collected
+// with its file:line:col so that all of them are reported at once.
+import { dirname, resolve } from 'node:path';
+import type { Problem } from '../errors.js';
+import type { ModuleRegistry } from '../../modules/registry.js';
+import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
+import { keywordProblems } from '../validate/keywords.js';
+import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
+import { keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
+import { closest } from 'fastest-levenshtein';
+
+export interface TaskContext {
+  file: string;
+  registry: ModuleRegistry;
+  problems: Problem[];
+  role?: RoleContext;
+  /** Loads a role's task list for import_role (provided by the role loader). */
+  importRole?: (name: string, at: string) => Promise<TaskNode[]>;
+  /** Files being imported, to catch import cycles. */
+  importStack?: string[];
+}
+
+const META_ACTIONS: readonly MetaAction[] = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'];
+const IMPORT_KEYS = ['import_tasks', 'include_tasks', 'include', 'import_role', 'include_role', 'meta'];
+
+function strip(key: string): string {
+  return key.replace(/^ansible\.(builtin|legacy)\./, '');
+}
+
+export async function parseTaskList(value: unknown, ctx: TaskContext, options: { handlers?: boolean } = {}): Promise<TaskNode[]> {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) {
+    ctx.problems.push({ message: 'expected a list of tasks', location: locationOf(value) ?? { file: ctx.file, line: 1, column: 1 } });
+    return [];
+  }
+  const tasks: TaskNode[] = [];
+  for (const raw of value) {
+    const task = await parseTask(raw, ctx, options);
+    if (task) tasks.push(...(Array.isArray(task) ? task : [task]));
+  }
+  return tasks;
+}
+
+async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: boolean }): Promise<TaskNode | null> {
+  const location = locationOf(raw) ?? locationOf(ctx) ?? { file: ctx.file, line: 1, column: 1 };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    ctx.problems.push({ message: `a task must be a mapping, got ${JSON.stringify(raw)}`, location });
+    return null;
+  }
+  const entry = raw as Record<string, unknown>;
+  const label = typeof entry.name === 'string' ? `task '${entry.name}'` : 'task';
+  const keywords: Record<string, unknown> = {};
+  const actions: string[] = [];
+  for (const key of Object.keys(entry)) {
+    if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
+    else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
+    else if (key in UNSUPPORTED_KEYWORDS) {
+      ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key) });
+    } else actions.push(key);
+  }
+  for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
+  const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
+
+  if ('block' in entry) {
+    if (actions.length) ctx.problems.push({ message: `${label}: a block cannot also have '${actions.join("', '")}'`, location });
+    return {
+      ...base,
+      kind: 'block',
+      block: await parseTaskList(entry.block, ctx),
+      rescue: await parseTaskList(entry.rescue, ctx),
+      always: await parseTaskList(entry.always, ctx),
+    };
+  }
+  if (actions.length === 0) {
+    ctx.problems.push({ message: `${label} has no module: add one module key (for example 'command:' or 'copy:')`, location });
+    return null;
+  }
+  if (actions.length > 1) {
+    const unknown = actions.filter((a) => !ctx.registry.has(a) && !IMPORT_KEYS.includes(strip(a)));
+    const hint = unknown.length ? `; '${unknown[0]}' is neither a module nor a keyword (did you mean '${suggest(unknown[0]!, ctx)}'?)` : '';
+    ctx.problems.push({ message: `${label} has more than one action: '${actions.join("', '")}'${hint}`, location });
+    return null;
+  }
+  const key = actions[0]!;
+  const value = entry[key];
+  const action = strip(key);
+  if (action === 'meta') {
+    if (!META_ACTIONS.includes(value as MetaAction)) {
+      ctx.problems.push({ message: `${label}: meta '${String(value)}' is not one of ${META_ACTIONS.join(', ')}`, location: keyLocationOf(entry, key) });
+      return null;
+    }
+    return { ...base, kind: 'meta', action: value as MetaAction };
+  }
+  if (action === 'import_tasks' || action === 'include_tasks' || action === 'include') {
+    const file = typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : value;
+    if (typeof file !== 'string') {
+      ctx.problems.push({ message: `${label}: ${action} needs a file name`, location: keyLocationOf(entry, key) });
+      return null;
+    }
+    if (action === 'include_tasks' && file.includes('{{')) return { ...base, kind: 'include', file };
+    // Static import (and include of a fixed name): inlined now, so its tasks are validated up front.
+    const path = resolve(dirname(ctx.file), file);
+    return { ...base, kind: 'block', block: await importTaskFile(path, ctx, location), rescue: [], always: [] };
+  }
+  if (action === 'import_role' || action === 'include_role') {
+    const name = (value as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !ctx.importRole) {
+      ctx.problems.push({ message: `${label}: ${action} needs name: ROLE`, location: keyLocationOf(entry, key) });
+      return null;
+    }
+    return { ...base, kind: 'block', block: await ctx.importRole(name, ctx.file), rescue: [], always: [] };
+  }
+  return parseModuleTask(key, value, entry, base, ctx, label);
+}
+
+function parseModuleTask(
+  key: string,
+  value: unknown,
+  entry: Record<string, unknown>,
+  base: Omit<ModuleTask, 'kind' | 'module' | 'moduleKey' | 'rawParams'>,
+  ctx: TaskContext,
+  label: string,
+): ModuleTask | null {
+  const module = ctx.registry.find(key);
+  if (!module) {
+    ctx.problems.push({ message: `${label}: unknown module '${key}'; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, key) });
+    return null;
+  }
+  const args = typeof entry.args === 'object' && entry.args !== null ? (entry.args as Record<string, unknown>) : {};
+  for (const p of loadTimeParamProblems(module, normaliseParams(module, value, args))) {
+    const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
+    ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at });
+  }
+  return { ...base, kind: 'module', module: module.name, moduleKey: key, rawParams: value };
+}
+
+async function importTaskFile(path: string, ctx: TaskContext, at: Problem['location']): Promise<TaskNode[]> {
+  const stack = ctx.importStack ?? [];
+  if (stack.includes(path)) {
+    ctx.problems.push({ message: `import cycle: ${[...stack, path].join(' -> ')}`, location: at });
+    return [];
+  }
+  let content: unknown;
+  try {
+    content = await readYamlFile(path);
+  } catch (error) {
+    const inner = (error as { problems?: Problem[] }).problems;
+    ctx.problems.push(...(inner ?? [{ message: (error as Error).message, location: at }]));
+    return [];
+  }
+  return parseTaskList(content, { ...ctx, file: path, importStack: [...stack, path] });
+}
+
+function suggest(key: string, ctx: TaskContext): string {
+  return closest(key, [ctx.registry.suggest(key), ...Object.keys(TASK_KEYWORDS), ...IMPORT_KEYS]);
+}
+
+/** Lists where Ansible accepts a string or a list; old loop spellings become `loop`. */
+function normaliseKeywords(raw: Record<string, unknown>): Keywords {
+  const k = { ...raw } as Record<string, unknown>;
+  for (const key of ['notify', 'listen']) if (typeof k[key] === 'string') k[key] = [k[key]];
+  if (typeof k.tags === 'string') k.tags = k.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  if (Array.isArray(k.tags)) k.tags = k.tags.map(String);
+  if (k.with_items !== undefined) k.loop = Array.isArray(k.with_items) ? k.with_items.flat() : k.with_items;
+  if (k.with_list !== undefined) k.loop = k.with_list;
+  if (k.with_dict !== undefined) k.loop = typeof k.with_dict === 'string' ? `{{ ${k.with_dict.replace(/^\{\{|\}\}$/g, '').trim()} | dict2items }}` : Object.entries(k.with_dict as object).map(([key, value]) => ({ key, value }));
+  delete k.with_items;
+  delete k.with_list;
+  delete k.with_dict;
+  return k as Keywords;
+}

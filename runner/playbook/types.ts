@@ -1,0 +1,110 @@
+// The loaded playbook: plays, and task trees whose keywords are still
+// untemplated (templating happens per host, at run time).
+import type { SourceLocation } from '../errors.js';
+
+/** Task keywords drover understands; documented in docs/keywords.md. */
+export interface Keywords {
+  name?: string;
+  when?: unknown;
+  loop?: unknown;
+  loop_control?: { label?: string; loop_var?: string; index_var?: string; pause?: number };
+  register?: string;
+  notify?: string[];
+  tags?: string[];
+  become?: unknown;
+  become_user?: unknown;
+  ignore_errors?: unknown;
+  changed_when?: unknown;
+  failed_when?: unknown;
+  retries?: unknown;
+  until?: unknown;
+  delay?: unknown;
+  check_mode?: unknown;
+  diff?: unknown;
+  no_log?: unknown;
+  run_once?: unknown;
+  delegate_to?: unknown;
+  environment?: unknown;
+  vars?: Record<string, unknown>;
+  args?: Record<string, unknown>;
+  listen?: string[];
+  timeout?: unknown;
+  any_errors_fatal?: unknown;
+}
+
+/** The role a task came from: where its files/ and templates/ live. */
+export interface RoleContext {
+  name: string;
+  dir: string;
+  defaults: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** Parameters given where the role was applied (`- role: x` + vars). */
+  params: Record<string, unknown>;
+}
+
+interface NodeBase {
+  keywords: Keywords;
+  location: SourceLocation;
+  role?: RoleContext;
+  /** Directory that relative paths of this task resolve against (its file's dir). */
+  baseDir: string;
+}
+
+export interface ModuleTask extends NodeBase {
+  kind: 'module';
+  /** The canonical module name. */
+  module: string;
+  /** The module key as written (e.g. ansible.builtin.copy), for messages. */
+  moduleKey: string;
+  /** The value of the module key (string for free-form, mapping, or null). */
+  rawParams: unknown;
+}
+
+export interface BlockTask extends NodeBase {
+  kind: 'block';
+  block: TaskNode[];
+  rescue: TaskNode[];
+  always: TaskNode[];
+}
+
+/** include_tasks: a file loaded at run time, per host, after templating its name. */
+export interface IncludeTask extends NodeBase {
+  kind: 'include';
+  file: string;
+}
+
+export type MetaAction = 'flush_handlers' | 'noop' | 'end_play' | 'end_host' | 'clear_host_errors';
+
+export interface MetaTask extends NodeBase {
+  kind: 'meta';
+  action: MetaAction;
+}
+
+export type TaskNode = ModuleTask | BlockTask | IncludeTask | MetaTask;
+
+export interface Play {
+  name: string;
+  hosts: string;
+  location: SourceLocation;
+  baseDir: string;
+  vars: Record<string, unknown>;
+  /** vars_files as written (may be templates); read per host at play start. */
+  varsFiles: string[];
+  gatherFacts: boolean;
+  serial?: (number | string)[];
+  /** Keywords every task of the play inherits (become, environment, no_log...). */
+  keywords: Keywords;
+  preTasks: TaskNode[];
+  /** Roles' tasks first, then the play's tasks (Ansible's order). */
+  tasks: TaskNode[];
+  postTasks: TaskNode[];
+  handlers: ModuleTask[];
+  roles: RoleContext[];
+  /** remote_user: overrides the inventory's login user for this play. */
+  remoteUser?: string;
+}
+
+export interface Playbook {
+  path: string;
+  plays: Play[];
+}

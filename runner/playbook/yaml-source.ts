@@ -1,0 +1,117 @@
+// YAML read with positions. Values become plain JS (YAML 1.1, as Ansible reads
+// it: yes/no are booleans, 0644 is octal), and every mapping and sequence keeps
+// where it came from, so later errors can point at file:line:col.
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, type Node, YAMLError } from 'yaml';
+import { InputError, excerpt, type Problem, type SourceLocation } from '../errors.js';
+
+const locations = new WeakMap<object, SourceLocation>();
+const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
+
+/** Where a mapping or list came from (undefined for values built in code). */
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return typeof value === 'object' && value !== null ? locations.get(value) : undefined;
+}
+
+/** Where key `key` of a mapping was written. */
+export function keyLocationOf(value: unknown, key: string): SourceLocation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return keyLocations.get(value)?.get(key) ?? locations.get(value);
+}
+
+/** Show paths relative to where drover runs: shorter and free of machine paths. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+export async function readYamlFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError([{ message: `cannot read ${displayPath(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
+  return parseYaml(text, displayPath(path));
+}
+
+/** Parse YAML text; syntax errors become one InputError listing each with file:line:col. */
+export function parseYaml(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new InputError(doc.errors.map((e: YAMLError) => yamlProblem(e, text, at)));
+  }
+  try {
+    return convert(doc.contents as Node | null, { at, doc, budget: MAX_NODES });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError([{ message: `${file}: ${(error as Error).message}` }]);
+  }
+}
+
+function yamlProblem(error: YAMLError, text: string, at: (offset: number) => SourceLocation): Problem {
+  let location = at(error.pos[0]);
+  // An error found at the end of the file is best shown on the last line that has text.
+  const lines = text.split('\n');
+  while (location.line > 1 && !(lines[location.line - 1] ?? '').trim()) {
+    location = { ...location, line: location.line - 1, column: (lines[location.line - 2] ?? '').length + 1 };
+  }
+  const message = `YAML syntax error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+  return { message, location, excerpt: excerpt(text, location.line, location.column) };
+}
+
+type Doc = ReturnType<typeof parseDocument>;
+
+/** Aliases can multiply a small file into a huge value (a "YAML bomb"): cap the nodes built. */
+const MAX_NODES = 1_000_000;
+
+interface ConvertState {
+  at: (offset: number) => SourceLocation;
+  doc: Doc;
+  budget: number;
+}
+
+function convert(node: Node | null, state: ConvertState): unknown {
+  if (node === null || node === undefined) return null;
+  if (--state.budget < 0) throw new Error(`more than ${MAX_NODES} values after expanding aliases (a YAML alias bomb?)`);
+  if (isMap(node)) {
+    const result: Record<string, unknown> = {};
+    const keys = new Map<string, SourceLocation>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      if (isScalar(keyNode) && (typeof keyNode.value === 'symbol' || keyNode.value === '<<')) {
+        // Merge keys (<<: *base or <<: [*a, *b]): merged entries never override explicit ones.
+        const merged = convert(pair.value as Node, state);
+        for (const source of (Array.isArray(merged) ? merged : [merged]).reverse()) {
+          for (const [k, v] of Object.entries((source ?? {}) as object)) if (!(k in result)) result[k] = v;
+        }
+        continue;
+      }
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, state));
+      result[key] = convert(pair.value as Node | null, state);
+      if (keyNode?.range) keys.set(key, state.at(keyNode.range[0]));
+    }
+    if (node.range) locations.set(result, state.at(node.range[0]));
+    keyLocations.set(result, keys);
+    return result;
+  }
+  if (isSeq(node)) {
+    const result = node.items.map((item) => convert(item as Node | null, state));
+    if (node.range) locations.set(result, state.at(node.range[0]));
+    return result;
+  }
+  if (isScalar(node)) {
+    // PyYAML (and so Ansible) reads y/Y/n/N as strings, unlike the YAML 1.1 spec.
+    if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
+    return node.value;
+  }
+  if (isAlias(node)) return convert(node.resolve(state.doc) ?? null, state);
+  return null;
+}

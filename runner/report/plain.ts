@@ -1,0 +1,75 @@
+// Line-oriented output for CI logs and pipes: nothing is ever redrawn, every
+// line stands on its own (host and task named on it) because hosts run
+// independently and their lines interleave.
+import type { EngineEvent, Reporter } from '../engine/events.js';
+import { formatResult, formatWarning } from './format.js';
+import { renderRecap } from './recap.js';
+import { banner, columnsOf, painter, Sink, type OutputStream, type Paint } from './style.js';
+
+export interface PlainOptions {
+  stream: OutputStream;
+  /** Show before/after diffs under changed lines (--diff). */
+  diff?: boolean;
+  /** -v count. */
+  verbose?: number;
+  /** Already decided by the caller (see shouldColor); off by default. */
+  color?: boolean;
+}
+
+export class PlainReporter implements Reporter {
+  private readonly sink: Sink;
+  private readonly paint: Paint;
+  private readonly color: boolean;
+  private readonly columns: number;
+  /** From run.start: plays are marked [CHECK MODE] like Ansible's check_mode_markers. */
+  private check = false;
+
+  constructor(private readonly options: PlainOptions) {
+    this.sink = new Sink(options.stream);
+    this.color = options.color === true;
+    this.paint = painter(this.color);
+    this.columns = columnsOf(options.stream);
+  }
+
+  handle(event: EngineEvent): void {
+    this.sink.write(this.render(event));
+  }
+
+  /** The text for one event ('' for events plain output does not show). */
+  render(event: EngineEvent): string {
+    const verbose = this.options.verbose ?? 0;
+    switch (event.type) {
+      case 'run.start':
+        this.check = event.check;
+        // Ansible shows the playbook banner from -vv on.
+        return verbose >= 2 ? banner(`PLAYBOOK: ${event.playbook}`, this.columns) : '';
+      case 'play.start':
+        return banner(`PLAY [${event.play}]${this.check ? ' [CHECK MODE]' : ''}`, this.columns);
+      case 'host.task.start':
+        // Ansible's show_per_host_start, for -vvv: tells which host hangs on what.
+        return verbose >= 3 ? this.paint(` [started ${event.task.name} on ${event.host}]`, 'ok') + '\n' : '';
+      case 'host.task.result':
+        return formatResult(event, { paint: this.paint, color: this.color, diff: this.options.diff === true, verbose });
+      case 'handler.notified':
+        return verbose >= 2 ? this.paint(`NOTIFIED HANDLER ${event.handler} for ${event.host}`, 'verbose') + '\n' : '';
+      case 'play.end':
+        return '';
+      case 'warning':
+        return formatWarning(event.message, event.host, this.paint);
+      case 'run.end':
+        return renderRecap(event.stats, { color: this.color, columns: this.columns });
+      default:
+        return unhandled(event);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sink.flushed();
+  }
+}
+
+/** The compiler stops here when the engine gains an event type nobody renders. */
+export function unhandled(event: never): string {
+  void event;
+  return '';
+}

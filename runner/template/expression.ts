@@ -1,0 +1,251 @@
+// The safe evaluator of conditions and `{{ expr | filter }}` expressions. It
+// walks the parsed tree and does only what each node says: read a name from
+// the scope, read an own data member, apply an operator, or call a function
+// from the closed tables (filters, tests, `range`, a few Python methods).
+// Playbook text is never run as JavaScript, so there is nothing to escape from.
+import { ExpressionError, TemplateError, Undefined, force, quoteForMessage } from './errors.js';
+import { callMethod } from './methods.js';
+import { parseExpression, type Args, type Expr } from './parser.js';
+import { callFilter, callFunction, callTest } from './registry.js';
+import { stripBraces } from './scan.js';
+import { compareValues, contains, deepEqual, getMember, MISSING, setOwn, toText, truthy, typeName, type Names } from './values.js';
+import { MAX_LIST_LENGTH } from './filters-data.js';
+
+export type { Names } from './values.js';
+export { truthy } from './values.js';
+
+const cache = new Map<string, Expr>();
+
+/** Parse once per distinct text: the same `when` runs for every host and loop item. */
+export function compileExpression(source: string): Expr {
+  let expr = cache.get(source);
+  if (expr === undefined) {
+    expr = parseExpression(source);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(source, expr);
+  }
+  return expr;
+}
+
+/** Evaluate a parsed expression; the result may be Undefined (the caller decides if that is an error). */
+export function evaluate(expr: Expr, source: string, names: Names): unknown {
+  return new Evaluator(source, names).eval(expr);
+}
+
+/** Evaluate expression text to a value; an undefined result is an error naming the variable. */
+export function evaluateExpression(source: string, names: Names): unknown {
+  try {
+    return force(evaluate(compileExpression(source), source, names));
+  } catch (error) {
+    // A parse or type error already shows the expression under a caret.
+    if (error instanceof TemplateError && !(error instanceof ExpressionError)) error.locate(quoteForMessage(source.trim()));
+    throw error;
+  }
+}
+
+export type Condition = string | boolean | readonly (string | boolean)[];
+
+/**
+ * when / changed_when / failed_when / until / assert that: a list means all of
+ * them (stopping at the first false), `{{ }}` around the text is accepted, and
+ * the result is read with Ansible's truthiness ("no" and "false" are false).
+ */
+export function evaluateCondition(condition: Condition, names: Names): boolean {
+  if (typeof condition === 'boolean') return condition;
+  if (Array.isArray(condition)) return condition.every((c: string | boolean) => evaluateCondition(c, names));
+  if (typeof condition === 'string') return truthy(evaluateExpression(stripBraces(condition), names));
+  if (typeof condition === 'number') return condition !== 0;
+  throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got a ${typeName(condition)}`);
+}
+
+class Evaluator {
+  constructor(
+    private readonly source: string,
+    private readonly names: Names,
+  ) {}
+
+  eval(node: Expr): unknown {
+    try {
+      return this.evalNode(node);
+    } catch (error) {
+      // Errors from filters and operators learn their position here, once, at the innermost node.
+      if (error instanceof TemplateError && error.constructor === TemplateError && error.where === undefined) {
+        throw new ExpressionError(error.detail, this.source, node.start);
+      }
+      throw error;
+    }
+  }
+
+  /** The value, or an error if it is undefined. */
+  private value(node: Expr): unknown {
+    return force(this.eval(node));
+  }
+
+  private text(node: Expr): string {
+    return this.source.slice(node.start, node.end).trim();
+  }
+
+  private evalNode(node: Expr): unknown {
+    switch (node.t) {
+      case 'literal':
+        return node.value;
+      case 'name': {
+        const value = this.names.resolve(node.name);
+        return value === MISSING ? new Undefined(node.name, `undefined variable '${node.name}'`) : value;
+      }
+      case 'list':
+        return node.items.map((item) => this.value(item));
+      case 'dict': {
+        const dict: Record<string, unknown> = {};
+        for (const [k, v] of node.entries) {
+          const key = this.value(k);
+          if (typeof key !== 'string' && typeof key !== 'number') throw new TemplateError(`a dict key must be a string or number, got a ${typeName(key)}`);
+          setOwn(dict, String(key), this.value(v));
+        }
+        return dict;
+      }
+      case 'member':
+        return this.member(node.object, node.key);
+      case 'slice':
+        return this.slice(this.value(node.object), node.from && this.value(node.from), node.to && this.value(node.to));
+      case 'unary': {
+        const arg = this.value(node.arg);
+        if (node.op === 'not') return !truthy(arg);
+        if (typeof arg !== 'number') throw new TemplateError(`unary '${node.op}' needs a number, got a ${typeName(arg)}`);
+        return node.op === '-' ? -arg : arg;
+      }
+      case 'binary':
+        if (node.op === 'and' || node.op === 'or') {
+          const left = this.value(node.left);
+          // Short-circuit: `x is defined and x.y == 1` never touches x.y when x is undefined.
+          return truthy(left) === (node.op === 'or') ? left : this.eval(node.right);
+        }
+        return arithmetic(node.op, this.value(node.left), this.value(node.right));
+      case 'compare': {
+        let left = this.value(node.first);
+        for (const [op, rightNode] of node.rest) {
+          const right = this.value(rightNode);
+          if (!compare(op, left, right)) return false;
+          left = right;
+        }
+        return true;
+      }
+      case 'cond':
+        if (truthy(this.value(node.test))) return this.eval(node.then);
+        if (node.otherwise !== null) return this.eval(node.otherwise);
+        return new Undefined(this.text(node), `the condition of '${this.text(node)}' is false and there is no 'else'`);
+      case 'filter': {
+        const [args, kwargs] = this.args(node);
+        return callFilter(node.name, [this.eval(node.arg), ...args], kwargs);
+      }
+      case 'test': {
+        const [args, kwargs] = this.args(node);
+        return callTest(node.name, [this.eval(node.arg), ...args], kwargs) !== node.negated;
+      }
+      case 'call':
+        return this.call(node.callee, node);
+    }
+  }
+
+  private member(objectNode: Expr, keyNode: Expr | string): unknown {
+    const object = this.eval(objectNode);
+    // Ansible's undefined chains: x.y.z of a missing x stays undefined until used.
+    if (object instanceof Undefined) return object;
+    const key = typeof keyNode === 'string' ? keyNode : this.value(keyNode);
+    const value = getMember(object, key);
+    if (value !== MISSING) return value;
+    const owner = this.text(objectNode);
+    const what = typeof keyNode === 'string' ? `attribute '${key}'` : `item ${JSON.stringify(key) ?? typeName(key)}`;
+    const name = typeof keyNode === 'string' ? `${owner}.${key}` : `${owner}[${JSON.stringify(key)}]`;
+    return new Undefined(name, object === null ? `'${owner}' is none, so it has no ${what}` : `'${owner}' has no ${what}`);
+  }
+
+  private slice(object: unknown, from: unknown, to: unknown): unknown {
+    if (!Array.isArray(object) && typeof object !== 'string') throw new TemplateError(`cannot slice a ${typeName(object)}`);
+    const bound = (v: unknown): number | undefined => {
+      if (v === null || v === undefined) return undefined;
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateError(`a slice bound must be an integer, got a ${typeName(v)}`);
+      return v;
+    };
+    return object.slice(bound(from), bound(to));
+  }
+
+  private args(node: Args): [unknown[], [string, unknown][]] {
+    return [node.args.map((a) => this.eval(a)), node.kwargs.map(([k, v]): [string, unknown] => [k, this.eval(v)])];
+  }
+
+  private call(callee: Expr, node: Args): unknown {
+    if (callee.t === 'name') {
+      const [args, kwargs] = this.args(node);
+      return callFunction(callee.name, args, kwargs);
+    }
+    if (callee.t === 'member' && typeof callee.key === 'string') {
+      if (node.kwargs.length > 0) throw new TemplateError('methods take no keyword arguments');
+      return callMethod(this.value(callee.object), callee.key, node.args.map((a) => this.value(a)));
+    }
+    throw new TemplateError('only filters, tests, range() and string/dict methods can be called');
+  }
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case '==':
+      return deepEqual(a, b);
+    case '!=':
+      return !deepEqual(a, b);
+    case 'in':
+      return contains(b, a);
+    case 'not in':
+      return !contains(b, a);
+    case '<':
+      return compareValues(a, b) < 0;
+    case '<=':
+      return compareValues(a, b) <= 0;
+    case '>':
+      return compareValues(a, b) > 0;
+    default:
+      return compareValues(a, b) >= 0;
+  }
+}
+
+function repeat(what: unknown, times: unknown): unknown {
+  if (typeof times !== 'number' || !Number.isInteger(times)) return undefined;
+  const length = Math.max(0, times) * (typeof what === 'string' || Array.isArray(what) ? what.length : 0);
+  if (length > MAX_LIST_LENGTH * 10) throw new TemplateError(`repetition would make ${length} items, more than allowed`);
+  if (typeof what === 'string') return what.repeat(Math.max(0, times));
+  if (Array.isArray(what)) return Array.from({ length: Math.max(0, times) }, () => what).flat(1);
+  return undefined;
+}
+
+function arithmetic(op: string, a: unknown, b: unknown): unknown {
+  if (op === '~') return toText(a) + toText(b);
+  if (op === '+') {
+    if (typeof a === 'string' && typeof b === 'string') return a + b;
+    if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  }
+  if (op === '*') {
+    const repeated = typeof a === 'number' ? repeat(b, a) : repeat(a, b);
+    if (repeated !== undefined) return repeated;
+  }
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    const hint = op === '+' && (typeof a === 'string' || typeof b === 'string') ? ' (use ~ to join values as text)' : '';
+    throw new TemplateError(`cannot apply '${op}' to a ${typeName(a)} and a ${typeName(b)}${hint}`);
+  }
+  if ((op === '/' || op === '//' || op === '%') && b === 0) throw new TemplateError('division by zero');
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    case '//':
+      return Math.floor(a / b);
+    case '%':
+      return ((a % b) + b) % b;
+    default:
+      return a ** b;
+  }
+}

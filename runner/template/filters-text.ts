@@ -1,0 +1,150 @@
+// Filters on text and scalars, with Ansible's names and, where it is sensible,
+// Ansible's semantics; each is also a Handlebars helper of the same name.
+import { createHash } from 'node:crypto';
+import YAML from 'yaml';
+import { quote } from '../quote.js';
+import { asInt, asText, type Callable } from './callables.js';
+import { TemplateError, Undefined } from './errors.js';
+import { compileRegex, pythonReplacement, regexInput } from './regex.js';
+import { toJson, toText, truthy } from './values.js';
+
+const HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
+
+function textFilter(name: string, run: (text: string, args: unknown[]) => unknown, params: string[] = []): Callable {
+  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
+}
+
+/** Python's os.path.basename / dirname: '/a/b/' has basename '' and dirname '/a/b'. */
+function dirname(path: string): string {
+  const head = path.slice(0, path.lastIndexOf('/') + 1);
+  return /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
+}
+
+function toInt(value: unknown, fallback: unknown, base: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fallback;
+  if (typeof value !== 'string') return fallback;
+  const radix = base === undefined ? 10 : asInt("filter 'int' base", base);
+  const text = value.trim().replace(/_/g, '');
+  const digits = radix === 16 ? /^[+-]?(0x)?[0-9a-f]+$/i : radix === 8 ? /^[+-]?(0o)?[0-7]+$/i : radix === 2 ? /^[+-]?(0b)?[01]+$/i : /^[+-]?\d+$/;
+  if (digits.test(text)) return parseInt(text.replace(/^([+-]?)0[xob]/i, '$1'), radix);
+  // Like Jinja: '3.7' | int is 3.
+  const float = Number(text);
+  return text !== '' && Number.isFinite(float) ? Math.trunc(float) : fallback;
+}
+
+function toFloat(value: unknown, fallback: unknown): unknown {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const float = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
+  return Number.isNaN(float) ? fallback : float;
+}
+
+export const textFilters: Record<string, Callable> = {
+  default: {
+    params: ['value', 'default_value?', 'boolean?'],
+    acceptsUndefined: true,
+    run: ([value, fallback = '', boolean]) => (value instanceof Undefined || (boolean === true && !truthy(value)) ? fallback : value),
+  },
+  mandatory: {
+    params: ['value', 'msg?'],
+    acceptsUndefined: true,
+    run: ([value, msg]) => {
+      if (!(value instanceof Undefined)) return value;
+      throw new TemplateError(typeof msg === 'string' ? msg : `mandatory variable '${value.name}' is not defined`);
+    },
+  },
+  lower: textFilter('lower', (t) => t.toLowerCase()),
+  upper: textFilter('upper', (t) => t.toUpperCase()),
+  trim: textFilter(
+    'trim',
+    (t, [chars]) => {
+      if (chars === undefined) return t.trim();
+      const set = new Set(asText("filter 'trim' chars", chars));
+      let [start, end] = [0, t.length];
+      while (start < end && set.has(t[start]!)) start++;
+      while (end > start && set.has(t[end - 1]!)) end--;
+      return t.slice(start, end);
+    },
+    ['chars?'],
+  ),
+  replace: textFilter(
+    'replace',
+    (t, [old, replacement, count]) => {
+      const from = asText("filter 'replace' old", old);
+      const to = asText("filter 'replace' new", replacement);
+      const parts = t.split(from);
+      if (count === undefined || from === '') return parts.join(to);
+      const n = asInt("filter 'replace' count", count);
+      return parts.slice(0, n + 1).join(to) + (parts.length > n + 1 ? from + parts.slice(n + 1).join(from) : '');
+    },
+    ['old', 'new', 'count?'],
+  ),
+  regex_replace: {
+    params: ['value', 'pattern', 'replacement?', 'ignorecase?', 'multiline?'],
+    run: ([value, pattern, replacement = '', ignorecase, multiline]) => {
+      const text = regexInput(value, "filter 'regex_replace'");
+      const regex = compileRegex(pattern, { ignorecase, multiline, global: true });
+      return text.replace(regex, pythonReplacement(asText("filter 'regex_replace' replacement", replacement)));
+    },
+  },
+  regex_search: {
+    params: ['value', 'pattern', 'ignorecase?', 'multiline?'],
+    run: ([value, pattern, ignorecase, multiline]) => {
+      const match = compileRegex(pattern, { ignorecase, multiline }).exec(regexInput(value, "filter 'regex_search'"));
+      return match === null ? null : match[0];
+    },
+  },
+  basename: textFilter('basename', (t) => t.slice(t.lastIndexOf('/') + 1)),
+  dirname: textFilter('dirname', dirname),
+  b64encode: textFilter('b64encode', (t) => Buffer.from(t, 'utf8').toString('base64')),
+  b64decode: textFilter('b64decode', (t) => {
+    if (!/^[A-Za-z0-9+/_=\s-]*$/.test(t)) throw new TemplateError("filter 'b64decode' got text that is not base64");
+    return Buffer.from(t, 'base64').toString('utf8');
+  }),
+  quote: textFilter('quote', (t) => {
+    if (t.includes('\0')) throw new TemplateError("filter 'quote' got text with a NUL byte, which no shell word can hold");
+    return quote(t);
+  }),
+  hash: textFilter(
+    'hash',
+    (t, [algorithm = 'sha256']) => {
+      if (typeof algorithm !== 'string' || !HASHES.has(algorithm)) {
+        throw new TemplateError(`filter 'hash' knows ${[...HASHES].join(', ')}; got ${JSON.stringify(algorithm)}`);
+      }
+      return createHash(algorithm).update(t, 'utf8').digest('hex');
+    },
+    ['algorithm?'],
+  ),
+  checksum: textFilter('checksum', (t) => createHash('sha256').update(t, 'utf8').digest('hex')),
+  string: { params: ['value'], run: ([value]) => toText(value) },
+  to_json: { params: ['value'], run: ([value]) => toJson(value) },
+  to_nice_json: {
+    params: ['value', 'indent?'],
+    run: ([value, indent = 4]) => toJson(value, asInt("filter 'to_nice_json' indent", indent), true),
+  },
+  to_yaml: { params: ['value'], run: ([value]) => YAML.stringify(value) },
+  from_json: textFilter('from_json', (t) => {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch (error) {
+      throw new TemplateError(`filter 'from_json' got invalid JSON (${(error as Error).message})`);
+    }
+  }),
+  from_yaml: textFilter('from_yaml', (t) => {
+    try {
+      return YAML.parse(t) as unknown;
+    } catch (error) {
+      throw new TemplateError(`filter 'from_yaml' got invalid YAML (${(error as Error).message.split('\n')[0]})`);
+    }
+  }),
+  int: { params: ['value', 'default?', 'base?'], run: ([value, fallback = 0, base]) => toInt(value, fallback, base) },
+  float: { params: ['value', 'default?'], run: ([value, fallback = 0]) => toFloat(value, fallback) },
+  bool: {
+    params: ['value'],
+    // Ansible's bool filter: only these read as true; anything else is false.
+    run: ([value]) => (typeof value === 'boolean' ? value : value === 1 || (typeof value === 'string' && ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()))),
+  },
+};
+
+textFilters['d'] = textFilters['default']!;

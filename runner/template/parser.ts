@@ -1,0 +1,348 @@
+// Recursive-descent parser for the condition language, one function per
+// precedence level, in Jinja's order (lowest first):
+//   x if c else y  <  or  <  and  <  not  <  == != < <= > >= in, not in
+//   <  + -  <  ~  <  * / // %  <  **  <  unary - +  <  postfix . [] () | is
+// Filters and tests bind tightest, as in Jinja: `a + b | int` is a + (b | int).
+// The result is a plain tree; nothing here evaluates anything.
+import { ExpressionError } from './errors.js';
+import { tokenize, type Token } from './lexer.js';
+
+/** Every node knows its source span, so errors can point at it. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Args {
+  args: Expr[];
+  kwargs: [string, Expr][];
+}
+
+export type Expr = Span &
+  (
+    | { t: 'literal'; value: unknown }
+    | { t: 'name'; name: string }
+    | { t: 'list'; items: Expr[] }
+    | { t: 'dict'; entries: [Expr, Expr][] }
+    | { t: 'member'; object: Expr; key: Expr | string }
+    | { t: 'slice'; object: Expr; from: Expr | null; to: Expr | null }
+    | { t: 'unary'; op: 'not' | '-' | '+'; arg: Expr }
+    | { t: 'binary'; op: string; left: Expr; right: Expr }
+    | { t: 'compare'; first: Expr; rest: [string, Expr][] }
+    | { t: 'cond'; then: Expr; test: Expr; otherwise: Expr | null }
+    | ({ t: 'filter'; arg: Expr; name: string } & Args)
+    | ({ t: 'test'; arg: Expr; name: string; negated: boolean } & Args)
+    | ({ t: 'call'; callee: Expr } & Args)
+  );
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
+const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null, null: null };
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** Nesting deeper than this is an error rather than a stack overflow. */
+const MAX_DEPTH = 100;
+/** Operator chains (a + b + c ...) grow the tree as deep as nesting does. */
+const MAX_OPERATORS = 1000;
+
+export function parseExpression(source: string): Expr {
+  return new Parser(source).parseAll();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private i = 0;
+  private depth = 0;
+  private operators = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  parseAll(): Expr {
+    if (this.peek().kind === 'end') throw this.error('empty expression', this.peek());
+    const expr = this.parseCond();
+    if (this.peek().kind !== 'end') throw this.error(`unexpected ${describe(this.peek())}`, this.peek());
+    return expr;
+  }
+
+  private parseCond(): Expr {
+    const then = this.parseOr();
+    if (!this.isName('if')) return then;
+    this.next();
+    const test = this.parseOr();
+    let otherwise: Expr | null = null;
+    if (this.isName('else')) {
+      this.next();
+      otherwise = this.nested(() => this.parseCond());
+    }
+    return { t: 'cond', then, test, otherwise, start: then.start, end: this.lastEnd() };
+  }
+
+  private parseOr(): Expr {
+    let left = this.parseAnd();
+    while (this.isName('or')) {
+      this.chain();
+      const right = this.parseAnd();
+      left = { t: 'binary', op: 'or', left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private parseAnd(): Expr {
+    let left = this.parseNot();
+    while (this.isName('and')) {
+      this.chain();
+      const right = this.parseNot();
+      left = { t: 'binary', op: 'and', left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private parseNot(): Expr {
+    if (!this.isName('not')) return this.parseCompare();
+    const start = this.next().start;
+    const arg = this.nested(() => this.parseNot());
+    return { t: 'unary', op: 'not', arg, start, end: arg.end };
+  }
+
+  private parseCompare(): Expr {
+    const first = this.parseBinary(0);
+    const rest: [string, Expr][] = [];
+    for (;;) {
+      const token = this.peek();
+      let op: string;
+      if (token.kind === 'op' && COMPARISONS.has(token.text)) op = token.text;
+      else if (this.isName('in')) op = 'in';
+      else if (this.isName('not') && this.peek(1).kind === 'name' && this.peek(1).text === 'in') op = 'not in';
+      else break;
+      this.chain();
+      if (op === 'not in') this.next();
+      rest.push([op, this.parseBinary(0)]);
+    }
+    return rest.length === 0 ? first : { t: 'compare', first, rest, start: first.start, end: rest.at(-1)![1].end };
+  }
+
+  /** The arithmetic levels, from `+ -` (level 0) to `**` (level 3). */
+  private parseBinary(level: number): Expr {
+    if (level === LEVELS.length) return this.parseUnary();
+    let left = this.parseBinary(level + 1);
+    while (this.peek().kind === 'op' && LEVELS[level]!.includes(this.peek().text)) {
+      const op = this.chain().text;
+      // ** is right-associative: 2 ** 3 ** 2 is 2 ** 9.
+      const right = op === '**' ? this.nested(() => this.parseBinary(level)) : this.parseBinary(level + 1);
+      left = { t: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  private parseUnary(): Expr {
+    const token = this.peek();
+    if (token.kind === 'op' && (token.text === '-' || token.text === '+')) {
+      this.next();
+      const arg = this.nested(() => this.parseUnary());
+      return this.parsePostfix({ t: 'unary', op: token.text, arg, start: token.start, end: arg.end });
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+
+  private parsePostfix(expr: Expr): Expr {
+    for (;;) {
+      const token = this.peek();
+      const postfix = (token.kind === 'op' && '.[(|'.includes(token.text)) || this.isName('is');
+      if (!postfix) return expr;
+      if (++this.operators > MAX_OPERATORS) throw this.error(`expression has more than ${MAX_OPERATORS} operators`, token);
+      if (token.kind === 'op' && token.text === '.') {
+        this.next();
+        const key = this.next();
+        if (key.kind !== 'name' && !(key.kind === 'number' && /^\d+$/.test(key.text))) {
+          throw this.error(`expected an attribute name after '.', got ${describe(key)}`, key);
+        }
+        expr = { t: 'member', object: expr, key: key.text, start: expr.start, end: key.end };
+      } else if (token.kind === 'op' && token.text === '[') {
+        expr = this.nested(() => this.parseSubscript(expr));
+      } else if (token.kind === 'op' && token.text === '(') {
+        const args = this.nested(() => this.parseArgs());
+        expr = { t: 'call', callee: expr, ...args, start: expr.start, end: this.lastEnd() };
+      } else if (token.kind === 'op' && token.text === '|') {
+        this.next();
+        const name = this.parseDottedName('filter');
+        const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : { args: [], kwargs: [] };
+        expr = { t: 'filter', arg: expr, name, ...args, start: expr.start, end: this.lastEnd() };
+      } else if (this.isName('is')) {
+        this.next();
+        const negated = this.isName('not') && this.peek(1).kind === 'name';
+        if (negated) this.next();
+        const name = this.parseDottedName('test');
+        const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : { args: [], kwargs: [] };
+        expr = { t: 'test', arg: expr, name, negated, ...args, start: expr.start, end: this.lastEnd() };
+      } else {
+        return expr;
+      }
+    }
+  }
+
+  private parseSubscript(object: Expr): Expr {
+    this.expect('[');
+    const from = this.isOp(':') ? null : this.parseCond();
+    if (from !== null && this.isOp(']')) {
+      return { t: 'member', object, key: from, start: object.start, end: this.next().end };
+    }
+    this.expect(':');
+    const to = this.isOp(']') ? null : this.parseCond();
+    const end = this.expect(']').end;
+    return { t: 'slice', object, from, to, start: object.start, end };
+  }
+
+  /** `name`, or `ansible.builtin.name` as Ansible playbooks write it. */
+  private parseDottedName(what: string): string {
+    const parts = [this.expectName(what)];
+    while (this.isOp('.') && this.peek(1).kind === 'name') {
+      this.next();
+      parts.push(this.next().text);
+    }
+    const name = parts.join('.');
+    return name.startsWith('ansible.builtin.') ? name.slice('ansible.builtin.'.length) : name;
+  }
+
+  private parseArgs(): Args {
+    this.expect('(');
+    const result: Args = { args: [], kwargs: [] };
+    while (!this.isOp(')')) {
+      if (this.peek().kind === 'name' && this.peek(1).kind === 'op' && this.peek(1).text === '=') {
+        const key = this.next().text;
+        this.next();
+        result.kwargs.push([key, this.parseCond()]);
+      } else if (result.kwargs.length > 0) {
+        throw this.error('a positional argument cannot follow a keyword argument', this.peek());
+      } else {
+        result.args.push(this.parseCond());
+      }
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    this.expect(')');
+    return result;
+  }
+
+  private parsePrimary(): Expr {
+    const token = this.next();
+    const span = { start: token.start, end: token.end };
+    switch (token.kind) {
+      case 'number':
+        return { t: 'literal', value: token.number, ...span };
+      case 'string':
+        return { t: 'literal', value: token.text, ...span };
+      case 'name':
+        if (Object.hasOwn(LITERALS, token.text)) return { t: 'literal', value: LITERALS[token.text], ...span };
+        if (KEYWORDS.has(token.text)) throw this.error(`unexpected '${token.text}'`, token);
+        return { t: 'name', name: token.text, ...span };
+      case 'op':
+        if (token.text === '(') return this.nested(() => this.parseParens(token));
+        if (token.text === '[') return this.nested(() => this.parseList(token));
+        if (token.text === '{') return this.nested(() => this.parseDict(token));
+        break;
+      case 'end':
+        throw this.error('unexpected end of expression', token);
+    }
+    throw this.error(`unexpected ${describe(token)}`, token);
+  }
+
+  private parseParens(open: Token): Expr {
+    if (this.isOp(')')) return { t: 'list', items: [], start: open.start, end: this.next().end };
+    const first = this.parseCond();
+    if (this.isOp(')')) {
+      this.next();
+      return first;
+    }
+    // A tuple: (a, b) is a list here.
+    const items = [first, ...this.parseItems(')', () => this.parseCond(), true)];
+    return { t: 'list', items, start: open.start, end: this.lastEnd() };
+  }
+
+  private parseList(open: Token): Expr {
+    const items = this.parseItems(']', () => this.parseCond(), false);
+    return { t: 'list', items, start: open.start, end: this.lastEnd() };
+  }
+
+  private parseDict(open: Token): Expr {
+    const entries = this.parseItems('}', (): [Expr, Expr] => {
+      const key = this.parseCond();
+      this.expect(':');
+      return [key, this.parseCond()];
+    }, false);
+    return { t: 'dict', entries, start: open.start, end: this.lastEnd() };
+  }
+
+  /** Comma-separated items up to `close` (a trailing comma allowed); consumes `close`. */
+  private parseItems<T>(close: string, item: () => T, afterFirst: boolean): T[] {
+    const items: T[] = [];
+    if (afterFirst) this.expect(',');
+    while (!this.isOp(close)) {
+      items.push(item());
+      if (!this.isOp(',')) break;
+      this.next();
+    }
+    this.expect(close);
+    return items;
+  }
+
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw this.error(`expression nested more than ${MAX_DEPTH} levels deep`, this.peek());
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Consume a binary operator, counting it against MAX_OPERATORS. */
+  private chain(): Token {
+    if (++this.operators > MAX_OPERATORS) throw this.error(`expression has more than ${MAX_OPERATORS} operators`, this.peek());
+    return this.next();
+  }
+
+  private peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (this.i < this.tokens.length - 1) this.i++;
+    return token;
+  }
+
+  private lastEnd(): number {
+    return this.tokens[this.i - 1]?.end ?? 0;
+  }
+
+  private isOp(text: string): boolean {
+    return this.peek().kind === 'op' && this.peek().text === text;
+  }
+
+  private isName(text: string): boolean {
+    return this.peek().kind === 'name' && this.peek().text === text;
+  }
+
+  private expect(text: string): Token {
+    if (!this.isOp(text)) throw this.error(`expected '${text}', got ${describe(this.peek())}`, this.peek());
+    return this.next();
+  }
+
+  private expectName(what: string): string {
+    const token = this.next();
+    if (token.kind !== 'name') throw this.error(`expected a ${what} name, got ${describe(token)}`, token);
+    return token.text;
+  }
+
+  private error(message: string, token: Token): ExpressionError {
+    return new ExpressionError(message, this.source, token.start);
+  }
+}
+
+const LEVELS: readonly (readonly string[])[] = [['+', '-'], ['~'], ['*', '/', '//', '%'], ['**']];
+
+function describe(token: Token): string {
+  if (token.kind === 'end') return 'end of expression';
+  if (token.kind === 'string') return 'a string';
+  if (token.kind === 'number') return `number ${token.text}`;
+  return `'${token.text}'`;
+}

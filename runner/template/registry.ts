@@ -1,0 +1,87 @@
+// The closed lists of what a template or condition can call: filters, tests,
+// Handlebars helpers and the one global function, `range`. Nothing outside
+// these tables is ever invoked, whatever the playbook text says.
+import { closest, distance } from 'fastest-levenshtein';
+import { bindArgs, type Callable, type CallContext } from './callables.js';
+import { TemplateError, Undefined } from './errors.js';
+import { dataFilters, range } from './filters-data.js';
+import { textFilters } from './filters-text.js';
+import { tests as testTable } from './is-tests.js';
+import { compareValues, deepEqual, getMember, MISSING, truthy } from './values.js';
+
+function table(entries: Record<string, Callable>): ReadonlyMap<string, Callable> {
+  return new Map(Object.entries(entries));
+}
+
+/** The first value whose truthiness is `stop`, else the last: Python's and/or. */
+function deciding(values: unknown[], stop: boolean): unknown {
+  const i = values.findIndex((v) => truthy(v) === stop);
+  return i === -1 ? values.at(-1) : values[i];
+}
+
+/** Helpers for Handlebars, where the expression language has operators instead. */
+const handlebarsOnly: Record<string, Callable> = {
+  eq: { params: ['a', 'b'], run: ([a, b]) => deepEqual(a, b) },
+  ne: { params: ['a', 'b'], run: ([a, b]) => !deepEqual(a, b) },
+  lt: { params: ['a', 'b'], run: ([a, b]) => compareValues(a, b) < 0 },
+  le: { params: ['a', 'b'], run: ([a, b]) => compareValues(a, b) <= 0 },
+  gt: { params: ['a', 'b'], run: ([a, b]) => compareValues(a, b) > 0 },
+  ge: { params: ['a', 'b'], run: ([a, b]) => compareValues(a, b) >= 0 },
+  // Like Python's and/or: the deciding operand, so {{or a b}} picks a value.
+  and: { params: ['...values'], run: ([values]) => deciding(values as unknown[], false) },
+  or: { params: ['...values'], run: ([values]) => deciding(values as unknown[], true) },
+  not: { params: ['value'], run: ([v]) => !truthy(v) },
+  defined: { params: ['value'], acceptsUndefined: true, run: ([v]) => !(v instanceof Undefined) },
+  lookup: {
+    params: ['object', 'key'],
+    run: ([object, key]) => {
+      const value = getMember(object, key);
+      return value === MISSING ? new Undefined(`lookup ${String(key)}`, `lookup found no item ${JSON.stringify(key)}`) : value;
+    },
+  },
+  range,
+};
+
+export const FILTERS = table({ ...textFilters, ...dataFilters });
+export const TESTS = table(testTable);
+export const HELPERS = table({ ...textFilters, ...dataFilters, ...handlebarsOnly });
+export const FUNCTIONS = table({ range });
+
+function find(kind: string, map: ReadonlyMap<string, Callable>, name: string): Callable {
+  const callable = map.get(name);
+  if (callable !== undefined) return callable;
+  const names = [...map.keys()];
+  const guess = names.length > 0 ? closest(name, names) : undefined;
+  const hint = guess !== undefined && distance(name, guess) <= 2 ? ` (did you mean '${guess}'?)` : '';
+  throw new TemplateError(`unknown ${kind} '${name}'${hint}`);
+}
+
+function call(kind: string, map: ReadonlyMap<string, Callable>, name: string, args: unknown[], kwargs: [string, unknown][] = []): unknown {
+  const callable = find(kind, map, name);
+  return callable.run(bindArgs(`${kind} '${name}'`, callable, args, kwargs), context);
+}
+
+const context: CallContext = {
+  filter: (name, args, kwargs) => call('filter', FILTERS, name, args, kwargs),
+  test: (name, args, kwargs) => call('test', TESTS, name, args, kwargs) === true,
+};
+
+export function callFilter(name: string, args: unknown[], kwargs?: [string, unknown][]): unknown {
+  return call('filter', FILTERS, name, args, kwargs);
+}
+
+export function callTest(name: string, args: unknown[], kwargs?: [string, unknown][]): boolean {
+  return call('test', TESTS, name, args, kwargs) === true;
+}
+
+export function callHelper(name: string, args: unknown[], kwargs?: [string, unknown][]): unknown {
+  return call('helper', HELPERS, name, args, kwargs);
+}
+
+export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][]): unknown {
+  return call('function', FUNCTIONS, name, args, kwargs);
+}
+
+export function isHelper(name: string): boolean {
+  return HELPERS.has(name);
+}

@@ -1,0 +1,37 @@
+// Load-time check of task keywords against the engine's keyword table.
+import AjvModule, { type ValidateFunction } from 'ajv';
+import { HANDLER_KEYWORDS, TASK_KEYWORDS } from '../playbook/keywords.js';
+
+const Ajv = AjvModule.default ?? AjvModule;
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(keyword: string): ValidateFunction | undefined {
+  const spec = TASK_KEYWORDS[keyword] ?? HANDLER_KEYWORDS[keyword];
+  if (!spec) return undefined;
+  let validate = validators.get(keyword);
+  if (!validate) {
+    validate = ajv.compile(spec.schema);
+    validators.set(keyword, validate);
+  }
+  return validate;
+}
+
+/** One message per keyword whose value has the wrong shape. */
+export function keywordProblems(keywords: Record<string, unknown>): { keyword: string; message: string }[] {
+  const problems: { keyword: string; message: string }[] = [];
+  for (const [keyword, value] of Object.entries(keywords)) {
+    const validate = validatorFor(keyword);
+    if (validate && !validate(value)) {
+      problems.push({ keyword, message: `keyword '${keyword}' ${describeExpected(keyword)}, got ${JSON.stringify(value)}` });
+    }
+  }
+  return problems;
+}
+
+function describeExpected(keyword: string): string {
+  const schema = (TASK_KEYWORDS[keyword] ?? HANDLER_KEYWORDS[keyword])!.schema as { type?: unknown; anyOf?: { type?: unknown }[]; pattern?: string };
+  const types = schema.anyOf ? schema.anyOf.map((s) => s.type ?? 'template') : [schema.type];
+  const shown = [...new Set(types.flat().filter(Boolean) as string[])].map((t) => (t === 'array' ? 'list' : t === 'object' ? 'mapping' : t));
+  return `must be ${shown.join(' or ')}${schema.pattern && !schema.anyOf ? ` matching ${schema.pattern}` : ''}`;
+}
