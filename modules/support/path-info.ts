@@ -100,11 +100,11 @@ export function parsePathInfo(line: string, path: string): PathInfo | null {
   };
 }
 
-/** Probe several paths in one round trip; null for each path where nothing is. */
-export async function pathInfo(host: Host, paths: readonly string[], follow = false): Promise<(PathInfo | null)[]> {
-  const result = await host.check(pathInfoCommand(paths, follow));
+/** Probe several paths in one round trip, each with or without following links; null where nothing is. */
+export async function pathInfo(host: Host, items: readonly { path: string; follow?: boolean }[]): Promise<(PathInfo | null)[]> {
+  const result = await host.check(joinCommands(items.map((item) => pathInfoCommand([item.path], item.follow ?? false))));
   const lines = result.stdout.split('\n');
-  return paths.map((path, i) => parsePathInfo(lines[i] ?? '', path));
+  return items.map((item, i) => parsePathInfo(lines[i] ?? '', item.path));
 }
 
 /** The shape attribute helpers expect (Host's FileStat), from a PathInfo. */

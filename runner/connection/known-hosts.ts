@@ -38,7 +38,10 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
     }
     const [patterns, keyType, b64] = fields;
     if (!patterns || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return;
-    entries.push({ file, line: i + 1, revoked, patterns, keyType, key: Buffer.from(b64, 'base64') });
+    const key = Buffer.from(b64, 'base64');
+    // A key blob names its own type; a line whose blob disagrees is garbage, as for OpenSSH.
+    if (keyTypeOf(key) !== keyType) return;
+    entries.push({ file, line: i + 1, revoked, patterns, keyType, key });
   });
   return entries;
 }
@@ -100,7 +103,7 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, 
   const live = forHost.filter((e) => !e.revoked);
   const same = live.find((e) => e.key.equals(blob));
   if (same) return { kind: 'ok', entry: same };
-  const changed = live.find((e) => keyTypeOf(e.key) === type || e.keyType === type);
+  const changed = live.find((e) => e.keyType === type);
   if (changed) return { kind: 'changed', entry: changed };
   return { kind: 'unknown' };
 }

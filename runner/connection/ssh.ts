@@ -218,7 +218,7 @@ export class SshConnection implements Connection {
           (r) => {
             let rc: number | undefined;
             if (typeof r.code === 'number') rc = r.code;
-            else if (r.signal) rc = 128 + (constants.signals[`SIG${r.signal}` as NodeJS.Signals] ?? 0);
+            else if (r.signal) rc = 128 + (constants.signals[(r.signal.startsWith('SIG') ? r.signal : `SIG${r.signal}`) as NodeJS.Signals] ?? 0);
             if (rc === undefined) {
               // No exit status and no signal: the link went away under the command.
               finish(this.lost ?? new ConnectionError('closed', `${where(t)}: connection lost during the command (no exit status)`));

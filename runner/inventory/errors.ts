@@ -34,3 +34,19 @@ export function formatMessage(reason: string, pos?: SourcePos, excerpt?: string)
   const tail = excerpt === undefined ? '' : '\n' + excerpt.split('\n').map((l) => `    ${l}`).join('\n');
   return where + reason + tail;
 }
+
+/**
+ * Adds the offending source line to an InventoryError raised deeper down (by
+ * the inventory graph, which has no text) when it points into `file`.
+ */
+export function withExcerpt(e: unknown, file: string, lineText: (line: number, col?: number) => string | undefined): unknown {
+  if (!(e instanceof InventoryError) || e.excerpt !== undefined || e.pos?.file !== file || e.pos.line === undefined) return e;
+  return new InventoryError(e.reason, e.pos, lineText(e.pos.line, e.pos.col));
+}
+
+/** A YAML line with a caret under the column, since indentation matters there. */
+export function caretExcerpt(lines: string[], line: number, col?: number): string | undefined {
+  const text = lines[line - 1]?.trimEnd();
+  if (text === undefined) return undefined;
+  return col === undefined ? text : `${text}\n${' '.repeat(Math.max(0, col - 1))}^`;
+}

@@ -5,7 +5,7 @@
 // evaluator (so `port=80` is a number and `0644` a string), host lines being
 // first split like a shell line.
 
-import { InventoryError } from './errors.js';
+import { InventoryError, withExcerpt } from './errors.js';
 import { expandHostPattern } from './addresses.js';
 import { parsePythonValue } from './pyliteral.js';
 import { shlexSplit, ShlexError } from './shlex.js';
@@ -31,6 +31,14 @@ interface Pending {
 
 export function parseIni(text: string, file: SourceFile, data: InventoryData): void {
   const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
+  try {
+    parseLines(lines, file, data);
+  } catch (e) {
+    throw withExcerpt(e, file.rel, (n) => lines[n - 1]?.trim());
+  }
+}
+
+function parseLines(lines: string[], file: SourceFile, data: InventoryData): void {
   const pending = new Map<string, Pending>();
   let group = 'ungrouped';
   let state: State = 'hosts';

@@ -6,7 +6,7 @@
 // column numbers for messages and for the sources of variable layers.
 
 import { isAlias, isMap, isScalar, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
-import { InventoryError, type SourcePos } from './errors.js';
+import { InventoryError, caretExcerpt, withExcerpt, type SourcePos } from './errors.js';
 import { expandHostPattern } from './addresses.js';
 import { parseYaml, toJS } from './yamlschema.js';
 import type { InventoryData } from './data.js';
@@ -15,7 +15,12 @@ import type { SourceFile } from './ini.js';
 /** Fills `data` from a YAML inventory; returns false if the file holds no document. */
 export function parseYamlInventory(text: string, file: SourceFile, data: InventoryData): boolean {
   const { doc, lines } = parseYaml(text, file.rel);
-  return new Walker(doc, lines, file, data).run();
+  try {
+    return new Walker(doc, lines, file, data).run();
+  } catch (e) {
+    const source = text.split(/\r?\n/);
+    throw withExcerpt(e, file.rel, (line, col) => caretExcerpt(source, line, col));
+  }
 }
 
 class Walker {

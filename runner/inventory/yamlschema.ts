@@ -5,7 +5,7 @@
 // options patch those tags so a vars file means the same thing here.
 
 import { parseDocument, LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
-import { InventoryError } from './errors.js';
+import { InventoryError, caretExcerpt } from './errors.js';
 
 type ScalarTag = {
   tag: string;
@@ -67,9 +67,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    const { line, col } = lines.linePos(err.pos[0]);
+    // The parser may point at the end of the line before the culprit; move to the next text.
+    let offset = err.pos[0];
+    while (offset < text.length && /\s/.test(text[offset]!)) offset++;
+    const { line, col } = lines.linePos(Math.min(offset, Math.max(0, text.length - 1)));
     const reason = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-    throw new InventoryError(reason, { file, line, col }, text.split(/\r?\n/)[line - 1]);
+    throw new InventoryError(reason, { file, line, col }, caretExcerpt(text.split(/\r?\n/), line, col));
   }
   return { doc, lines };
 }

@@ -15,7 +15,7 @@
 //   - that promise resolves with an outcome and the task function throws on
 //     failure itself: a rejected promise nobody awaits yet (events run ahead
 //     of listr) would be an unhandled rejection.
-import { LISTR_DEFAULT_RENDERER_STYLE, LISTR_LOGGER_STYLE, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
+import { DefaultRenderer, LISTR_DEFAULT_RENDERER_STYLE, LISTR_LOGGER_STYLE, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStats, Reporter, TaskResultEvent } from '../engine/events.js';
 import { formatResult, formatWarning, taskTitle } from './format.js';
 import { countResult, renderRecap } from './recap.js';
@@ -144,10 +144,11 @@ export class ListrReporter implements Reporter {
 
   /** Keeps text for after the live view, under its play's banner as in plain output. */
   private remember(text: string): void {
-    if (this.play && this.play !== this.afterwordPlay) {
-      this.afterwordPlay = this.play;
-      this.afterword.push(banner(this.play.title, columnsOf(this.options.stream)));
-    } else if (this.afterword.length === 0) this.afterword.push('\n');
+    const play = this.play;
+    if (play !== this.afterwordPlay || this.afterword.length === 0) {
+      this.afterword.push(play ? banner(play.title, columnsOf(this.options.stream)) : '\n');
+      this.afterwordPlay = play;
+    }
     this.afterword.push(text);
   }
 
@@ -206,21 +207,29 @@ export class ListrReporter implements Reporter {
     const stream = this.options.stream as NodeJS.WriteStream;
     // listr writes to process.stdout unless given a logger; ours points at our stream (stdout and stderr alike).
     const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: true });
-    const renderer = this.options.renderer ?? 'default';
+    const choice = this.options.renderer ?? 'default';
     const plainColors = this.color ? {} : { color: noColors() };
     return {
       concurrent: false,
       exitOnError: false,
       // listr would call process.exit(127) on SIGINT; stopping a run is the CLI's business.
       registerSignalListeners: false,
-      renderer,
+      renderer: choice === 'default' ? StreamTreeRenderer : choice,
       fallbackRenderer: 'simple',
-      // listr looks at process.stdout; what matters is the stream we were given (the listr2 non-TTY trap).
-      fallbackRendererCondition: renderer === 'default' && this.options.stream.isTTY !== true,
+      // The listr2 non-TTY trap: what decides is the stream we were given, not process.stdout.
+      fallbackRendererCondition: choice === 'default' && this.options.stream.isTTY !== true,
       rendererOptions: { logger, collapseSubtasks: false, collapseErrors: false, showErrorMessage: true, ...plainColors },
       fallbackRendererOptions: { logger, ...plainColors },
     } as ConstructorParameters<typeof Listr>[1];
   }
+}
+
+/**
+ * listr's tree renderer, minus listr's own terminal check (process.stdout.isTTY):
+ * we may draw on another stream, so fallbackRendererCondition above decides.
+ */
+class StreamTreeRenderer extends DefaultRenderer {
+  static override nonTTY = true;
 }
 
 /** One host row: mirrors the model until the host is done, then fails the row if the host failed. */

@@ -70,7 +70,8 @@ class Evaluator {
     } catch (error) {
       // Errors from filters and operators learn their position here, once, at the innermost node.
       if (error instanceof TemplateError && error.constructor === TemplateError && error.where === undefined) {
-        throw new ExpressionError(error.detail, this.source, node.start);
+        const at = node.t === 'filter' || node.t === 'test' ? node.at : node.start;
+        throw new ExpressionError(error.detail, this.source, at);
       }
       throw error;
     }

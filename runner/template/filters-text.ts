@@ -128,7 +128,9 @@ export const textFilters: Record<string, Callable> = {
     try {
       return JSON.parse(t) as unknown;
     } catch (error) {
-      throw new TemplateError(`filter 'from_json' got invalid JSON (${(error as Error).message})`);
+      // Newer Node versions append "(line 1 column 2)"; the position says it already.
+      const reason = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
+      throw new TemplateError(`filter 'from_json' got invalid JSON (${reason})`);
     }
   }),
   from_yaml: textFilter('from_yaml', (t) => {

@@ -3,7 +3,7 @@
 import { asList, asText, type Callable } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { compileRegex, regexInput } from './regex.js';
-import { contains, deepEqual, getMember, isMapping, MISSING, truthy, typeName } from './values.js';
+import { compareValues, contains, deepEqual, getMember, isMapping, MISSING, truthy, typeName } from './values.js';
 
 function is(check: (value: unknown) => boolean): Callable {
   return { params: ['value'], run: ([value]) => check(value) };
@@ -87,6 +87,11 @@ export const tests: Record<string, Callable> = {
   subset: { params: ['value', 'of'], run: ([v, of]) => asList("test 'subset'", v).every((x) => contains(asList("test 'subset'", of), x)) },
   superset: { params: ['value', 'of'], run: ([v, of]) => asList("test 'superset'", of).every((x) => contains(asList("test 'superset'", v), x)) },
   eq: { params: ['value', 'other'], run: ([v, other]) => deepEqual(v, other) },
+  ne: { params: ['value', 'other'], run: ([v, other]) => !deepEqual(v, other) },
+  lt: { params: ['value', 'other'], run: ([v, other]) => compareValues(v, other) < 0 },
+  le: { params: ['value', 'other'], run: ([v, other]) => compareValues(v, other) <= 0 },
+  gt: { params: ['value', 'other'], run: ([v, other]) => compareValues(v, other) > 0 },
+  ge: { params: ['value', 'other'], run: ([v, other]) => compareValues(v, other) >= 0 },
   even: is((v) => typeof v === 'number' && Number.isInteger(v) && v % 2 === 0),
   odd: is((v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v % 2) === 1),
   truthy: is(truthy),

@@ -30,8 +30,8 @@ export type Expr = Span &
     | { t: 'binary'; op: string; left: Expr; right: Expr }
     | { t: 'compare'; first: Expr; rest: [string, Expr][] }
     | { t: 'cond'; then: Expr; test: Expr; otherwise: Expr | null }
-    | ({ t: 'filter'; arg: Expr; name: string } & Args)
-    | ({ t: 'test'; arg: Expr; name: string; negated: boolean } & Args)
+    | ({ t: 'filter'; arg: Expr; name: string; at: number } & Args)
+    | ({ t: 'test'; arg: Expr; name: string; negated: boolean; at: number } & Args)
     | ({ t: 'call'; callee: Expr } & Args)
   );
 
@@ -164,16 +164,18 @@ class Parser {
         expr = { t: 'call', callee: expr, ...args, start: expr.start, end: this.lastEnd() };
       } else if (token.kind === 'op' && token.text === '|') {
         this.next();
+        const at = this.peek().start;
         const name = this.parseDottedName('filter');
         const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : { args: [], kwargs: [] };
-        expr = { t: 'filter', arg: expr, name, ...args, start: expr.start, end: this.lastEnd() };
+        expr = { t: 'filter', arg: expr, name, at, ...args, start: expr.start, end: this.lastEnd() };
       } else if (this.isName('is')) {
         this.next();
         const negated = this.isName('not') && this.peek(1).kind === 'name';
         if (negated) this.next();
+        const at = this.peek().start;
         const name = this.parseDottedName('test');
         const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : { args: [], kwargs: [] };
-        expr = { t: 'test', arg: expr, name, negated, ...args, start: expr.start, end: this.lastEnd() };
+        expr = { t: 'test', arg: expr, name, negated, at, ...args, start: expr.start, end: this.lastEnd() };
       } else {
         return expr;
       }
@@ -249,8 +251,8 @@ class Parser {
   private parseParens(open: Token): Expr {
     if (this.isOp(')')) return { t: 'list', items: [], start: open.start, end: this.next().end };
     const first = this.parseCond();
-    if (this.isOp(')')) {
-      this.next();
+    if (!this.isOp(',')) {
+      this.expect(')');
       return first;
     }
     // A tuple: (a, b) is a list here.

@@ -1,0 +1,301 @@
+// The condition language, data first: (expression, variables) -> value or exact error.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluateExpression, Scope } from '../runner/template/index.js';
+
+const vars = {
+  port: 80,
+  name: 'web01',
+  empty: '',
+  no: 'no',
+  nothing: null,
+  flag: true,
+  list: [1, 2, 3],
+  words: ['b', 'a', 'c'],
+  user: { name: 'alice', groups: ['wheel', 'adm'], shell: '/bin/bash' },
+  result: { changed: true, failed: false, rc: 0, stdout: 'ok\nready' },
+  skipped_result: { changed: false, skipped: true },
+  failed_result: { failed: true, msg: 'boom' },
+  version: '2.14.1',
+};
+
+const scope = new Scope([{ source: 'test', vars }]);
+
+type Case = [expression: string, expected: unknown];
+type ErrorCase = [expression: string, message: string];
+
+function check(cases: Case[]): void {
+  for (const [expression, expected] of cases) {
+    it(expression, () => assert.deepEqual(evaluateExpression(expression, scope), expected));
+  }
+}
+
+function checkErrors(cases: ErrorCase[]): void {
+  for (const [expression, message] of cases) {
+    it(expression, () => assert.throws(() => evaluateExpression(expression, scope), (e: Error) => (assert.equal(e.message, message), true)));
+  }
+}
+
+describe('literals', () => {
+  check([
+    ["'single'", 'single'],
+    ['"double"', 'double'],
+    ["'it\\'s'", "it's"],
+    ["'a\\nb'", 'a\nb'],
+    ["'\\d+'", '\\d+'],
+    ['42', 42],
+    ['1_000', 1000],
+    ['3.5', 3.5],
+    ['1e3', 1000],
+    ['true', true],
+    ['True', true],
+    ['false', false],
+    ['False', false],
+    ['none', null],
+    ['None', null],
+    ['null', null],
+    ['[1, "a", [true]]', [1, 'a', [true]]],
+    ['[1, 2,]', [1, 2]],
+    ['[]', []],
+    ["{'a': 1, 'b': [2]}", { a: 1, b: [2] }],
+    ['{}', {}],
+    ['(1, 2)', [1, 2]],
+    ['()', []],
+    ["{'__proto__': 1}", JSON.parse('{"__proto__": 1}')],
+  ]);
+});
+
+describe('names, attributes and items', () => {
+  check([
+    ['port', 80],
+    ['user.name', 'alice'],
+    ["user['name']", 'alice'],
+    ['user.groups[0]', 'wheel'],
+    ['user.groups.1', 'adm'],
+    ['user.groups[-1]', 'adm'],
+    ['list[1:]', [2, 3]],
+    ['list[:2]', [1, 2]],
+    ['list[:-1]', [1, 2]],
+    ["name[0:3]", 'web'],
+    ['name[0]', 'w'],
+    ['list.length', 3],
+    ["user['gr' ~ 'oups'][1]", 'adm'],
+  ]);
+});
+
+describe('operators', () => {
+  check([
+    ['1 + 2 * 3', 7],
+    ['(1 + 2) * 3', 9],
+    ['7 / 2', 3.5],
+    ['7 // 2', 3],
+    ['-7 // 2', -4],
+    ['7 % 3', 1],
+    ['-7 % 3', 2],
+    ['2 ** 3 ** 2', 512],
+    ['-port', -80],
+    ['+port', 80],
+    ["'a' + 'b'", 'ab'],
+    ['[1] + [2]', [1, 2]],
+    ["'ab' * 2", 'abab'],
+    ['2 * [0]', [0, 0]],
+    ["'port ' ~ port", 'port 80'],
+    ["'x' ~ nothing ~ flag", 'xtrue'],
+    ['1 ~ 2 * 3', '16'],
+    ['1 ~ (2 + 3)', '15'],
+    ['port == 80', true],
+    ['port != 80', false],
+    ['port > 10 and port < 100', true],
+    ['1 < 2 < 3', true],
+    ['3 > 2 > 2', false],
+    ['1 <= 1', true],
+    ['[1, 2] == [1, 2]', true],
+    ["{'a': 1} == {'a': 1}", true],
+    ["'1' == 1", false],
+    ["'wheel' in user.groups", true],
+    ["'root' not in user.groups", true],
+    ["'eb' in name", true],
+    ["'name' in user", true],
+    ['not flag', false],
+    ['not no', true],
+    ['not empty', true],
+    ['not not flag', true],
+    ['not port == 81', true],
+    ['flag and port', 80],
+    ['empty or name', 'web01'],
+    ['nothing or empty', ''],
+    ["'yes' if flag else 'no'", 'yes'],
+    ["'yes' if not flag else 'no'", 'no'],
+    ["'a' if false else 'b' if true else 'c'", 'b'],
+    ["port + 1 if port > 1 else 0", 81],
+  ]);
+});
+
+describe('short-circuit and undefined', () => {
+  check([
+    ['missing is defined and missing.y == 1', false],
+    ['missing is undefined or missing.y == 1', true],
+    ['missing.y.z is defined', false],
+    ['user.nope is defined', false],
+    ['user.nope is not defined', true],
+    ['nothing.x is defined', false],
+    ["missing | default('d')", 'd'],
+    ['missing.deeper | default(5)', 5],
+    ["('x' if false) | default('fallback')", 'fallback'],
+    ['flag or missing', true],
+    ['false and missing', false],
+    ['[] | first | default(0)', 0],
+  ]);
+  checkErrors([
+    ['missing', `undefined variable 'missing' in "missing"`],
+    ['missing == 1', `undefined variable 'missing' in "missing == 1"`],
+    ['user.nope', `'user' has no attribute 'nope' in "user.nope"`],
+    ["user['nope'] ~ 'x'", `'user' has no item "nope" in "user['nope'] ~ 'x'"`],
+    ['list[10]', `'list' has no item 10 in "list[10]"`],
+    ['nothing.x', `'nothing' is none, so it has no attribute 'x' in "nothing.x"`],
+    ['missing.y.z', `undefined variable 'missing' in "missing.y.z"`],
+    ['true and missing', `undefined variable 'missing' in "true and missing"`],
+    ["'x' if false", `the condition of ''x' if false' is false and there is no 'else' in "'x' if false"`],
+    ['[missing]', `undefined variable 'missing' in "[missing]"`],
+  ]);
+});
+
+describe('tests (is ...)', () => {
+  check([
+    ['port is defined', true],
+    ['missing is defined', false],
+    ['missing is undefined', true],
+    ['nothing is none', true],
+    ['port is none', false],
+    ['name is string', true],
+    ['port is string', false],
+    ['port is number', true],
+    ['3.5 is number', true],
+    ['flag is number', false],
+    ['port is integer', true],
+    ['3.5 is float', true],
+    ['flag is boolean', true],
+    ['user is mapping', true],
+    ['list is mapping', false],
+    ['list is iterable', true],
+    ['name is iterable', true],
+    ['port is iterable', false],
+    ['list is sequence', true],
+    ['result is changed', true],
+    ['result is not changed', false],
+    ['result is failed', false],
+    ['failed_result is failed', true],
+    ['result is succeeded', true],
+    ['result is success', true],
+    ['result is successful', true],
+    ['failed_result is succeeded', false],
+    ['skipped_result is skipped', true],
+    ['result is skipped', false],
+    ["name is match('web')", true],
+    ["name is match('eb')", false],
+    ["name is match('WEB', ignorecase=true)", true],
+    ["name is search('eb')", true],
+    ["name is search('^\\d')", false],
+    ["result.stdout is search('^ready', multiline=true)", true],
+    ["version is version('2.9', '>=')", true],
+    ["version is version('2.14.1', '==')", true],
+    ["version is version('2.14.10', 'lt')", true],
+    ["'1.0rc1' is version('1.0.1', '<')", true],
+    ["version is version_compare('3', '<')", true],
+    ["version is version('2.14.1')", true],
+    ["'a' is in(['a', 'b'])", true],
+    ["user.groups is contains('adm')", true],
+    ["['adm'] is subset(user.groups)", true],
+    ["user.groups is superset(['adm'])", true],
+    ['port is eq(80)', true],
+    ['port is equalto(81)', false],
+    ['port is ne(81)', true],
+    ['port is gt(79)', true],
+    ['port is ge(80)', true],
+    ['port is lt(80)', false],
+    ['port is le(80)', true],
+    ['4 is even', true],
+    ['3 is odd', true],
+    ["no is truthy", false],
+    ["no is falsy", true],
+    ['port is ansible.builtin.number', true],
+  ]);
+  checkErrors([
+    ['name is changed', `test 'changed' needs a registered task result (a dict), got a string at column 9\n    name is changed\n            ^`],
+    ['missing is string', `undefined variable 'missing' in "missing is string"`],
+    ["version is version('1', 'newer')", `test 'version' has no operator "newer"; use one of < lt <= le > gt >= ge == = eq != <> ne at column 12\n    version is version('1', 'newer')\n               ^`],
+    ['port is prime', `unknown test 'prime' at column 9\n    port is prime\n            ^`],
+  ]);
+});
+
+describe('methods', () => {
+  check([
+    ["name.startswith('web')", true],
+    ["name.startswith(('db', 'web'))", true],
+    ["name.endswith('02')", false],
+    ["'  x '.strip()", 'x'],
+    ["'xxaxx'.strip('x')", 'a'],
+    ["' x '.lstrip()", 'x '],
+    ["' x '.rstrip()", ' x'],
+    ["'a b  c'.split()", ['a', 'b', 'c']],
+    ["'a,b,c'.split(',', 1)", ['a', 'b,c']],
+    ['result.stdout.splitlines()', ['ok', 'ready']],
+    ["name.upper()", 'WEB01'],
+    ["'ABC'.lower()", 'abc'],
+    ["name.replace('web', 'db')", 'db01'],
+    ["name.find('01')", 3],
+    ["', '.join(user.groups)", 'wheel, adm'],
+    ['user.keys()', ['name', 'groups', 'shell']],
+    ['result.get("rc")', 0],
+    ['result.get("nope", 5)', 5],
+    ["{'a': 1}.items()", [['a', 1]]],
+    ["{'a': 1}.values()", [1]],
+  ]);
+  checkErrors([
+    ['list.append(4)', `a list has no method 'append' (methods: none) at column 1\n    list.append(4)\n    ^`],
+    ["name.format(1)", `a string has no method 'format' (methods: startswith, endswith, lower, upper, strip, lstrip, rstrip, split, splitlines, replace, find, join) at column 1\n    name.format(1)\n    ^`],
+  ]);
+});
+
+describe('functions', () => {
+  check([
+    ['range(3)', [0, 1, 2]],
+    ['range(1, 7, 2)', [1, 3, 5]],
+    ['range(3, 0, -1)', [3, 2, 1]],
+  ]);
+  checkErrors([
+    ["lookup('env', 'HOME')", `unknown function 'lookup' at column 1\n    lookup('env', 'HOME')\n    ^`],
+    ['range(10 ** 9)', `range of 1000000000 items is longer than the 100000 allowed at column 1\n    range(10 ** 9)\n    ^`],
+  ]);
+});
+
+describe('type errors point at the operator', () => {
+  checkErrors([
+    ["'port ' + port", `cannot apply '+' to a string and a number (use ~ to join values as text) at column 1\n    'port ' + port\n    ^`],
+    ['port / 0', `division by zero at column 1\n    port / 0\n    ^`],
+    ["port < 'a'", `cannot compare a number with a string at column 1\n    port < 'a'\n    ^`],
+    ['-name', `unary '-' needs a number, got a string at column 1\n    -name\n    ^`],
+    ["1 in 'abc'", `'in <string>' needs a string on the left, got a number at column 1\n    1 in 'abc'\n    ^`],
+    ['{[1]: 2}', `a dict key must be a string or number, got a list at column 1\n    {[1]: 2}\n    ^`],
+    ["'a' * 10000000", `repetition would make 10000000 items, more than allowed at column 1\n    'a' * 10000000\n    ^`],
+  ]);
+});
+
+describe('parse errors show the column and a caret', () => {
+  checkErrors([
+    ['port ==', 'unexpected end of expression at column 8\n    port ==\n           ^'],
+    ['port = 1', "unexpected '=' at column 6\n    port = 1\n         ^"],
+    ['(port', "expected ')', got end of expression at column 6\n    (port\n         ^"],
+    ["'open", 'unterminated string at column 1\n    \'open\n    ^'],
+    ['port $ 1', 'unexpected character "$" at column 6\n    port $ 1\n         ^'],
+    ['', 'empty expression at column 1\n    \n    ^'],
+    ['a and', 'unexpected end of expression at column 6\n    a and\n         ^'],
+    ['and a', "unexpected 'and' at column 1\n    and a\n    ^"],
+    ['x |', 'expected a filter name, got end of expression at column 4\n    x |\n       ^'],
+    ['x is', 'expected a test name, got end of expression at column 5\n    x is\n        ^'],
+    ['x.', "expected an attribute name after '.', got end of expression at column 3\n    x.\n      ^"],
+    ['f(a=1, 2)', 'a positional argument cannot follow a keyword argument at column 8\n    f(a=1, 2)\n           ^'],
+    ['a\nand (b', "expected ')', got end of expression at line 2 column 7\n    and (b\n          ^"],
+    ['('.repeat(150) + '1' + ')'.repeat(150), `expression nested more than 100 levels deep at column 102\n    ${'('.repeat(150)}1${')'.repeat(150)}\n    ${' '.repeat(101)}^`],
+  ]);
+});

@@ -1,0 +1,47 @@
+// Run the real drover CLI as a user would (a child process), from TypeScript
+// sources through tsx, and collect its output and exit code.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../runner/paths.js';
+import type { EngineEvent } from '../../runner/engine/events.js';
+
+const root = projectRoot();
+const loader = import.meta.resolve('tsx/esm');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runDrover(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', loader, join(root, 'runner', 'cli.ts'), ...args], {
+      cwd: options.cwd ?? root,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The events of a `--json` run. */
+export function jsonEvents(stdout: string): EngineEvent[] {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as EngineEvent);
+}
+
+/** Per-host counters from the final event of a `--json` run. */
+export function recapOf(stdout: string): Extract<EngineEvent, { type: 'run.end' }>['stats'] {
+  const end = jsonEvents(stdout).find((e) => e.type === 'run.end');
+  if (!end || end.type !== 'run.end') throw new Error(`no run.end event in output:\n${stdout}`);
+  return end.stats;
+}
