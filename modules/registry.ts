@@ -7,8 +7,16 @@ import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import setFact from './set_fact.js';
+import authorizedKey from './authorized_key.js';
+import command from './command.js';
+import group from './group.js';
+import packageModule, { apt, dnf } from './package.js';
+import service, { systemd } from './service.js';
+import shell from './shell.js';
+import user from './user.js';
+import waitFor from './wait_for.js';
 
-const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact];
+const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact, command, shell, packageModule, apt, dnf, service, systemd, user, group, authorizedKey, waitFor];
 
 export interface ModuleRegistry {
   all(): readonly AnyModule[];

@@ -26,7 +26,7 @@ const T = {
   tooOld: task('Fail on old version', 55, { play: 'Report', module: 'fail' }),
 };
 
-export function sampleRun(check: boolean): EngineEvent[] {
+function sampleRun(check: boolean): EngineEvent[] {
   const result = (host: string, ref: TaskRef, status: TaskResultEvent['status'], extra: Partial<TaskResultEvent> = {}): EngineEvent[] => [
     { type: 'host.task.start', host, task: ref, ...(extra.item !== undefined ? { item: extra.item } : {}) },
     {

@@ -28,8 +28,10 @@ export interface FilePlan {
 
 export type TimesStep = Step & { op: 'times' };
 
+export type FileState = 'absent' | 'link' | 'directory' | 'hard' | 'file';
+
 /** Ansible's get_state: absent, link, directory, hard (a file with more than one link) or file. */
-export function stateOf(info: PathInfo | null): string {
+export function stateOf(info: PathInfo | null): FileState {
   if (info === null) return 'absent';
   if (info.kind === 'link' || info.kind === 'directory') return info.kind;
   return info.nlink > 1 ? 'hard' : 'file';

@@ -121,3 +121,9 @@ export function toJson(value: unknown, indent?: number): string {
     indent,
   );
 }
+
+/** The compiler stops here when the engine gains an event type a reporter does not render. */
+export function unhandled(event: never): string {
+  void event;
+  return '';
+}

@@ -17,10 +17,9 @@
 //     of listr) would be an unhandled rejection.
 import { DefaultRenderer, LISTR_DEFAULT_RENDERER_STYLE, LISTR_LOGGER_STYLE, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStats, Reporter, TaskResultEvent } from '../engine/events.js';
-import { formatResult, formatWarning, taskTitle } from './format.js';
+import { formatResult, formatWarning, taskTitle, unhandled } from './format.js';
 import { countResult, renderRecap } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream } from './style.js';
-import { unhandled } from './plain.js';
 import { aggregate, counts, finalTitle, newPlay, runningTitle, type HostState, type Outcome, type PlayState } from './live-state.js';
 
 export interface ListrReporterOptions {
@@ -51,6 +50,7 @@ export class ListrReporter implements Reporter {
   private afterwordPlay: PlayState | undefined;
   private stats: Record<string, HostStats> | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private displayError: string | undefined;
 
   constructor(private readonly options: ListrReporterOptions) {
     this.sink = new Sink(options.stream);
@@ -93,6 +93,7 @@ export class ListrReporter implements Reporter {
     await this.queue;
     clearTimeout(this.refreshTimer);
     this.sink.write(this.afterword.join(''));
+    if (this.displayError) this.sink.write(formatWarning(`live display failed: ${this.displayError}`, undefined, painter(this.color)));
     if (this.stats) this.sink.write(renderRecap(this.stats, { color: this.color, columns: columnsOf(this.options.stream) }));
     await this.sink.flushed();
   }
@@ -197,9 +198,10 @@ export class ListrReporter implements Reporter {
     };
     try {
       await new Listr([playTask], this.listrOptions()).run();
-    } catch {
-      // exitOnError is off, so listr reports failures in the tree instead of throwing;
-      // anything else is a display problem, and the run must not fail over a display.
+    } catch (error) {
+      // exitOnError is off, so host failures never get here: this is the display itself failing.
+      // The run must not fail over a display; say so once, after the recap's details.
+      this.displayError ??= error instanceof Error ? error.message : String(error);
     }
   }
 

@@ -2,7 +2,7 @@
 // line stands on its own (host and task named on it) because hosts run
 // independently and their lines interleave.
 import type { EngineEvent, Reporter } from '../engine/events.js';
-import { formatResult, formatWarning } from './format.js';
+import { formatResult, formatWarning, unhandled } from './format.js';
 import { renderRecap } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream, type Paint } from './style.js';
 
@@ -66,10 +66,4 @@ export class PlainReporter implements Reporter {
   close(): Promise<void> {
     return this.sink.flushed();
   }
-}
-
-/** The compiler stops here when the engine gains an event type nobody renders. */
-export function unhandled(event: never): string {
-  void event;
-  return '';
 }

@@ -53,7 +53,16 @@ export type Condition = string | boolean | readonly (string | boolean)[];
 export function evaluateCondition(condition: Condition, names: Names): boolean {
   if (typeof condition === 'boolean') return condition;
   if (Array.isArray(condition)) return condition.every((c: string | boolean) => evaluateCondition(c, names));
-  if (typeof condition === 'string') return truthy(evaluateExpression(stripBraces(condition), names));
+  if (typeof condition === 'string') {
+    const source = stripBraces(condition);
+    try {
+      return truthy(evaluateExpression(source, names));
+    } catch (error) {
+      if (!(error instanceof ExpressionError) || !source.includes('{{') || error.source !== source) throw error;
+      const hint = '; a condition is already an expression: write `a == b`, not `{{ a }} == {{ b }}`';
+      throw new ExpressionError(error.detail + hint, source, error.offset);
+    }
+  }
   if (typeof condition === 'number') return condition !== 0;
   throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got a ${typeName(condition)}`);
 }

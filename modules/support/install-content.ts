@@ -1,0 +1,69 @@
+// Putting a whole file's content at a destination: what copy and template
+// share (Ansible's template is copy with rendered content). plan compares
+// sha256 digests, so content is sent only when it differs; apply writes it
+// atomically (validated first when asked), then settles mode/owner/group.
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { ApplyResult, Plan } from '../../runner/module-api.js';
+import type { FileStat, Host } from '../../runner/host/types.js';
+import { sh } from '../../runner/quote.js';
+import { attributeChanges, type Attributes } from './file-attributes.js';
+import { textDiff } from './diff.js';
+import { settleAttributes, writeContent } from './write-content.js';
+
+export interface InstallParams extends Attributes {
+  dest: string;
+  force?: boolean;
+  backup?: boolean;
+  validate?: string;
+  /** Write through a symlink at dest to the file it points to; without it a link at dest is an error. */
+  follow?: boolean;
+}
+
+export interface InstallState {
+  dest: string;
+  content: Buffer;
+  current: FileStat | null;
+  contentChanged: boolean;
+}
+
+/**
+ * Plan content for params.dest. `sourceName` is the controller file's name:
+ * a dest ending in '/' or naming a directory receives the file under it.
+ */
+export async function planInstall(host: Host, params: InstallParams, content: Buffer, sourceName: string | undefined): Promise<Plan<InstallState>> {
+  let dest = params.dest;
+  let current = await host.stat(dest, { checksum: true });
+  if (dest.endsWith('/') || current?.kind === 'directory') {
+    if (sourceName === undefined) throw new Error(`dest ${dest} is a directory: with content, give the file's full path`);
+    dest = posix.join(dest, posix.basename(sourceName));
+    current = await host.stat(dest, { checksum: true });
+  }
+  if (current?.kind === 'link' && params.follow) {
+    dest = (await host.check(sh`readlink -f -- ${dest}`)).stdout.replace(/\n$/, '');
+    current = await host.stat(dest, { checksum: true });
+  }
+  if (current && current.kind !== 'file') throw new Error(`dest ${dest} is a ${current.kind}, not a file`);
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const contentChanged = current === null || (params.force !== false && current.sha256 !== sha256);
+  const changes = contentChanged ? [current ? `update content of ${dest}` : `create ${dest}`] : [];
+  changes.push(...attributeChanges(dest, params, current, false));
+  const before = current && contentChanged ? await host.readFile(dest) : null;
+  return {
+    changes,
+    diff: contentChanged ? [textDiff(dest, before, content)] : [],
+    state: { dest, content, current, contentChanged },
+    result: { dest, checksum: sha256, size: content.length },
+  };
+}
+
+export async function applyInstall(host: Host, params: InstallParams, plan: Plan<unknown>): Promise<ApplyResult> {
+  const { dest, content, current, contentChanged } = plan.state as InstallState;
+  let backupFile: string | undefined;
+  if (contentChanged) {
+    const written = await writeContent(host, dest, content, { backup: params.backup, validate: params.validate });
+    backupFile = written.backupPath;
+  }
+  await settleAttributes(host, dest, params, current, contentChanged);
+  return { result: { ...plan.result, ...(backupFile ? { backup_file: backupFile } : {}) } };
+}
