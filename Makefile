@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_TEST := node --import tsx --test --test-concurrency=2
 TEST_FILES = $(shell find test -name '*.test.ts' | sort)
 
-.PHONY: all deps build typecheck test unit demo clean
+.PHONY: all deps build typecheck test demo clean docs
 
 all: build
 
@@ -29,3 +29,7 @@ demo: deps build
 
 clean:
 	rm -rf dist
+
+# Generated documentation (keywords table from runner/playbook/keywords.ts).
+docs: node_modules
+	node --import tsx scripts/docs-keywords.ts > docs/keywords.md

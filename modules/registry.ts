@@ -15,8 +15,13 @@ import service, { systemd } from './service.js';
 import shell from './shell.js';
 import user from './user.js';
 import waitFor from './wait_for.js';
+import blockinfile from './blockinfile.js';
+import file from './file.js';
+import lineinfile from './lineinfile.js';
+import stat from './stat.js';
+import template from './template.js';
 
-const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact, command, shell, packageModule, apt, dnf, service, systemd, user, group, authorizedKey, waitFor];
+const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact, command, shell, packageModule, apt, dnf, service, systemd, user, group, authorizedKey, waitFor, file, template, lineinfile, blockinfile, stat];
 
 export interface ModuleRegistry {
   all(): readonly AnyModule[];

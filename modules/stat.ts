@@ -6,6 +6,9 @@ import { joinCommands, raw, sh } from '../runner/quote.js';
 import { expandUser, parsePathInfo, pathInfoCommand } from './support/path-info.js';
 
 const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
+const SUM_COMMANDS: Record<(typeof ALGORITHMS)[number], string> = {
+  md5: 'md5sum', sha1: 'sha1sum', sha224: 'sha224sum', sha256: 'sha256sum', sha384: 'sha384sum', sha512: 'sha512sum',
+};
 
 // lsattr letters, as Ansible names them (module_utils/common/file.py).
 const FILE_ATTRIBUTES: Record<string, string> = {
@@ -39,6 +42,8 @@ export default defineModule({
   async plan(host, params) {
     const path = await expandUser(host, params.path);
     const flag = (on: boolean) => raw(on ? 'true' : 'false');
+    // The command name comes from drover's own table, never from the playbook's text.
+    const sum = raw(SUM_COMMANDS[params.checksum_algorithm]);
     // Line 1: the stat fields. Then, if something is there: access bits, checksum, md5, mime, lsattr.
     const result = await host.check(
       joinCommands([
@@ -46,10 +51,10 @@ export default defineModule({
         sh`p=${path}; if ${raw(params.follow ? '[ -e "$p" ]' : '{ [ -e "$p" ] || [ -L "$p" ]; }')}; then
 r=false; w=false; x=false; [ -r "$p" ] && r=true; [ -w "$p" ] && w=true; [ -x "$p" ] && x=true; echo "$r $w $x"
 regular=false; { ${flag(params.follow)} || ! [ -L "$p" ]; } && [ -f "$p" ] && [ -r "$p" ] && regular=true
-if $regular && ${flag(params.get_checksum)}; then ${raw(params.checksum_algorithm)}sum < "$p" | cut -d' ' -f1; else echo -; fi
-if $regular && ${flag(params.get_md5)}; then md5sum < "$p" | cut -d' ' -f1; else echo -; fi
-if ${flag(params.get_mime)} && command -v file >/dev/null 2>&1; then file -b --mime-type --mime-encoding -- "$p" 2>/dev/null | head -n 1 || echo; else echo; fi
-if ${flag(params.get_attributes)}; then lsattr -vd -- "$p" 2>/dev/null | head -n 1 || echo; else echo; fi
+v=-; if $regular && ${flag(params.get_checksum)}; then v=$(${sum} < "$p" | cut -d' ' -f1); fi; printf '%s\\n' "$v"
+v=-; if $regular && ${flag(params.get_md5)}; then v=$(md5sum < "$p" | cut -d' ' -f1); fi; printf '%s\\n' "$v"
+v=; if ${flag(params.get_mime)} && command -v file >/dev/null 2>&1; then v=$(file -b --mime-type --mime-encoding -- "$p" 2>/dev/null | head -n 1); fi; printf '%s\\n' "$v"
+v=; if ${flag(params.get_attributes)}; then v=$(lsattr -vd -- "$p" 2>/dev/null | head -n 1); fi; printf '%s\\n' "$v"
 fi`,
       ]),
     );

@@ -59,6 +59,15 @@ describe('directory inventory', () => {
     assert.doesNotMatch(sources, /notes\.md|\.hidden|backup|unused/);
   });
 
+  it('hands out layers that cannot be changed in place (groups share them)', async () => {
+    const inv = await load();
+    const vars = inv.hostVarLayers('web01').find((l) => l.source.endsWith('10-base.yml'))!.vars as Record<string, unknown>;
+    assert.throws(() => {
+      vars.color = 'changed';
+    }, TypeError);
+    inv.hostVars('web01').color = 'fine'; // the merged object is the caller's own
+  });
+
   it('adds a playbook vars root after loading', async () => {
     const inv = await load();
     await inv.addVarsRoot('playbooks');

@@ -47,6 +47,9 @@ function sampleRun(check: boolean): EngineEvent[] {
     ...result('db01', T.packages, 'unreachable', { message: 'ssh: connect to host db01 port 22: Connection refused' }),
     ...result('web01', T.packages, 'ok', { item: 'curl' }),
     ...result('web02', T.packages, 'ok', { item: 'curl' }),
+    // The engine follows a loop's items with one summary result for the task.
+    ...result('web01', T.packages, 'changed', { changes: ['install nginx'], result: { results: [], msg: 'All items completed' } }),
+    ...result('web02', T.packages, 'ok', { result: { results: [], msg: 'All items completed' } }),
     ...result('web01', T.config, 'changed', {
       changes: ['update /etc/nginx/nginx.conf'],
       diff: [{ label: '/etc/nginx/nginx.conf', before: 'worker_processes 1;\nevents {}\n', after: 'worker_processes auto;\nevents {}\n' }],
@@ -140,6 +143,26 @@ test('plain: check mode marks plays and planned-only changes', async () => {
   assert.equal(out.text(), expected);
 });
 
+test('plain: a loop is told by its items; its summary shows only when it failed', async () => {
+  const out = capture();
+  const item = (status: TaskResultEvent['status'], extra: Partial<TaskResultEvent>): TaskResultEvent => ({
+    type: 'host.task.result', host: 'web01', task: T.packages, status, planOnly: false, changes: [], diff: [], durationMs: 1, ...extra,
+  });
+  await runThrough(new PlainReporter({ stream: out.stream }), [
+    item('failed', { item: 'nginx', message: 'no such package' }),
+    item('ok', { item: 'curl' }),
+    item('failed', { message: 'One or more items failed', ignored: true }),
+    item('ok', { item: 'vim' }),
+    item('ok', {}),
+  ]);
+  assert.equal(out.text(), `failed: [web01] (item=nginx) => Install packages (site.yml:5): no such package
+ok: [web01] => (item=curl) Install packages (site.yml:5)
+fatal: [web01]: FAILED! => Install packages (site.yml:5): One or more items failed
+...ignoring
+ok: [web01] => (item=vim) Install packages (site.yml:5)
+`);
+});
+
 test('plain -v: change sentences, skip reasons and registered results; -vv pretty-prints and shows handlers', async () => {
   const out = capture();
   await runThrough(new PlainReporter({ stream: out.stream, verbose: 1 }), sampleRun(false));
@@ -202,7 +225,7 @@ test('listr: a row per host under each play, failures and diffs after the live v
     at = text.indexOf(title, at);
     assert.ok(at >= 0, `${title} in order`);
   }
-  assert.match(text, /web01 {2}ok=5 changed=3 ignored=1/, 'final counts of web01 in play 1');
+  assert.match(text, /web01 {2}ok=4 changed=3 ignored=1/, 'final counts of web01 in play 1');
   assert.match(text, /db01 {2}ok=0 changed=0 unreachable=1/);
   assert.match(text, /Install packages \(site\.yml:5\): ssh: connect to host db01 port 22: Connection refused/);
   assert.match(text, /web02 {2}ok=1 changed=0 failed=1 \[FAILED: Fail on old version \(site\.yml:55\): nginx 1\.22\.1 is too old/);
@@ -235,8 +258,8 @@ test('listr on a terminal: the live tree is drawn on the given stream, final fra
   const text = raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\n {6}(?=\S)/g, ' ');
   // The last frame of each play, as it stays on screen (⚠: some hosts failed).
   assert.ok(text.includes(`⚠ PLAY [Configure web servers]
-  ✔ web01  ok=5 changed=3 ignored=1
-  ✔ web02  ok=3 changed=1 skipped=1 rescued=1
+  ✔ web01  ok=4 changed=3 ignored=1
+  ✔ web02  ok=2 changed=1 skipped=1 rescued=1
   ✖ db01  ok=0 changed=0 unreachable=1
     › Install packages (site.yml:5): ssh: connect to host db01 port 22: Connection refused
 `));

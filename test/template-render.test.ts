@@ -71,7 +71,7 @@ describe('a single {{ expr }} keeps its type', () => {
     ["{{ missing | default(['a']) }}", ['a']],
     ['{{ default missing 5 }}', 5],
     ['{{ default port 5 }}', 80],
-    ["{{ (eq port 80) }}", true],
+    ['{{ eq port 80 }}', true],
     ['{{! note }}{{ port }}', 80],
     // Text keeps the whitespace around it.
     ['  {{ host }}\n', '  web01\n'],
@@ -200,7 +200,7 @@ describe('errors', () => {
     ['{{ jion packages }}', `unknown helper 'jion' (did you mean 'join'?) in "{{ jion packages }}"`],
     ['{{ mandatory foo }}', `mandatory variable 'foo' is not defined in "{{ mandatory foo }}"`],
     ['{{#if port}}', `template syntax error: unexpected end of text (is a {{#block}} not closed?) on line 1 in "{{#if port}}"`],
-    ['{{#if port}}{{/each}}', `template syntax error: if doesn't match each - 1:5 in "{{#if port}}{{/each}}"`],
+    ['{{#if port}}{{/each}}', `template syntax error: if doesn't match each - 1:3 in "{{#if port}}{{/each}}"`],
     ['{{#foo port}}{{/foo}}', `unknown block helper '#foo' (drover templates have #if, #unless, #each and #with) in "{{#foo port}}{{/foo}}"`],
     ['{{#if port enabled}}{{/if}}', `{{#if}} takes exactly one value, got 2 in "{{#if port enabled}}{{/if}}"`],
     ['{{#each port}}x{{/each}}', `{{#each}} needs a list or dict, got a number in "{{#each port}}x{{/each}}"`],

@@ -18,6 +18,8 @@ export interface VarLayer {
 export class GroupData {
   /** Hosts added to this group directly, in the order they were added. */
   readonly hosts: string[] = [];
+  /** The same names, for constant-time membership tests on big groups. */
+  readonly hostSet = new Set<string>();
   readonly children: GroupData[] = [];
   readonly parents: GroupData[] = [];
   /** Longest path from 'all' (0 for 'all'); set by `reconcile`. */
@@ -75,8 +77,9 @@ export class InventoryData {
     }
     if (group !== undefined) {
       const g = this.groups.get(group)!;
-      if (!g.hosts.includes(name)) {
+      if (!g.hostSet.has(name)) {
         g.hosts.push(name);
+        g.hostSet.add(name);
         h.groups.push(group);
       }
     }
@@ -123,9 +126,11 @@ export class InventoryData {
       const others = names.filter((n) => n !== 'all' && n !== 'ungrouped');
       if (names.includes('ungrouped') && others.length > 0) {
         ungrouped.hosts.splice(ungrouped.hosts.indexOf(h.name), 1);
+        ungrouped.hostSet.delete(h.name);
         h.groups.splice(h.groups.indexOf('ungrouped'), 1);
       } else if (!names.includes('ungrouped') && others.length === 0) {
         ungrouped.hosts.push(h.name);
+        ungrouped.hostSet.add(h.name);
         h.groups.push('ungrouped');
       }
       if (this.groups.has(h.name)) this.warnings.push(`found both a group and a host named ${h.name}`);

@@ -53,7 +53,7 @@ export class Inventory {
     readonly sources: readonly string[],
   ) {
     for (const holder of [...data.groups.values(), ...data.hosts.values()]) {
-      for (const layer of holder.layers) Object.freeze(layer.vars);
+      for (const layer of holder.layers) deepFreeze(layer.vars);
     }
   }
 
@@ -141,7 +141,7 @@ export class Inventory {
     const groups = await loadVarsDir(this.ctx, path.join(abs, 'group_vars'), this.data.groups.keys());
     const hostNames = new Set([...this.data.hosts.keys(), ...LOCALHOST_NAMES]);
     const hosts = await loadVarsDir(this.ctx, path.join(abs, 'host_vars'), hostNames);
-    for (const layers of [...groups.values(), ...hosts.values()]) for (const l of layers) Object.freeze(l.vars);
+    for (const layers of [...groups.values(), ...hosts.values()]) for (const l of layers) deepFreeze(l.vars);
     this.roots.push({ dir: abs, kind, groups, hosts });
   }
 
@@ -160,6 +160,13 @@ export class Inventory {
       throw new InventoryError(`host '${host}' is not in the inventory`);
     }
   }
+}
+
+/** Layers are shared by every host of a group: nobody may change them in place. */
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 function groupInfo(g: GroupData): GroupInfo {

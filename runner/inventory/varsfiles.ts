@@ -72,17 +72,20 @@ export async function loadVarsDir(ctx: FileContext, dir: string, names: Iterable
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return out;
     throw e;
   }
-  for (const name of names) {
-    // Names that look like absolute paths (chroot hosts) are not looked up, as in Ansible.
-    if (name.startsWith('/')) continue;
-    const files = await findVarsFiles(dir, name, listing);
-    const layers: VarLayer[] = [];
-    for (const f of files) {
-      const layer = await loadVarsFile(ctx, f);
-      if (layer) layers.push(layer);
-    }
-    if (layers.length) out.set(name, layers);
-  }
+  // Names that look like absolute paths (chroot hosts) are not looked up, as in Ansible.
+  const wanted = [...names].filter((name) => !name.startsWith('/'));
+  // Files are read concurrently (thousands of host_vars files would otherwise be
+  // read one round trip at a time); the result keeps the names' order.
+  const found = await Promise.all(
+    wanted.map(async (name) => {
+      const files = await findVarsFiles(dir, name, listing);
+      const layers = await Promise.all(files.map((f) => loadVarsFile(ctx, f)));
+      return layers.filter((l): l is VarLayer => l !== undefined);
+    }),
+  );
+  wanted.forEach((name, i) => {
+    if (found[i]!.length) out.set(name, found[i]!);
+  });
   return out;
 }
 

@@ -10,7 +10,7 @@
 //   - play.start queues one Listr per play (plays are sequential, so each
 //     Listr ends, leaving its final frame on screen, before the next starts);
 //   - a host row's task function returns a promise settled when the host is
-//     done (fatal failure, play.end, run.end or close), and meanwhile the
+//     done (unreachable, play.end, run.end or close), and meanwhile the
 //     model is copied into task.title / task.output;
 //   - that promise resolves with an outcome and the task function throws on
 //     failure itself: a rejected promise nobody awaits yet (events run ahead
@@ -112,7 +112,7 @@ export class ListrReporter implements Reporter {
   }
 
   private finishPlay(play: PlayState): void {
-    for (const host of play.hosts.values()) this.finishHost(host, {});
+    for (const host of play.hosts.values()) this.finishHost(host, { failure: host.failure });
     play.done.resolve();
   }
 
@@ -130,11 +130,15 @@ export class ListrReporter implements Reporter {
 
   private result(event: TaskResultEvent): void {
     const host = this.host(event.host);
-    if (host) {
+    // Loop items only show; the loop's summary result that follows decides (it carries ignore_errors).
+    if (host && event.item === undefined) {
       countResult(host.stats, event);
-      // A fatal failure ends the host's part in the play (the engine drops it), so its row can end too.
-      const fatal = (event.status === 'failed' || event.status === 'unreachable') && !event.ignored && !event.rescued;
-      if (fatal) this.finishHost(host, { failure: `${taskTitle(event.task)}: ${event.message ?? event.status}` });
+      const failure = `${taskTitle(event.task)}: ${event.message ?? event.status}`;
+      if (event.status === 'unreachable' && !event.ignored) this.finishHost(host, { failure });
+      else if (event.status === 'failed' && !event.ignored && !event.rescued) {
+        host.failure = failure;
+        host.current = undefined;
+      }
     }
     if (this.worthRepeating(event)) {
       const { diff = false, verbose = 0 } = this.options;

@@ -32,6 +32,11 @@ export interface HostState {
   stats: HostStats;
   /** The task the host is on. */
   current?: string;
+  /**
+   * The last failure that was neither ignored nor rescued. The row stays
+   * open after it: rescue and always tasks may still run for the host.
+   */
+  failure?: string;
   done: Latch<Outcome>;
   /** Set once listr has started the host's task. */
   view?: Row;
@@ -57,7 +62,8 @@ export function newPlay(title: string, hosts: readonly string[], maxHostRows: nu
 
 /** The row title while the host works: its name and the task it is on. */
 export function runningTitle(host: HostState): string {
-  return host.current ? `${host.name}: ${host.current}` : host.name;
+  if (host.current) return `${host.name}: ${host.current}`;
+  return host.failure ? `${host.name}: failed` : host.name;
 }
 
 /** The row title once the host is done: its name and its counts. */

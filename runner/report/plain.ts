@@ -1,7 +1,7 @@
 // Line-oriented output for CI logs and pipes: nothing is ever redrawn, every
 // line stands on its own (host and task named on it) because hosts run
 // independently and their lines interleave.
-import type { EngineEvent, Reporter } from '../engine/events.js';
+import type { EngineEvent, Reporter, TaskResultEvent } from '../engine/events.js';
 import { formatResult, formatWarning, unhandled } from './format.js';
 import { renderRecap } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream, type Paint } from './style.js';
@@ -23,6 +23,8 @@ export class PlainReporter implements Reporter {
   private readonly columns: number;
   /** From run.start: plays are marked [CHECK MODE] like Ansible's check_mode_markers. */
   private check = false;
+  /** Per host, the task whose loop items were just shown: its next item-less result is the loop's summary. */
+  private readonly loopOf = new Map<string, string>();
 
   constructor(private readonly options: PlainOptions) {
     this.sink = new Sink(options.stream);
@@ -49,6 +51,8 @@ export class PlainReporter implements Reporter {
         // Ansible's show_per_host_start, for -vvv: tells which host hangs on what.
         return verbose >= 3 ? this.paint(` [started ${event.task.name} on ${event.host}]`, 'ok') + '\n' : '';
       case 'host.task.result':
+        // Like Ansible, a loop is told by its items; its summary only adds news when it failed (and maybe was ignored).
+        if (this.isLoopSummary(event) && event.status !== 'failed' && event.status !== 'unreachable') return '';
         return formatResult(event, { paint: this.paint, color: this.color, diff: this.options.diff === true, verbose });
       case 'handler.notified':
         return verbose >= 2 ? this.paint(`NOTIFIED HANDLER ${event.handler} for ${event.host}`, 'verbose') + '\n' : '';
@@ -61,6 +65,17 @@ export class PlainReporter implements Reporter {
       default:
         return unhandled(event);
     }
+  }
+
+  private isLoopSummary(event: TaskResultEvent): boolean {
+    const key = `${event.task.location}\0${event.task.name}`;
+    if (event.item !== undefined) {
+      this.loopOf.set(event.host, key);
+      return false;
+    }
+    const summary = this.loopOf.get(event.host) === key;
+    this.loopOf.delete(event.host);
+    return summary;
   }
 
   close(): Promise<void> {

@@ -58,12 +58,19 @@ export function renderRecap(stats: Readonly<Record<string, HostStats>>, options:
 }
 
 /**
- * Running counts for live displays, counted the way Ansible's recap counts:
- * a changed task is also ok, an ignored failure counts as ok and ignored, a
- * rescued one as rescued. The engine's own stats (run.end) stay the truth for
- * the recap; this is only for showing progress before they exist.
+ * Running counts for live displays, counted the way Ansible's recap counts
+ * (strategy/__init__.py): a changed task is also ok, an ignored failure or
+ * ignored unreachable counts as ok and ignored, a rescued failure only as
+ * rescued. One loop counts once: its items are skipped here because the
+ * engine follows them with one summary result for the task. The engine's
+ * own stats (run.end) stay the truth for the recap.
  */
 export function countResult(stats: HostStats, event: TaskResultEvent): void {
+  if (event.item !== undefined) return;
+  const ignored = (): void => {
+    stats.ok += 1;
+    stats.ignored += 1;
+  };
   switch (event.status) {
     case 'ok':
       stats.ok += 1;
@@ -76,15 +83,13 @@ export function countResult(stats: HostStats, event: TaskResultEvent): void {
       stats.skipped += 1;
       break;
     case 'unreachable':
-      if (event.ignored) stats.ignored += 1;
+      if (event.ignored) ignored();
       else stats.unreachable += 1;
       break;
     case 'failed':
       if (event.rescued) stats.rescued += 1;
-      else if (event.ignored) {
-        stats.ok += 1;
-        stats.ignored += 1;
-      } else stats.failed += 1;
+      else if (event.ignored) ignored();
+      else stats.failed += 1;
       break;
   }
 }

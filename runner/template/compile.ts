@@ -29,6 +29,7 @@ export type SubExpression = hbs.AST.SubExpression;
 export type PathExpression = hbs.AST.PathExpression;
 export type HbsExpression = hbs.AST.Expression;
 export type SourceLocation = hbs.AST.SourceLocation;
+export type Position = hbs.AST.Position;
 
 /** A Jinja-style expression found in the text, evaluated by expression.ts. */
 export interface Slot {
@@ -124,7 +125,7 @@ function replaceExpressions(text: string): { text: string; slots: Slot[] } {
     const content = text.slice(start, end);
     i = close + 2;
     if (content.trim() === '' || HANDLEBARS_ONLY.test(content.trim())) continue;
-    const expr = asExpression(content);
+    const expr = asExpression(content, text, open);
     if (expr === null) continue;
     if (slots.length >= MAX_SLOTS) throw new TemplateError(`a template may hold at most ${MAX_SLOTS} expressions`);
     const placeholder = content.replace(/[^\r\n]/g, ' ').replace(' ', String.fromCharCode(SLOT_BASE + slots.length));
@@ -155,11 +156,13 @@ function skipHandlebarsOnly(text: string, start: number): number | null {
 }
 
 /** The content as an expression, or null if it is valid Handlebars instead; an error if it is neither. */
-function asExpression(content: string): Expr | null {
+function asExpression(content: string, text: string, offset: number): Expr | null {
   try {
     return compileExpression(content);
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
+    const before = text.slice(0, offset);
+    error.position = { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') - 1 };
     try {
       const parsed = Handlebars.parse(`{{${content}}}`);
       if (parsed.body.length === 1 && parsed.body[0]!.type === 'MustacheStatement') return null;

@@ -13,6 +13,8 @@ export class TemplateError extends Error {
   where: string | undefined;
   /** Variables whose values were being rendered when it happened, innermost first. */
   readonly via: string[] = [];
+  /** Where in a template text the error is, when the code that found it knows (1-based line, 0-based column). */
+  position: { line: number; column: number } | undefined;
   /** Set when the message already says all there is (a cycle names its whole chain). */
   protected complete = false;
 

@@ -17,6 +17,7 @@ import {
   type MustacheStatement,
   type PathExpression,
   type Program,
+  type Position,
   type SourceLocation,
   type SubExpression,
   type Template,
@@ -43,7 +44,7 @@ export class Interpreter {
     private readonly template: Template,
     private readonly names: Names,
     /** How to name a place in this text in messages. */
-    private readonly where: (loc: SourceLocation) => string,
+    private readonly where: (at: Position) => string,
   ) {
     this.root = { context: top, data: {}, params: new Map(), parent: null };
   }
@@ -71,7 +72,7 @@ export class Interpreter {
     try {
       return run();
     } catch (error) {
-      if (error instanceof TemplateError) error.locate(this.where(loc));
+      if (error instanceof TemplateError) error.locate(this.where(loc.start));
       throw error;
     }
   }
@@ -94,14 +95,11 @@ export class Interpreter {
   private mustache(node: MustacheStatement, frame: Frame): unknown {
     const slot = slotOf(this.template, node.path);
     if (slot !== undefined) return evaluate(slot.expr, slot.source, this.namesOf(frame));
-    if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0 || node.path.type === 'SubExpression') {
-      return this.call(node, frame);
-    }
+    if (node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0) return this.call(node, frame);
     return this.expression(node.path, frame);
   }
 
   private call(node: MustacheStatement | SubExpression, frame: Frame): unknown {
-    if (node.path.type === 'SubExpression') return this.expression(node.path, frame);
     const name = helperName(node.path);
     const args = node.params.map((p) => this.expression(p, frame));
     const kwargs = (node.hash?.pairs ?? []).map((pair): [string, unknown] => [pair.key, this.expression(pair.value, frame)]);

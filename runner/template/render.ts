@@ -2,7 +2,7 @@
 // and which is Handlebars is decided in compile.ts; docs/templating.md has the
 // table. Values without `{{` are returned as they are, untouched and uncopied,
 // which is nearly all of them.
-import { compileTemplate, type SourceLocation } from './compile.js';
+import { compileTemplate, type Position } from './compile.js';
 import { TemplateError, quoteForMessage } from './errors.js';
 import { Interpreter } from './mustache.js';
 import { isMapping, setOwn, type Names } from './values.js';
@@ -67,19 +67,19 @@ export function renderString(text: string, names: Names): unknown {
  */
 export function renderText(text: string, names: Names, name: string): string {
   if (!text.includes('{{')) return text;
-  const where = (loc?: SourceLocation): string => (loc === undefined ? name : `${name}:${loc.start.line}:${loc.start.column + 1}`);
+  const where = (at?: Position): string => (at === undefined ? name : `${name}:${at.line}:${at.column + 1}`);
   return guard(where, () => new Interpreter(compileTemplate(text), names, where).render());
 }
 
 /** Locate errors not located further in; a template nested too deep is the author's error, not ours. */
-function guard<T>(where: () => string, run: () => T): T {
+function guard<T>(where: (at?: Position) => string, run: () => T): T {
   try {
     return run();
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       throw new TemplateError('template or value nested too deeply').locate(where());
     }
-    if (error instanceof TemplateError) error.locate(where());
+    if (error instanceof TemplateError) error.locate(where(error.position));
     throw error;
   }
 }

@@ -14,9 +14,11 @@ export const apt: PackageBackend = {
   env: { DEBIAN_FRONTEND: 'noninteractive' },
 
   parseRequest(spec) {
-    // name=version (the version may hold '*'); name:arch stays part of the name for dpkg-query.
-    const eq = spec.indexOf('=');
-    return eq > 0 ? { spec, name: spec.slice(0, eq), version: spec.slice(eq + 1) } : { spec, name: spec };
+    // name[:arch][=version]; the version may hold '*'. Names are checked: dpkg-query and apt-get
+    // read glob and regex characters as patterns that could match (and remove) other packages.
+    const m = /^([a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?)(?:=([A-Za-z0-9.+~:*-]+))?$/.exec(spec);
+    if (!m) throw new ModuleFailure(`invalid package name ${JSON.stringify(spec)} (wildcards are not supported)`);
+    return m[2] !== undefined ? { spec, name: m[1]!, version: m[2] } : { spec, name: m[1]! };
   },
 
   queryCommand(requests, options) {
@@ -63,7 +65,9 @@ done`;
 
   commands(actions, options) {
     const commands: Command[] = [];
-    if (actions.refresh) commands.push(sh`apt-get -q update`);
+    // The stamp is what cache_valid_time reads (Ubuntu's apt hook writes it too): /var/lib/apt/lists
+    // alone keeps its old time when no index changed.
+    if (actions.refresh) commands.push(sh`apt-get -q update && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`);
     const flags = [
       ...(options.install_recommends === false ? ['--no-install-recommends'] : options.install_recommends === true ? ['--install-recommends'] : []),
       ...(options.default_release ? ['-t', options.default_release] : []),

@@ -22,6 +22,8 @@ export const dnf: PackageBackend = {
   env: {},
 
   parseRequest(spec) {
+    // No globs, spaces or leading '-': dnf would expand a pattern to other packages, or take an option.
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.+:~^-]*$/.test(spec)) throw new ModuleFailure(`invalid package name ${JSON.stringify(spec)} (wildcards, groups and version operators are not supported)`);
     return { spec, name: spec };
   },
 

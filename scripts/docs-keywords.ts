@@ -1,0 +1,5 @@
+// Writes docs/keywords.md from the engine's keyword table: `make docs`.
+import { TASK_KEYWORDS, HANDLER_KEYWORDS, UNSUPPORTED_KEYWORDS } from '../runner/playbook/keywords.js';
+const rows = Object.entries({ ...TASK_KEYWORDS, ...HANDLER_KEYWORDS }).map(([k, v]) => `| \`${k}\` | ${v.description} |`);
+const un = Object.entries(UNSUPPORTED_KEYWORDS).map(([k, v]) => `| \`${k}\` | ${v} |`);
+console.log(`# Task keywords\n\nKeywords belong to the engine; module parameters belong to modules (see \`drover doc\`). A keyword on a block, role entry or play applies to every task inside it; \`tags\` and \`vars\` accumulate.\n\n| keyword | meaning |\n|---|---|\n${rows.join('\n')}\n\n## Ansible keywords drover refuses (with what to use instead)\n\n| keyword | instead |\n|---|---|\n${un.join('\n')}\n\nPlay keys: \`name, hosts, vars, vars_files, gather_facts, serial, become, become_user, pre_tasks, roles, tasks, post_tasks, handlers, tags, environment, no_log, ignore_errors, check_mode, diff, remote_user\`. Meta actions: \`flush_handlers, noop, end_play, end_host, clear_host_errors\`.`);
