@@ -56,7 +56,7 @@ test('colour: host by its worst outcome, non-zero counters in their colours, pad
   );
 });
 
-test('live counting follows Ansible: changed is also ok, ignored failures are ok, rescued are not failures', () => {
+test('live counting follows Ansible: changed is also ok, ignored failures are ok, rescued are not failures, a loop counts once', () => {
   const result = (status: TaskResultEvent['status'], extra: Partial<TaskResultEvent> = {}): TaskResultEvent => ({
     type: 'host.task.result', host: 'h', task: { play: 'p', name: 't', location: 'x.yml:1:1' },
     status, planOnly: false, changes: [], diff: [], durationMs: 1, ...extra,
@@ -65,6 +65,7 @@ test('live counting follows Ansible: changed is also ok, ignored failures are ok
   for (const event of [
     result('ok'), result('changed'), result('skipped'), result('unreachable'), result('failed'),
     result('failed', { ignored: true }), result('failed', { rescued: true }), result('unreachable', { ignored: true }),
+    result('changed', { item: 'a loop item: its summary counts instead' }),
   ]) countResult(s, event);
-  assert.deepEqual(s, { ok: 3, changed: 1, unreachable: 1, failed: 1, skipped: 1, rescued: 1, ignored: 2 });
+  assert.deepEqual(s, { ok: 4, changed: 1, unreachable: 1, failed: 1, skipped: 1, rescued: 1, ignored: 2 });
 });
