@@ -143,26 +143,6 @@ test('plain: check mode marks plays and planned-only changes', async () => {
   assert.equal(out.text(), expected);
 });
 
-test('plain: a loop is told by its items; its summary shows only when it failed', async () => {
-  const out = capture();
-  const item = (status: TaskResultEvent['status'], extra: Partial<TaskResultEvent>): TaskResultEvent => ({
-    type: 'host.task.result', host: 'web01', task: T.packages, status, planOnly: false, changes: [], diff: [], durationMs: 1, ...extra,
-  });
-  await runThrough(new PlainReporter({ stream: out.stream }), [
-    item('failed', { item: 'nginx', message: 'no such package' }),
-    item('ok', { item: 'curl' }),
-    item('failed', { message: 'One or more items failed', ignored: true }),
-    item('ok', { item: 'vim' }),
-    item('ok', {}),
-  ]);
-  assert.equal(out.text(), `failed: [web01] (item=nginx) => Install packages (site.yml:5): no such package
-ok: [web01] => (item=curl) Install packages (site.yml:5)
-fatal: [web01]: FAILED! => Install packages (site.yml:5): One or more items failed
-...ignoring
-ok: [web01] => (item=vim) Install packages (site.yml:5)
-`);
-});
-
 test('plain -v: change sentences, skip reasons and registered results; -vv pretty-prints and shows handlers', async () => {
   const out = capture();
   await runThrough(new PlainReporter({ stream: out.stream, verbose: 1 }), sampleRun(false));
@@ -201,17 +181,6 @@ test('json: one parseable line per event, the event objects unchanged', async ()
   assert.equal(lines.length, events.length);
   assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), events);
   assert.equal(lines[0], '{"type":"run.start","playbook":"site.yml","check":false,"diff":true,"forks":5}');
-});
-
-test('json: lines are written as events arrive, and odd results cannot break a line', async () => {
-  const out = capture();
-  const reporter = new JsonReporter(out.stream);
-  const cyclic: Record<string, unknown> = { n: 10n };
-  cyclic.self = cyclic;
-  reporter.handle({ type: 'host.task.result', host: 'h', task: T.legacy, status: 'ok', planOnly: false, changes: [], diff: [], result: cyclic, durationMs: 1 });
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.match(out.text(), /^\{.*"result":\{"n":"10","self":"\[Circular\]"\}.*\}\n$/);
-  await reporter.close();
 });
 
 test('listr: a row per host under each play, failures and diffs after the live view, then the recap', async () => {

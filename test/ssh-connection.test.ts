@@ -2,7 +2,7 @@
 // connection per host, binary-safe stdin, exit codes, timeouts, failures
 // reported by reason, and host keys checked the way OpenSSH checks them.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -145,6 +145,19 @@ describe('ssh connection', () => {
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const e = await failure(connection(ground.target('ssh1', { privateKeyFile: key })).connect(), 'auth');
     assert.match(e.message, /authentication failed/);
+  });
+
+  test('without a key file, the ssh agent (SSH_AUTH_SOCK) is used', async (t) => {
+    const sock = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    t.after(() => agent.kill('SIGKILL'));
+    for (let i = 0; i < 200 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 10));
+    await run('ssh-add', ['-q', ground.privateKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+    const saved = process.env.SSH_AUTH_SOCK;
+    process.env.SSH_AUTH_SOCK = sock;
+    t.after(() => (saved === undefined ? delete process.env.SSH_AUTH_SOCK : (process.env.SSH_AUTH_SOCK = saved)));
+    const c = connection(ground.target('ssh2', { privateKeyFile: undefined }));
+    assert.equal((await c.exec('hostname')).stdout, 'ssh2\n');
   });
 
   test('an unknown host key is refused with its fingerprint and how to accept it', async () => {

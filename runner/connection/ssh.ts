@@ -58,7 +58,6 @@ export class SshConnection implements Connection {
   /** Set once the current connection is gone; execs then fail with it. */
   private lost: ConnectionError | undefined;
   private closing = false;
-  private readonly channels = new Set<ClientChannel>();
   private readonly onLost = new Set<(e: ConnectionError) => void>();
   private active = 0;
   private readonly waiting: Array<() => void> = [];
@@ -80,7 +79,12 @@ export class SshConnection implements Connection {
   private async open(): Promise<void> {
     const t = this.target;
     const knownHostsFile = t.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
-    const known = readKnownHosts(knownHostsFile);
+    let known;
+    try {
+      known = readKnownHosts(knownHostsFile);
+    } catch (e) {
+      throw new ConnectionError('other', `${where(t)}: cannot read known hosts file ${knownHostsFile}: ${(e as Error).message}`);
+    }
     // Like OpenSSH: ask first for the key types we already trust for this host,
     // so a server with several keys presents one we can check.
     const trusted = knownKeyTypes(known, t.address, t.port);
@@ -128,8 +132,11 @@ export class SshConnection implements Connection {
     const ssh = new NodeSSH();
     let sock: Socket | undefined;
     try {
-      sock = await tcpConnect(t.address, t.port, config.readyTimeout as number);
-      await ssh.connect({ ...config, host: undefined, sock });
+      // One budget for TCP connect and SSH handshake together.
+      const budget = config.readyTimeout as number;
+      const started = Date.now();
+      sock = await tcpConnect(t.address, t.port, budget);
+      await ssh.connect({ ...config, readyTimeout: Math.max(1, budget - (Date.now() - started)), host: undefined, sock });
     } catch (e) {
       ssh.dispose();
       sock?.destroy();
@@ -179,7 +186,6 @@ export class SshConnection implements Connection {
         settled = true;
         clearTimeout(timer);
         this.onLost.delete(lostListener);
-        if (channel) this.channels.delete(channel);
         if (error) reject(error);
         else resolve(result as ExecResult);
       };
@@ -206,7 +212,6 @@ export class SshConnection implements Connection {
           noTrim: true,
           onChannel: (c) => {
             channel = c;
-            this.channels.add(c);
             // A write racing the remote exit must not become an uncaught error.
             c.on('error', () => undefined);
             if (settled) kill();

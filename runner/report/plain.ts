@@ -51,8 +51,9 @@ export class PlainReporter implements Reporter {
         // Ansible's show_per_host_start, for -vvv: tells which host hangs on what.
         return verbose >= 3 ? this.paint(` [started ${event.task.name} on ${event.host}]`, 'ok') + '\n' : '';
       case 'host.task.result':
-        // Like Ansible, a loop is told by its items; its summary only adds news when it failed (and maybe was ignored).
-        if (this.isLoopSummary(event) && event.status !== 'failed' && event.status !== 'unreachable') return '';
+        // Like Ansible, a loop is told by its items; its summary only adds news when it failed (and maybe
+        // was ignored), or with -v, where it carries the items' registered results.
+        if (this.isLoopSummary(event) && event.status !== 'failed' && event.status !== 'unreachable' && verbose < 1) return '';
         return formatResult(event, { paint: this.paint, color: this.color, diff: this.options.diff === true, verbose });
       case 'handler.notified':
         return verbose >= 2 ? this.paint(`NOTIFIED HANDLER ${event.handler} for ${event.host}`, 'verbose') + '\n' : '';

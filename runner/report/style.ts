@@ -46,6 +46,7 @@ export function painter(enabled: boolean): Paint {
 /** The writable side the reporters need; process.stdout and a PassThrough both fit. */
 export interface OutputStream {
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }
@@ -92,12 +93,20 @@ export function banner(message: string, columns = 79): string {
  */
 export class Sink {
   private last: Promise<void> = Promise.resolve();
+  /** Set when the stream failed (EPIPE: `drover run ... | head` has exited). */
+  private broken = false;
 
-  constructor(readonly stream: OutputStream) {}
+  constructor(readonly stream: OutputStream) {
+    // Without a listener a stream error is thrown and kills the run halfway through
+    // its changes; losing the rest of the output is the lesser harm.
+    stream.on?.('error', () => {
+      this.broken = true;
+    });
+  }
 
   write(text: string): void {
-    if (text === '') return;
-    // Resolve even on error (EPIPE when the reader went away): reporting must never hang the run.
+    if (text === '' || this.broken) return;
+    // Resolve even on error: reporting must never hang the run.
     this.last = new Promise((resolve) => {
       this.stream.write(text, () => resolve());
     });

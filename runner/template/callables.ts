@@ -54,22 +54,22 @@ export function bindArgs(what: string, callable: Callable, positional: unknown[]
 export function asText(what: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new TemplateError(`${what} needs a string, got a ${typeName(value)}`);
+  throw new TemplateError(`${what} needs a string, got ${aType(value)}`);
 }
 
 export function asList(what: string, value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
-  throw new TemplateError(`${what} needs a list, got a ${typeName(value)}`);
+  throw new TemplateError(`${what} needs a list, got ${aType(value)}`);
 }
 
 export function asDict(what: string, value: unknown): Record<string, unknown> {
   if (isMapping(value)) return value;
-  throw new TemplateError(`${what} needs a dict, got a ${typeName(value)}`);
+  throw new TemplateError(`${what} needs a dict, got ${aType(value)}`);
 }
 
 export function asInt(what: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  throw new TemplateError(`${what} needs an integer, got ${value === undefined ? 'nothing' : `a ${typeName(value)}`}`);
+  throw new TemplateError(`${what} needs an integer, got ${value === undefined ? 'nothing' : `${aType(value)}`}`);
 }
 
 /** A Callable from a function of the piped value alone. */

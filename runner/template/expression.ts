@@ -64,7 +64,7 @@ export function evaluateCondition(condition: Condition, names: Names): boolean {
     }
   }
   if (typeof condition === 'number') return condition !== 0;
-  throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got a ${typeName(condition)}`);
+  throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got ${aType(condition)}`);
 }
 
 class Evaluator {
@@ -109,7 +109,9 @@ class Evaluator {
         const dict: Record<string, unknown> = {};
         for (const [k, v] of node.entries) {
           const key = this.value(k);
-          if (typeof key !== 'string' && typeof key !== 'number') throw new TemplateError(`a dict key must be a string or number, got a ${typeName(key)}`);
+          if (typeof key !== 'string' && typeof key !== 'number') {
+            throw new TemplateError(`a dict key must be a string or number, got ${aType(key)}`);
+          }
           setOwn(dict, String(key), this.value(v));
         }
         return dict;
@@ -121,7 +123,7 @@ class Evaluator {
       case 'unary': {
         const arg = this.value(node.arg);
         if (node.op === 'not') return !truthy(arg);
-        if (typeof arg !== 'number') throw new TemplateError(`unary '${node.op}' needs a number, got a ${typeName(arg)}`);
+        if (typeof arg !== 'number') throw new TemplateError(`unary '${node.op}' needs a number, got ${aType(arg)}`);
         return node.op === '-' ? -arg : arg;
       }
       case 'binary':
@@ -171,10 +173,10 @@ class Evaluator {
   }
 
   private slice(object: unknown, from: unknown, to: unknown): unknown {
-    if (!Array.isArray(object) && typeof object !== 'string') throw new TemplateError(`cannot slice a ${typeName(object)}`);
+    if (!Array.isArray(object) && typeof object !== 'string') throw new TemplateError(`cannot slice ${aType(object)}`);
     const bound = (v: unknown): number | undefined => {
       if (v === null || v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateError(`a slice bound must be an integer, got a ${typeName(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateError(`a slice bound must be an integer, got ${aType(v)}`);
       return v;
     };
     return object.slice(bound(from), bound(to));
@@ -239,7 +241,7 @@ function arithmetic(op: string, a: unknown, b: unknown): unknown {
   }
   if (typeof a !== 'number' || typeof b !== 'number') {
     const hint = op === '+' && (typeof a === 'string' || typeof b === 'string') ? ' (use ~ to join values as text)' : '';
-    throw new TemplateError(`cannot apply '${op}' to a ${typeName(a)} and a ${typeName(b)}${hint}`);
+    throw new TemplateError(`cannot apply '${op}' to ${aType(a)} and ${aType(b)}${hint}`);
   }
   if ((op === '/' || op === '//' || op === '%') && b === 0) throw new TemplateError('division by zero');
   switch (op) {

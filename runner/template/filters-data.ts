@@ -78,7 +78,7 @@ export const dataFilters: Record<string, Callable> = {
       if (typeof value === 'string') return [...value].length;
       if (Array.isArray(value)) return value.length;
       if (isMapping(value)) return Object.keys(value).length;
-      throw new TemplateError(`filter 'length' needs a string, list or dict, got a ${typeName(value)}`);
+      throw new TemplateError(`filter 'length' needs a string, list or dict, got ${aType(value)}`);
     },
   },
   first: { params: ['value'], run: ([v]) => end(iterate(v, "filter 'first'"), 0, 'first') },
@@ -109,7 +109,9 @@ export const dataFilters: Record<string, Callable> = {
       for (const item of asList("filter 'items2dict'", v)) {
         const key = getMember(item, keyName);
         const value = getMember(item, valueName);
-        if (key === MISSING || value === MISSING) throw new TemplateError(`filter 'items2dict' needs items with '${String(keyName)}' and '${String(valueName)}'`);
+        if (key === MISSING || value === MISSING) {
+          throw new TemplateError(`filter 'items2dict' needs items with '${String(keyName)}' and '${String(valueName)}'`);
+        }
         setOwn(out, asText("filter 'items2dict' key", key), value);
       }
       return out;
@@ -159,7 +161,7 @@ export const dataFilters: Record<string, Callable> = {
     run: ([v, attr, start = 0]) =>
       asList("filter 'sum'", v).reduce((total: number, x) => {
         const n = attr === undefined ? x : attribute(x, attr);
-        if (typeof n !== 'number') throw new TemplateError(`filter 'sum' needs numbers, got a ${typeName(n)}`);
+        if (typeof n !== 'number') throw new TemplateError(`filter 'sum' needs numbers, got ${aType(n)}`);
         return total + n;
       }, asInt("filter 'sum' start", start)),
   },

@@ -145,7 +145,10 @@ export const textFilters: Record<string, Callable> = {
   bool: {
     params: ['value'],
     // Ansible's bool filter: only these read as true; anything else is false.
-    run: ([value]) => (typeof value === 'boolean' ? value : value === 1 || (typeof value === 'string' && ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()))),
+    run: ([value]) => {
+      if (typeof value === 'boolean') return value;
+      return value === 1 || (typeof value === 'string' && ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()));
+    },
   },
 };
 

@@ -12,7 +12,7 @@ function is(check: (value: unknown) => boolean): Callable {
 /** `result is changed` and friends read the fields of a registered task result. */
 function resultField(test: string, field: string, expect: boolean): Callable {
   return is((value) => {
-    if (!isMapping(value)) throw new TemplateError(`test '${test}' needs a registered task result (a dict), got a ${typeName(value)}`);
+    if (!isMapping(value)) throw new TemplateError(`test '${test}' needs a registered task result (a dict), got ${aType(value)}`);
     const flag = getMember(value, field);
     return (flag !== MISSING && truthy(flag)) === expect;
   });
@@ -56,7 +56,9 @@ const version: Callable = {
   run: ([value, other, operator = 'eq']) => {
     const op = asText("test 'version' operator", operator);
     const check = Object.hasOwn(OPERATORS, op) ? OPERATORS[op] : undefined;
-    if (check === undefined) throw new TemplateError(`test 'version' has no operator ${JSON.stringify(op)}; use one of ${Object.keys(OPERATORS).join(' ')}`);
+    if (check === undefined) {
+      throw new TemplateError(`test 'version' has no operator ${JSON.stringify(op)}; use one of ${Object.keys(OPERATORS).join(' ')}`);
+    }
     return check(compareVersions(asText("test 'version'", value), asText("test 'version'", other)));
   },
 };

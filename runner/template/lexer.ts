@@ -1,6 +1,6 @@
-// Tokens of the condition language (a subset of Jinja's expression syntax).
-// Keywords (and, or, not, in, is, if, else, true, none...) are plain names
-// here; the parser gives them meaning where they appear.
+// Tokens of the condition language (a subset of Jinja's expression syntax),
+// and the cursor the parser reads them with. Keywords (and, or, not, in, is,
+// if, else, true, none...) are plain names here; the parser gives them meaning.
 import { ExpressionError } from './errors.js';
 
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'end';
@@ -74,4 +74,59 @@ function readString(source: string, start: number, setEnd: (end: number) => void
   if (i >= source.length) throw new ExpressionError('unterminated string', source, start);
   setEnd(i + 1);
   return out;
+}
+
+/** A cursor over the tokens of one expression, with the checks every parse step needs. */
+export class TokenCursor {
+  protected readonly tokens: Token[];
+  protected i = 0;
+
+  constructor(protected readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  protected peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
+  }
+
+  protected next(): Token {
+    const token = this.peek();
+    if (this.i < this.tokens.length - 1) this.i++;
+    return token;
+  }
+
+  protected lastEnd(): number {
+    return this.tokens[this.i - 1]?.end ?? 0;
+  }
+
+  protected isOp(text: string): boolean {
+    return this.peek().kind === 'op' && this.peek().text === text;
+  }
+
+  protected isName(text: string): boolean {
+    return this.peek().kind === 'name' && this.peek().text === text;
+  }
+
+  protected expect(text: string): Token {
+    if (!this.isOp(text)) throw this.error(`expected '${text}', got ${describe(this.peek())}`, this.peek());
+    return this.next();
+  }
+
+  protected expectName(what: string): string {
+    const token = this.next();
+    if (token.kind !== 'name') throw this.error(`expected a ${what} name, got ${describe(token)}`, token);
+    return token.text;
+  }
+
+  protected error(message: string, token: Token): ExpressionError {
+    return new ExpressionError(message, this.source, token.start);
+  }
+}
+
+/** A token as a message names it. */
+export function describe(token: Token): string {
+  if (token.kind === 'end') return 'end of expression';
+  if (token.kind === 'string') return 'a string';
+  if (token.kind === 'number') return `number ${token.text}`;
+  return `'${token.text}'`;
 }

@@ -64,7 +64,7 @@ export function callMethod(self: unknown, name: string, args: unknown[]): unknow
   const table: Record<string, Method> | null = typeof self === 'string' ? stringMethods : isMapping(self) ? dictMethods : null;
   if (table === null || !Object.hasOwn(table, name)) {
     const known = table === null ? 'none' : Object.keys(table).join(', ');
-    throw new TemplateError(`a ${typeName(self)} has no method '${name}' (methods: ${known})`);
+    throw new TemplateError(`${aType(self)} has no method '${name}' (methods: ${known})`);
   }
   const method = table[name] as (self: unknown, args: unknown[]) => unknown;
   if (args.length > 2) throw new TemplateError(`method '${name}' takes at most 2 arguments`);

@@ -134,7 +134,9 @@ export class Interpreter {
       for (let d = 0; d < path.depth && base !== null; d++) base = base.parent;
       if (base === null) return new Undefined(path.original, `'${path.original}' goes above the top of the template`);
       const scoped = path.depth > 0 || /^(\.|this\b)/.test(path.original);
-      if (head === undefined) return base.context === top ? new Undefined(path.original, `'${path.original}' at the top level is not a value`) : base.context;
+      if (head === undefined) {
+        return base.context === top ? new Undefined(path.original, `'${path.original}' at the top level is not a value`) : base.context;
+      }
       if (scoped) {
         value = base.context === top ? this.names.resolve(head) : getMember(base.context, head);
       } else {
@@ -196,7 +198,7 @@ export class Interpreter {
     if (Array.isArray(value)) entries = value.map((item, i) => [item, i, undefined]);
     else if (isMapping(value)) entries = Object.entries(value).map(([key, item]) => [item, key, key]);
     else if (value === null || value === false) entries = [];
-    else throw new TemplateError(`{{#each}} needs a list or dict, got a ${typeName(value)}`);
+    else throw new TemplateError(`{{#each}} needs a list or dict, got ${aType(value)}`);
     if (entries.length === 0) return this.program(node.inverse, frame);
     return entries
       .map(([item, indexOrKey, key], i) => {
@@ -229,7 +231,8 @@ function walk(value: unknown, rest: string[], head: string, original: string, na
   for (const part of rest) {
     const next = current === top ? names.resolve(part) : getMember(current, part);
     if (next === MISSING) {
-      return current === top ? new Undefined(original, `undefined variable '${part}'`) : new Undefined(original, `'${so}' has no attribute '${part}'`);
+      const reason = current === top ? `undefined variable '${part}'` : `'${so}' has no attribute '${part}'`;
+      return new Undefined(original, reason);
     }
     current = next;
     so = `${so}.${part}`;

@@ -4,36 +4,10 @@
 //   <  + -  <  ~  <  * / // %  <  **  <  unary - +  <  postfix . [] () | is
 // Filters and tests bind tightest, as in Jinja: `a + b | int` is a + (b | int).
 // The result is a plain tree; nothing here evaluates anything.
-import { ExpressionError } from './errors.js';
-import { tokenize, type Token } from './lexer.js';
+import type { Args, Expr } from './ast.js';
+import { describe, TokenCursor, type Token } from './lexer.js';
 
-/** Every node knows its source span, so errors can point at it. */
-interface Span {
-  start: number;
-  end: number;
-}
-
-export interface Args {
-  args: Expr[];
-  kwargs: [string, Expr][];
-}
-
-export type Expr = Span &
-  (
-    | { t: 'literal'; value: unknown }
-    | { t: 'name'; name: string }
-    | { t: 'list'; items: Expr[] }
-    | { t: 'dict'; entries: [Expr, Expr][] }
-    | { t: 'member'; object: Expr; key: Expr | string }
-    | { t: 'slice'; object: Expr; from: Expr | null; to: Expr | null }
-    | { t: 'unary'; op: 'not' | '-' | '+'; arg: Expr }
-    | { t: 'binary'; op: string; left: Expr; right: Expr }
-    | { t: 'compare'; first: Expr; rest: [string, Expr][] }
-    | { t: 'cond'; then: Expr; test: Expr; otherwise: Expr | null }
-    | ({ t: 'filter'; arg: Expr; name: string; at: number } & Args)
-    | ({ t: 'test'; arg: Expr; name: string; negated: boolean; at: number } & Args)
-    | ({ t: 'call'; callee: Expr } & Args)
-  );
+export type { Args, Expr } from './ast.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null, null: null };
@@ -47,15 +21,9 @@ export function parseExpression(source: string): Expr {
   return new Parser(source).parseAll();
 }
 
-class Parser {
-  private readonly tokens: Token[];
-  private i = 0;
+class Parser extends TokenCursor {
   private depth = 0;
   private operators = 0;
-
-  constructor(private readonly source: string) {
-    this.tokens = tokenize(source);
-  }
 
   parseAll(): Expr {
     if (this.peek().kind === 'end') throw this.error('empty expression', this.peek());
@@ -301,50 +269,6 @@ class Parser {
     if (++this.operators > MAX_OPERATORS) throw this.error(`expression has more than ${MAX_OPERATORS} operators`, this.peek());
     return this.next();
   }
-
-  private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!;
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (this.i < this.tokens.length - 1) this.i++;
-    return token;
-  }
-
-  private lastEnd(): number {
-    return this.tokens[this.i - 1]?.end ?? 0;
-  }
-
-  private isOp(text: string): boolean {
-    return this.peek().kind === 'op' && this.peek().text === text;
-  }
-
-  private isName(text: string): boolean {
-    return this.peek().kind === 'name' && this.peek().text === text;
-  }
-
-  private expect(text: string): Token {
-    if (!this.isOp(text)) throw this.error(`expected '${text}', got ${describe(this.peek())}`, this.peek());
-    return this.next();
-  }
-
-  private expectName(what: string): string {
-    const token = this.next();
-    if (token.kind !== 'name') throw this.error(`expected a ${what} name, got ${describe(token)}`, token);
-    return token.text;
-  }
-
-  private error(message: string, token: Token): ExpressionError {
-    return new ExpressionError(message, this.source, token.start);
-  }
 }
 
 const LEVELS: readonly (readonly string[])[] = [['+', '-'], ['~'], ['*', '/', '//', '%'], ['**']];
-
-function describe(token: Token): string {
-  if (token.kind === 'end') return 'end of expression';
-  if (token.kind === 'string') return 'a string';
-  if (token.kind === 'number') return `number ${token.text}`;
-  return `'${token.text}'`;
-}

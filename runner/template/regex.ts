@@ -3,6 +3,7 @@
 // backtracks, so sizes are bounded: a pattern from a playbook and text from a
 // host must not be able to stall a run of a thousand hosts for long.
 import { TemplateError } from './errors.js';
+import { typeName } from './values.js';
 
 export const MAX_PATTERN_LENGTH = 1_000;
 export const MAX_INPUT_LENGTH = 100_000;
@@ -56,7 +57,7 @@ export function compileRegex(pattern: unknown, options: RegexOptions = {}): RegE
 /** Refuse text too long to match safely with a backtracking engine. */
 export function regexInput(value: unknown, filter: string): string {
   const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
-  if (text === null) throw new TemplateError(`${filter} needs a string, got ${value === null ? 'none' : `a ${Array.isArray(value) ? 'list' : typeof value}`}`);
+  if (text === null) throw new TemplateError(`${filter} needs a string, got ${aType(value)}`);
   if (text.length > MAX_INPUT_LENGTH) {
     throw new TemplateError(`${filter}: text of ${text.length} characters is longer than the ${MAX_INPUT_LENGTH} allowed for regular expressions`);
   }

@@ -56,8 +56,9 @@ export function renderString(text: string, names: Names): unknown {
     if (template.single === null) return interpreter.render();
     const value = interpreter.value(template.single);
     if (typeof value !== 'string') return value;
-    const pieces = template.program.body.map((s) => (s === template.single ? value : s.type === 'ContentStatement' ? (s as hbs.AST.ContentStatement).value : ''));
-    return pieces.join('');
+    const piece = (s: hbs.AST.Statement): string =>
+      s === template.single ? value : s.type === 'ContentStatement' ? (s as hbs.AST.ContentStatement).value : '';
+    return template.program.body.map(piece).join('');
   });
 }
 

@@ -62,6 +62,12 @@ export function typeName(value: unknown): string {
   return 'object';
 }
 
+/** `a list`, `a dict`, `none`: a value's type as a message says it. */
+export function aType(value: unknown): string {
+  const name = typeName(value);
+  return name === 'none' ? 'none' : `a ${name}`;
+}
+
 /** Strings Ansible reads as false in a condition ("no", "off"...). */
 const FALSE_WORDS = new Set(['', 'n', 'no', 'off', 'false', 'f', '0']);
 
@@ -91,7 +97,7 @@ export function toJson(value: unknown, indent?: number, sortKeys = false): strin
     const replacer = sortKeys ? sortedKeysReplacer : undefined;
     return JSON.stringify(value, replacer, indent) ?? 'null';
   } catch (error) {
-    throw new TemplateError(`cannot convert a ${typeName(value)} to JSON (${(error as Error).message})`);
+    throw new TemplateError(`cannot convert ${aType(value)} to JSON (${(error as Error).message})`);
   }
 }
 
@@ -124,18 +130,18 @@ export function compareValues(a: unknown, b: unknown): number {
     }
     return a.length - b.length;
   }
-  throw new TemplateError(`cannot compare a ${typeName(a)} with a ${typeName(b)}`);
+  throw new TemplateError(`cannot compare ${aType(a)} with ${aType(b)}`);
 }
 
 /** Python's `item in container`: substring, list member, dict key. */
 export function contains(container: unknown, item: unknown): boolean {
   if (typeof container === 'string') {
-    if (typeof item !== 'string') throw new TemplateError(`'in <string>' needs a string on the left, got a ${typeName(item)}`);
+    if (typeof item !== 'string') throw new TemplateError(`'in <string>' needs a string on the left, got ${aType(item)}`);
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((x) => deepEqual(x, item));
   if (isMapping(container)) return (typeof item === 'string' || typeof item === 'number') && getMember(container, String(item)) !== MISSING;
-  throw new TemplateError(`cannot look for a value in a ${typeName(container)}`);
+  throw new TemplateError(`cannot look for a value in ${aType(container)}`);
 }
 
 /** Items of a list, characters of text, keys of a dict: what `for x in value` would visit. */
@@ -143,5 +149,5 @@ export function iterate(value: unknown, what: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return [...value];
   if (isMapping(value)) return Object.keys(value);
-  throw new TemplateError(`${what} needs a list, got a ${typeName(value)}`);
+  throw new TemplateError(`${what} needs a list, got ${aType(value)}`);
 }

@@ -76,11 +76,11 @@ done`;
     const installs = [...actions.install, ...actions.upgrade].map((s) => s.request.spec);
     if (installs.length > 0) {
       // Ansible's default dpkg_options: keep changed config files, take new defaults otherwise, never ask.
-      commands.push(sh`apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold ${flags} install -- ${installs}`);
+      commands.push(sh`apt-get ${['-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...flags, 'install', '--', ...installs]}`);
     }
     if (actions.remove.length > 0) {
-      const purge = options.purge ? ['--purge'] : [];
-      commands.push(sh`apt-get -y -q ${purge} ${flags.filter((f) => f === '--auto-remove')} remove -- ${actions.remove.map((s) => s.request.name)}`);
+      const extra = [...(options.purge ? ['--purge'] : []), ...(options.autoremove ? ['--auto-remove'] : [])];
+      commands.push(sh`apt-get ${['-y', '-q', ...extra, 'remove', '--', ...actions.remove.map((s) => s.request.name)]}`);
     }
     return commands;
   },

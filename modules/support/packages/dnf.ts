@@ -38,7 +38,7 @@ done`;
     const refresh = options.update_cache ? ['--refresh'] : [];
     return sh`${installed}
 printf 'updates\\n'
-dnf -q ${refresh} ${dnfFlags(options)} check-update -- "$@"
+dnf ${['-q', ...refresh, ...dnfFlags(options), 'check-update']} -- "$@"
 printf '\\ncheck-update-rc\\t%s\\n' "$?"`;
   },
 
@@ -60,10 +60,12 @@ printf '\\ncheck-update-rc\\t%s\\n' "$?"`;
   commands(actions, options) {
     const flags = dnfFlags(options);
     const commands: Command[] = [];
-    if (actions.refresh) commands.push(sh`dnf -q ${flags} makecache --refresh`);
-    if (actions.install.length) commands.push(sh`dnf -y -q ${flags} install -- ${actions.install.map((s) => s.request.spec)}`);
-    if (actions.upgrade.length) commands.push(sh`dnf -y -q ${flags} upgrade -- ${actions.upgrade.map((s) => s.request.spec)}`);
-    if (actions.remove.length) commands.push(sh`dnf -y -q remove -- ${actions.remove.map((s) => s.request.spec)}`);
+    // Words in one list, so absent flags leave no gaps in the displayed command.
+    const specs = (list: PackageStatus[]) => list.map((s) => s.request.spec);
+    if (actions.refresh) commands.push(sh`dnf ${['-q', ...flags, 'makecache', '--refresh']}`);
+    if (actions.install.length) commands.push(sh`dnf ${['-y', '-q', ...flags, 'install', '--', ...specs(actions.install)]}`);
+    if (actions.upgrade.length) commands.push(sh`dnf ${['-y', '-q', ...flags, 'upgrade', '--', ...specs(actions.upgrade)]}`);
+    if (actions.remove.length) commands.push(sh`dnf ${['-y', '-q', 'remove', '--', ...specs(actions.remove)]}`);
     return commands;
   },
 };

@@ -1,0 +1,154 @@
+// file on a real (namespace) host over drover's ssh connection. The table's
+// answers were recorded from Ansible itself (ansible-core 2.14.18 running
+// lib/ansible/modules/file.py on the same setup): whether the first and the
+// second run report changed, the error message, and what the directory holds
+// afterwards. Each case also runs under --check on its own fresh copy, which
+// must report the same answer and leave every byte and inode time as it was.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import file from '../modules/file.js';
+import { openConnection } from '../runner/connection/open.js';
+import type { Connection } from '../runner/connection/types.js';
+import { HostHandle } from '../runner/host/handle.js';
+import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { runModule } from './support/module-harness.js';
+
+const NAME = 'filehost';
+let ground: TestGround;
+let connection: Connection;
+let host: HostHandle;
+
+before(async () => {
+  ground = await startHosts({ names: [NAME] });
+  connection = openConnection(ground.target(NAME));
+  await connection.connect();
+  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+});
+after(async () => {
+  await connection?.close();
+  await ground?.stop();
+});
+
+/** Run a shell script inside the host, not through drover (setup and assertions). */
+async function inHost(script: string, ...args: string[]): Promise<string> {
+  const r = await ground.exec(NAME, ['sh', '-c', script, 'sh', ...args]);
+  if (r.rc !== 0) throw new Error(`${script}: ${r.stderr}`);
+  return r.stdout;
+}
+
+let dirs = 0;
+/** A fresh directory with the case's setup run inside it. */
+async function fresh(setup: string): Promise<string> {
+  const dir = `/srv/file-test/${++dirs}`;
+  await inHost(`mkdir -p "$1" && chmod 0755 "$1" && cd "$1" && ${setup || 'true'}`, dir);
+  return dir;
+}
+
+/** Ansible's recorded listing: name|type|mode|owner|group|links (files)|link target|size (not dirs)[|mtime]. */
+async function listing(dir: string, withTime: boolean): Promise<string[]> {
+  const out = await inHost(`cd "$1" && find . -mindepth 1 -printf '%P|%y|%m|%u|%g|%n|%l|%s|%TY%Tm%Td%TH%TM.%TS\\0'`, dir);
+  return out.split('\0').filter(Boolean).map((line) => {
+    const f = line.split('|');
+    if (f[1] === 'd') f[5] = f[7] = '';
+    if (withTime) f[8] = f[8]!.slice(0, 15);
+    return (withTime ? f : f.slice(0, 8)).join('|').split(dir).join('{dir}');
+  }).sort();
+}
+
+/** Everything that any change would touch: kinds, modes, owners, content, mtime and ctime. */
+async function snapshot(dir: string): Promise<string> {
+  return inHost(`cd "$1" && find . -printf '%p|%y|%m|%u|%g|%n|%l|%s|%T@|%C@\\n' | sort && find . -type f -exec sha256sum {} + | sort`, dir);
+}
+
+const fill = (params: Record<string, unknown>, dir: string) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v.split('{dir}').join(dir) : v]));
+
+interface Case {
+  name: string;
+  /** Shell run in the case's fresh directory first. */
+  setup: string;
+  params: Record<string, unknown>;
+  /** Expected failure message ({dir}: the case's directory). */
+  error?: string;
+  changed?: boolean;
+  /** changed on the second run with the same params. */
+  second?: boolean;
+  after?: string[];
+}
+
+// Recorded from ansible-core 2.14.18 (python3 -m ansible.modules.file).
+const CASES: Case[] = [
+  {"name": "directory: creates missing parents, each with the mode", "setup": "", "params": {"path": "{dir}/a/b/c", "state": "directory", "mode": "0750"}, "changed": true, "second": false, "after": ["a/b/c|d|750|root|root|||", "a/b|d|750|root|root|||", "a|d|750|root|root|||"]},
+  {"name": "directory: existing one gets the mode", "setup": "mkdir -m 0700 d", "params": {"path": "{dir}/d", "state": "directory", "mode": "0755"}, "changed": true, "second": false, "after": ["d|d|755|root|root|||"]},
+  {"name": "directory: symbolic mode", "setup": "mkdir -m 0700 d", "params": {"path": "{dir}/d", "state": "directory", "mode": "u=rwX,g=rX,o="}, "changed": true, "second": false, "after": ["d|d|750|root|root|||"]},
+  {"name": "directory: a file in the way is an error", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "directory"}, "error": "{dir}/f already exists as a file"},
+  {"name": "directory: through a symlink to a directory (follow)", "setup": "mkdir -m 0700 real; ln -s real l", "params": {"path": "{dir}/l", "state": "directory", "mode": "0711"}, "changed": true, "second": false, "after": ["l|l|777|root|root|1|real|4", "real|d|711|root|root|||"]},
+  {"name": "file: absent is an error (file never creates)", "setup": "", "params": {"path": "{dir}/f", "state": "file"}, "error": "file ({dir}/f) is absent, cannot continue"},
+  {"name": "file: sets mode and owner", "setup": "echo x > f; chmod 0600 f", "params": {"path": "{dir}/f", "state": "file", "mode": "0644", "owner": "nobody"}, "changed": true, "second": false, "after": ["f|f|644|nobody|root|1||2"]},
+  {"name": "file: nothing asked, nothing changed", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "file"}, "changed": false, "second": false, "after": ["f|f|644|root|root|1||2"]},
+  {"name": "file: a directory is an error", "setup": "mkdir d", "params": {"path": "{dir}/d", "state": "file"}, "error": "file ({dir}/d) is directory, cannot continue"},
+  {"name": "touch: creates an empty file; touch again still changes", "setup": "", "params": {"path": "{dir}/t", "state": "touch"}, "changed": true, "second": true, "after": ["t|f|644|root|root|1||0"]},
+  {"name": "touch: with both times preserved, the second run is ok", "setup": "", "params": {"path": "{dir}/t", "state": "touch", "mode": "0640", "access_time": "preserve", "modification_time": "preserve"}, "changed": true, "second": false, "after": ["t|f|640|root|root|1||0"]},
+  {"name": "touch: an existing file gets the mode", "setup": "echo keep > t; chmod 0600 t", "params": {"path": "{dir}/t", "state": "touch", "mode": "0644", "access_time": "preserve", "modification_time": "preserve"}, "changed": true, "second": false, "after": ["t|f|644|root|root|1||5"]},
+  {"name": "absent: removes a file", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "absent"}, "changed": true, "second": false, "after": []},
+  {"name": "absent: removes a directory tree", "setup": "mkdir -p d/e; echo x > d/e/f", "params": {"path": "{dir}/d", "state": "absent"}, "changed": true, "second": false, "after": []},
+  {"name": "absent: nothing there is ok", "setup": "", "params": {"path": "{dir}/nothing", "state": "absent"}, "changed": false, "second": false, "after": []},
+  {"name": "absent: removes a symlink, not its target", "setup": "echo x > f; ln -s f l", "params": {"path": "{dir}/l", "state": "absent"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2"]},
+  {"name": "link: creates a relative symlink", "setup": "echo x > f", "params": {"path": "{dir}/l", "state": "link", "src": "f"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "l|l|777|root|root|1|f|1"]},
+  {"name": "link: repoints an existing symlink", "setup": "echo x > f; echo y > g; ln -s f l", "params": {"path": "{dir}/l", "state": "link", "src": "g"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "g|f|644|root|root|1||2", "l|l|777|root|root|1|g|1"]},
+  {"name": "link: a file in the way without force is an error", "setup": "echo x > f; echo y > l", "params": {"path": "{dir}/l", "state": "link", "src": "f"}, "error": "refusing to convert from file to symlink for {dir}/l"},
+  {"name": "link: force replaces a file", "setup": "echo x > f; echo y > l", "params": {"path": "{dir}/l", "state": "link", "src": "f", "force": true}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "l|l|777|root|root|1|f|1"]},
+  {"name": "link: a missing src without force is an error", "setup": "", "params": {"path": "{dir}/l", "state": "link", "src": "missing"}, "error": "src file does not exist, use \"force=yes\" if you really want to create the link: {dir}/missing"},
+  {"name": "link: force makes a dangling link", "setup": "", "params": {"path": "{dir}/l", "state": "link", "src": "missing", "force": true}, "changed": true, "second": false, "after": ["l|l|777|root|root|1|missing|7"]},
+  {"name": "link: force replaces an empty directory", "setup": "mkdir l; echo x > f", "params": {"path": "{dir}/l", "state": "link", "src": "f", "force": true}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "l|l|777|root|root|1|f|1"]},
+  {"name": "link: a non-empty directory is never replaced", "setup": "mkdir l; touch l/x; echo x > f", "params": {"path": "{dir}/l", "state": "link", "src": "f", "force": true}, "error": "the directory {dir}/l is not empty, refusing to convert it"},
+  {"name": "link: with follow, mode goes to the target", "setup": "echo x > f; chmod 0600 f", "params": {"path": "{dir}/l", "state": "link", "src": "f", "mode": "0640"}, "changed": true, "second": false, "after": ["f|f|640|root|root|1||2", "l|l|777|root|root|1|f|1"]},
+  {"name": "link: follow=false, owner goes to the link itself", "setup": "echo x > f", "params": {"path": "{dir}/l", "state": "link", "src": "f", "owner": "nobody", "follow": false}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "l|l|777|nobody|root|1|f|1"]},
+  {"name": "link: absolute src", "setup": "echo x > f", "params": {"path": "{dir}/l", "state": "link", "src": "{dir}/f"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2", "l|l|777|root|root|1|{dir}/f|18"]},
+  {"name": "hard: creates a hard link", "setup": "echo x > f", "params": {"path": "{dir}/h", "state": "hard", "src": "{dir}/f"}, "changed": true, "second": false, "after": ["f|f|644|root|root|2||2", "h|f|644|root|root|2||2"]},
+  {"name": "hard: a different file in the way without force is an error", "setup": "echo x > f; echo y > h", "params": {"path": "{dir}/h", "state": "hard", "src": "{dir}/f"}, "error": "Cannot link, file exists at destination"},
+  {"name": "hard: force replaces a different file", "setup": "echo x > f; echo y > h", "params": {"path": "{dir}/h", "state": "hard", "src": "{dir}/f", "force": true}, "changed": true, "second": false, "after": ["f|f|644|root|root|2||2", "h|f|644|root|root|2||2"]},
+  {"name": "hard: src missing is an error", "setup": "", "params": {"path": "{dir}/h", "state": "hard", "src": "{dir}/missing"}, "error": "src does not exist"},
+  {"name": "hard: path is a directory: the link goes inside, named after src", "setup": "echo x > f; mkdir d", "params": {"path": "{dir}/d", "state": "hard", "src": "{dir}/f"}, "changed": true, "second": false, "after": ["d/f|f|644|root|root|2||2", "d|d|755|root|root|||", "f|f|644|root|root|2||2"]},
+  {"name": "no state: an existing directory stays one and gets the mode", "setup": "mkdir -m 0700 d", "params": {"path": "{dir}/d", "mode": "0755"}, "changed": true, "second": false, "after": ["d|d|755|root|root|||"]},
+  {"name": "no state: a missing path means file, an error", "setup": "", "params": {"path": "{dir}/nothing", "mode": "0644"}, "error": "file ({dir}/nothing) is absent, cannot continue"},
+  {"name": "no state with recurse: directory", "setup": "", "params": {"path": "{dir}/r", "recurse": true, "mode": "0755"}, "changed": true, "second": false, "after": ["r|d|755|root|root|||"]},
+  {"name": "recurse: mode and owner on everything below", "setup": "mkdir -p r/s; echo x > r/f; echo y > r/s/g; chmod 0600 r/f; ln -s f r/l", "params": {"path": "{dir}/r", "state": "directory", "recurse": true, "mode": "u=rwX,g=rX,o=", "owner": "nobody"}, "changed": true, "second": false, "after": ["r/f|f|640|nobody|root|1||2", "r/l|l|777|nobody|root|1|f|1", "r/s/g|f|640|nobody|root|1||2", "r/s|d|750|nobody|root|||", "r|d|750|nobody|root|||"]},
+  {"name": "recurse needs state=directory", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "file", "recurse": true}, "error": "recurse option requires state to be 'directory'"},
+  {"name": "src needs state link or hard", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "file", "src": "{dir}/g"}, "error": "src option requires state to be 'link' or 'hard'"},
+  {"name": "modification_time: an explicit time, idempotent", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "file", "modification_time": "202001021530.45"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2|202001021530.45"]},
+  {"name": "modification_time with a custom format", "setup": "echo x > f", "params": {"path": "{dir}/f", "state": "file", "modification_time": "2020-01-02 15:30:45", "modification_time_format": "%Y-%m-%d %H:%M:%S", "access_time": "2021-02-03 04:05:06", "access_time_format": "%Y-%m-%d %H:%M:%S"}, "changed": true, "second": false, "after": ["f|f|644|root|root|1||2|202001021530.45"]},
+];
+
+describe('file: the same answers as Ansible, on a real host', () => {
+  for (const c of CASES) {
+    test(c.name, async () => {
+      const withTime = c.name.startsWith('modification_time');
+      // --check on its own fresh copy: the same answer, nothing touched.
+      const checkDir = await fresh(c.setup);
+      const before = await snapshot(checkDir);
+      if (c.error) {
+        await assert.rejects(runModule(host, file, fill(c.params, checkDir), { check: true }), { message: c.error.split('{dir}').join(checkDir) });
+      } else {
+        const checked = await runModule(host, file, fill(c.params, checkDir), { check: true });
+        assert.equal(checked.changed, c.changed, `check mode: ${checked.changes.join('; ')}`);
+        assert.equal(checked.changes.length > 0, c.changed);
+      }
+      assert.equal(await snapshot(checkDir), before, 'check mode changed the host');
+
+      const dir = await fresh(c.setup);
+      const params = fill(c.params, dir);
+      if (c.error) {
+        await assert.rejects(runModule(host, file, params), { message: c.error.split('{dir}').join(dir) });
+        return;
+      }
+      const first = await runModule(host, file, params);
+      assert.equal(first.changed, c.changed, first.changes.join('; '));
+      assert.deepEqual(await listing(dir, withTime), c.after);
+      const second = await runModule(host, file, params);
+      assert.equal(second.changed, c.second, `second run: ${second.changes.join('; ')}`);
+      if (!c.second) assert.deepEqual(second.changes, []);
+      assert.deepEqual(await listing(dir, withTime), c.after);
+    });
+  }
+});
