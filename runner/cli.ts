@@ -84,7 +84,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
     stream: process.stdout,
     diff: Boolean(flags.diff),
     verbose: flags.verbose,
-    color: flags.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
+    // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
+    color: flags.color === false ? false : undefined,
   });
   const abort = new AbortController();
   // First Ctrl-C: no new tasks, running ones finish, recap printed. Second: leave at once.
@@ -94,10 +95,20 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
   };
   process.on('SIGINT', onSigint);
   try {
-    const summary = await runPlaybook({ ...invocation, onEvent: (e) => reporter.handle(e), signal: abort.signal, check: flags.check, diff: flags.diff, forks: flags.forks, knownHostsFile: flags.knownHosts, acceptNewHostKeys: flags.acceptNewHostKeys });
-    await reporter.close();
+    const summary = await runPlaybook({
+      ...invocation,
+      onEvent: (e) => reporter.handle(e),
+      signal: abort.signal,
+      check: flags.check,
+      diff: flags.diff,
+      forks: flags.forks,
+      knownHostsFile: flags.knownHosts,
+      acceptNewHostKeys: flags.acceptNewHostKeys,
+    });
     return summary.exitCode;
   } finally {
+    // Also on errors: a live view left open keeps its timer (and a hidden cursor).
+    await reporter.close();
     process.off('SIGINT', onSigint);
   }
 }

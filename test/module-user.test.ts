@@ -71,7 +71,7 @@ describe('user converges', () => {
     {
       name: 'shell and comment change',
       params: { name: 'alice', shell: '/bin/bash', comment: 'Alice B' },
-      changes: ['shell of user alice: /bin/sh -> /bin/bash', 'comment of user alice: Alice A -> Alice B'].sort((a, b) => (a.startsWith('comment') ? -1 : b.startsWith('comment') ? 1 : 0)),
+      changes: ['comment of user alice: Alice A -> Alice B', 'shell of user alice: /bin/sh -> /bin/bash'],
       check: async () => assert.equal(await getent('passwd', 'alice'), 'alice:x:2001:2001:Alice B:/home/alice:/bin/bash'),
     },
     {
@@ -176,6 +176,10 @@ describe('hostile values', () => {
     await converge({ name: 'eve', comment: COMMENT }, ['create user eve']);
     assert.equal((await getent('passwd', 'eve'))!.split(':')[4], COMMENT);
   });
+  test("a name with a quote (valid for Debian's useradd) is used verbatim", async () => {
+    await converge({ name: "it's", comment: 'q' }, ["create user it's"]);
+    assert.match((await getent('passwd', "it's"))!, /^it's:x:\d+:\d+:q:/);
+  });
   test('a home path with spaces, quotes and $()', async () => {
     const home = `/srv/h $(touch /tmp/canary) it's ü`;
     await converge({ name: 'frank', home }, ['create user frank']);
@@ -188,7 +192,7 @@ describe('hostile values', () => {
     assert.ok(!JSON.stringify(out).includes(hash));
   });
   test('names, and comments the tools refuse, fail without running anything', async () => {
-    for (const name of ['-rf', '--help', '$(touch /tmp/canary)', 'a b', 'line1\nline2', "it's"]) {
+    for (const name of ['-rf', '--help', '$(touch /tmp/canary)', 'a b', 'line1\nline2']) {
       await assert.rejects(runModule(host, user, { name }), /useradd/);
     }
     for (const comment of ['has:colon', 'two\nlines']) {

@@ -232,8 +232,11 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
   const status: TaskStatus = outcome.status;
   const stats = host.state.stats;
   if (status === 'failed') {
-    if (ignoreErrors) stats.ignored += 1;
-    else {
+    // Like Ansible: an ignored failure counts as ok and as ignored.
+    if (ignoreErrors) {
+      stats.ok += 1;
+      stats.ignored += 1;
+    } else {
       stats.failed += 1;
       host.state.failed = true;
     }
@@ -255,6 +258,7 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
     diff: inherited.keywords.loop === undefined ? diffShown : [],
     message: noLog && outcome.message ? CENSORED : outcome.message === undefined ? undefined : rt.masker.text(outcome.message),
     ignored: ignoreErrors || undefined,
+    rescued: (status === 'failed' && !ignoreErrors && inherited.rescuable) || undefined,
     result: shown,
     durationMs,
   });

@@ -53,4 +53,6 @@ export interface Inherited {
   keywords: Keywords;
   tags: string[];
   layers: VarLayer[];
+  /** Inside a block with a rescue section: a failure here will be rescued. */
+  rescuable?: boolean;
 }

@@ -49,7 +49,7 @@ async function runNode(node: TaskNode, inherited: Inherited, rt: PlayRuntime, ho
 async function runBlock(node: BlockTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
   const scope = inherit(inherited, node);
   if (!(await blockApplies(node, scope, rt, host))) return false;
-  let failed = await runTasks(node.block, scope, rt, host);
+  let failed = await runTasks(node.block, { ...scope, rescuable: node.rescue.length > 0 || scope.rescuable }, rt, host);
   if (failed && !host.state.unreachable && node.rescue.length > 0) {
     // The failure is handled: the host is no longer failed, the failure counts as rescued.
     host.state.failed = false;

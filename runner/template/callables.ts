@@ -2,7 +2,7 @@
 // helpers (`{{f x a}}`): one definition, one way to bind positional and
 // keyword arguments, so a filter and the helper of the same name cannot drift.
 import { TemplateError, Undefined, force } from './errors.js';
-import { isMapping, typeName } from './values.js';
+import { aType, isMapping } from './values.js';
 
 /** Lets a filter call other filters and tests by name (map, selectattr). */
 export interface CallContext {

@@ -8,7 +8,7 @@ import { callMethod } from './methods.js';
 import { parseExpression, type Args, type Expr } from './parser.js';
 import { callFilter, callFunction, callTest } from './registry.js';
 import { stripBraces } from './scan.js';
-import { compareValues, contains, deepEqual, getMember, MISSING, setOwn, toText, truthy, typeName, type Names } from './values.js';
+import { aType, compareValues, contains, deepEqual, getMember, MISSING, setOwn, toText, truthy, typeName, type Names } from './values.js';
 import { MAX_LIST_LENGTH } from './filters-data.js';
 
 export type { Names } from './values.js';

@@ -3,7 +3,7 @@
 // a key named `__proto__` in the data stays an ordinary key.
 import { asDict, asInt, asList, asText, type Callable, type CallContext } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
-import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy, typeName } from './values.js';
+import { aType, compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
 
 /** A list may not be built longer than this (range(10**9) would exhaust memory). */
 export const MAX_LIST_LENGTH = 100_000;

@@ -3,7 +3,7 @@
 import { asList, asText, type Callable } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { compileRegex, regexInput } from './regex.js';
-import { compareValues, contains, deepEqual, getMember, isMapping, MISSING, truthy, typeName } from './values.js';
+import { aType, compareValues, contains, deepEqual, getMember, isMapping, MISSING, truthy } from './values.js';
 
 function is(check: (value: unknown) => boolean): Callable {
   return { params: ['value'], run: ([value]) => check(value) };

@@ -4,7 +4,7 @@
 // reaches a JavaScript method, so `x.constructor(...)` is just an unknown name.
 import { asInt, asList, asText } from './callables.js';
 import { TemplateError } from './errors.js';
-import { getMember, isMapping, MISSING, toText, typeName } from './values.js';
+import { aType, getMember, isMapping, MISSING, toText } from './values.js';
 
 type Method = (self: never, args: unknown[]) => unknown;
 

@@ -24,7 +24,7 @@ import {
 } from './compile.js';
 import { evaluate } from './expression.js';
 import { callHelper } from './registry.js';
-import { getMember, isMapping, MISSING, toText, truthy, typeName, type Names } from './values.js';
+import { aType, getMember, isMapping, MISSING, toText, truthy, type Names } from './values.js';
 
 /** The context of the current block: `this`, its @data, its block params. */
 interface Frame {

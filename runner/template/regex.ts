@@ -3,7 +3,7 @@
 // backtracks, so sizes are bounded: a pattern from a playbook and text from a
 // host must not be able to stall a run of a thousand hosts for long.
 import { TemplateError } from './errors.js';
-import { typeName } from './values.js';
+import { aType } from './values.js';
 
 export const MAX_PATTERN_LENGTH = 1_000;
 export const MAX_INPUT_LENGTH = 100_000;

@@ -117,16 +117,17 @@ export class HostProcess {
     setTimeout(() => this.hasExited || signal(this.pid), 300).unref();
   }
 
-  /** kill() for exit time, when nothing asynchronous runs any more: waits (briefly, synchronously) for the reaping. */
-  killSync(): void {
-    if (this.hasExited) return;
-    const inner = this.innerPid();
-    if (inner !== undefined) {
-      signal(inner);
-      const pause = new Int32Array(new SharedArrayBuffer(4));
-      for (let i = 0; i < 200 && existsSync(`/proc/${inner}`); i++) Atomics.wait(pause, 0, 0, 2);
-    }
-    signal(this.pid);
+  /**
+   * kill() for exit time, when nothing asynchronous runs any more: signal every
+   * host's sshd, wait (briefly, synchronously) for their unshare parents to
+   * reap them, then SIGKILL the unshare processes.
+   */
+  static killAllSync(hosts: readonly HostProcess[]): void {
+    const inner = hosts.filter((h) => !h.hasExited).map((h) => h.innerPid());
+    for (const pid of inner) if (pid !== undefined) signal(pid);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 250 && inner.some((pid) => pid !== undefined && existsSync(`/proc/${pid}`)); i++) Atomics.wait(pause, 0, 0, 2);
+    for (const h of hosts) if (!h.hasExited) signal(h.pid);
   }
 
   /** The last lines the host printed: what the error message shows when it fails. */

@@ -98,7 +98,7 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
   // Synchronous teardown for exit/signal time; stop() below is the normal path.
   // With PID 1 gone the whole namespace goes: processes, mounts, veth.
   const stopSync = (): void => {
-    for (const p of procs) p.killSync();
+    HostProcess.killAllSync(procs);
     if (network) spawnSync('ip', ['link', 'del', network.bridge], { env: CLEAN_ENV, stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   };
