@@ -153,3 +153,75 @@ describe('file: the same answers as Ansible, on a real host', () => {
     });
   }
 });
+
+/** Names that would run code, split words or become options if they ever reached a shell unquoted. */
+const HOSTILE = [`it's "q"`, 'two  spaces', '$(touch canary)', '`touch canary`', '; touch canary', '| touch canary', 'line1\nline2', 'żółw 日本語 ✓', '-rf', '--help', '*', '\\', '$HOME', ' lead'];
+
+/** No command hidden in a value ran: no canary anywhere a shell could have made it. */
+async function assertNoCanary(dir: string): Promise<void> {
+  assert.equal(await inHost(`for d in / /root /tmp "$1"; do [ -e "$d/canary" ] && echo "$d/canary"; done; true`, dir), '');
+}
+
+describe('file: hostile names reach the host unchanged and never run', () => {
+  test('directory, touch, link, hard link and absent with every hostile name', async () => {
+    const dir = await fresh('');
+    for (const name of HOSTILE) {
+      const path = `${dir}/${name}`;
+      assert.equal((await runModule(host, file, { path, state: 'directory', mode: '0700' })).changed, true, name);
+      assert.equal((await runModule(host, file, { path: `${path}/${name}`, state: 'touch' })).changed, true, name);
+      assert.equal((await runModule(host, file, { path: `${path}/link`, state: 'link', src: name })).changed, true, name);
+      assert.equal((await runModule(host, file, { path: `${path}/hard`, state: 'hard', src: `${path}/${name}` })).changed, true, name);
+      assert.equal((await runModule(host, file, { path: `${path}/link`, state: 'link', src: name })).changed, false, name);
+      // What is on disk, read without drover: names and link target byte for byte.
+      const entries = (await inHost(`find "$1" -mindepth 1 -printf '%P|%y|%l|%n\\0'`, path)).split('\0').filter(Boolean).sort();
+      assert.deepEqual(entries, [`${name}|f||2`, 'hard|f||2', `link|l|${name}|1`].sort(), name);
+      assert.equal(await inHost(`stat -c %a -- "$1"`, path), '700\n');
+    }
+    const top = (await inHost(`find "$1" -mindepth 1 -maxdepth 1 -printf '%f\\0'`, dir)).split('\0').filter(Boolean).sort();
+    assert.deepEqual(top, [...HOSTILE].sort());
+    for (const name of HOSTILE) assert.equal((await runModule(host, file, { path: `${dir}/${name}`, state: 'absent' })).changed, true, name);
+    assert.equal(await inHost(`ls -A "$1"`, dir), '');
+    await assertNoCanary(dir);
+  });
+
+  test('a relative path starting with - is a path (in the login home), never an option', async () => {
+    const name = '-n $(touch canary) x';
+    assert.equal((await runModule(host, file, { path: name, state: 'touch' })).changed, true);
+    assert.equal(await inHost('cd && ls -A -- "$1"', name), `${name}\n`);
+    assert.equal((await runModule(host, file, { path: name, state: 'absent' })).changed, true);
+    assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0700' })).changed, true);
+    await inHost('cd && touch -- "$1/inner"', `-d ${name}`);
+    assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0750' })).changed, true);
+    assert.equal(await inHost('cd && stat -c %a -- "$1/inner"', `-d ${name}`), '640\n');
+    await assertNoCanary('/root');
+  });
+});
+
+describe('file: check mode and diff', () => {
+  test('--check on a new directory lists the changes and the state diff, and creates nothing', async () => {
+    const dir = await fresh('');
+    const result = await runModule(host, file, { path: `${dir}/a/b`, state: 'directory', mode: '0750', owner: 'nobody' }, { check: true });
+    assert.equal(result.changed, true);
+    assert.equal(result.planOnly, true);
+    assert.deepEqual(result.changes, [`create directory ${dir}/a/b (and 1 missing parent)`, `mode of ${dir}/a/b: (none) -> 0750`, `owner of ${dir}/a/b: (none) -> nobody`]);
+    assert.deepEqual(result.diff, [{ label: `${dir}/a/b`, before: `path: ${dir}/a/b\nstate: absent\n`, after: `path: ${dir}/a/b\nstate: directory\n` }]);
+    assert.equal(await inHost('ls -A "$1"', dir), '');
+  });
+
+  test('--check on attribute changes names each one and changes nothing', async () => {
+    const dir = await fresh('echo x > f; chmod 0600 f');
+    const before = await snapshot(dir);
+    const result = await runModule(host, file, { path: `${dir}/f`, mode: 'g+r', owner: 'nobody', group: 'nogroup' }, { check: true });
+    assert.deepEqual(result.changes, [`mode of ${dir}/f: 0600 -> 0640`, `owner of ${dir}/f: root -> nobody`, `group of ${dir}/f: root -> nogroup`]);
+    assert.deepEqual(result.diff, []);
+    assert.equal(await snapshot(dir), before);
+  });
+
+  test('recurse with follow reaches into a linked directory, the link itself gets the owner', async () => {
+    const dir = await fresh('mkdir -p r other; echo x > other/t; chmod 0600 other/t; ln -s ../other r/to-other');
+    const params = { path: `${dir}/r`, state: 'directory', recurse: true, owner: 'nobody', mode: '0750' };
+    assert.equal((await runModule(host, file, params)).changed, true);
+    assert.deepEqual(await listing(dir, false), ['other/t|f|750|nobody|root|1||2', 'other|d|750|nobody|root|||', 'r/to-other|l|777|nobody|root|1|../other|', 'r|d|750|nobody|root|||']);
+    assert.equal((await runModule(host, file, params)).changed, false);
+  });
+});

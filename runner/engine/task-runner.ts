@@ -30,7 +30,7 @@ export function inherit(parent: Inherited, node: { keywords: Keywords; location:
   const { vars, tags, name: _name, ...rest } = node.keywords;
   void _name;
   const layers = vars ? [...parent.layers, { source: `vars of ${formatLocation(node.location as never)}`, vars }] : parent.layers;
-  return { keywords: { ...parent.keywords, ...rest }, tags: [...parent.tags, ...(tags ?? [])], layers };
+  return { keywords: { ...parent.keywords, ...rest }, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
 }
 
 async function runNode(node: TaskNode, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {

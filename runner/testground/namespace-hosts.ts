@@ -124,9 +124,12 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
 
   try {
     const keygen = mustRun(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `drover-ground-${process.pid}`, '-f', privateKeyFile]);
-    network = await createNetwork();
-    await keygen;
-    const net = network;
+    // allSettled, not all: a bridge created after the key failed must still be known to stop().
+    const [key, created] = await Promise.allSettled([keygen, createNetwork()]);
+    if (created.status === 'fulfilled') network = created.value;
+    if (key.status === 'rejected') throw key.reason;
+    if (created.status === 'rejected') throw created.reason;
+    const net = created.value;
     const addresses = names.map((_, i) => `${net.prefix}.${i + 2}`);
     const template = await buildTemplate(dir, {
       authorizedKeys: readFileSync(`${privateKeyFile}.pub`, 'utf8'),
