@@ -54,7 +54,7 @@ async function planDirectory(host: Host, path: string, current: PathInfo | null,
     const steps: Step[] = missing.flatMap((dir): Step[] => [{ op: 'mkdir', path: dir }, { op: 'attributes', path: dir, current: null, isDir: true, noMode: false }]);
     const changes = [`create directory ${path}${missing.length > 1 ? ` (and ${missing.length - 1} missing parent${missing.length > 2 ? 's' : ''})` : ''}`];
     changes.push(...attributeChanges(path, params, null, true));
-    return { changes, steps: timesChange(times, null) ? [...steps, times] : steps };
+    return { changes, steps: timesChange(times, null) ? [...steps, { ...times, path }] : steps };
   }
   if (current.kind !== 'directory') throw new ModuleFailure(`${path} already exists as a ${stateOf(current)}`, { path });
   const plan = merge(attributeStep(path, current, params, true), timesPlan(path, current, times));
@@ -131,15 +131,16 @@ const fileModule = defineModule({
     return {
       changes: plan.changes,
       diff: plan.changes.length && prev !== (state === 'touch' ? 'file' : state) ? [stateDiff(path, prev, state === 'touch' ? 'file' : state)] : [],
-      state: { steps: plan.steps, path },
+      state: { steps: plan.steps, path, target },
       result: { ...target, state: state === 'touch' ? 'file' : state, ...describe(own) },
     };
   },
   async apply(host, params, plan) {
-    const { steps, path } = plan.state as { steps: Step[]; path: string };
+    const { steps, path, target } = plan.state as { steps: Step[]; path: string; target: Record<string, unknown> };
     for (const step of steps) await runStep(host, params, step);
+    // Like Ansible's add_path_info: what is at the path now.
     const [after = null] = await pathInfo(host, [{ path }]);
-    return { result: { ...plan.result, state: stateOf(after), ...describe(after) } };
+    return { result: { ...target, state: stateOf(after), ...describe(after) } };
   },
 });
 
@@ -159,7 +160,7 @@ async function runStep(host: Host, params: FileParams, step: Step): Promise<void
       return;
     case 'mkdir':
       // Another process may have made it since plan: that is fine, as in Ansible.
-      await host.check(sh`mkdir -- ${step.path} 2>/dev/null || [ -d ${step.path} ]`);
+      await host.check(sh`mkdir -- ${step.path} || [ -d ${step.path} ]`);
       return;
     case 'link': {
       const ln = step.hard ? sh`ln -- ${step.src}` : sh`ln -s -- ${step.src}`;

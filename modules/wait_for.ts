@@ -62,11 +62,13 @@ export default defineModule({
     if (params.path !== undefined) [check, what] = pathCheck(host, params.path, state, params.search_regex);
     else [check, what] = await portCheck(host, params.host, port!, state, params);
     const end = start + timeout * 1000;
+    // Check, sleep (never past the deadline), check again: the last check falls at the deadline.
     for (;;) {
       const outcome = await check();
       if (outcome.done) return { changes: [], result: { ...base, ...outcome.result, elapsed: elapsed() } };
-      if (Date.now() + interval * 1000 >= end) break;
-      await sleep(interval);
+      const left = end - Date.now();
+      if (left <= 0) break;
+      await sleep(Math.min(interval, left / 1000));
     }
     throw new ModuleFailure(params.msg ?? `Timeout when waiting for ${what}`, { ...base, elapsed: elapsed() });
   },

@@ -155,6 +155,7 @@ const errors: [string, string][] = [
   ['missing | mandatory', "mandatory variable 'missing' is not defined at column 11\n    missing | mandatory\n              ^"],
   ["missing | mandatory('set it!')", "set it! at column 11\n    missing | mandatory('set it!')\n              ^"],
   ['list | lower', "filter 'lower' needs a string, got a list at column 8\n    list | lower\n           ^"],
+  ['none | upper', "filter 'upper' needs a string, got none at column 8\n    none | upper\n           ^"],
   ["name | lower('x')", "filter 'lower' takes at most 0 arguments, got 1 at column 8\n    name | lower('x')\n           ^"],
   ['name | replace', "filter 'replace' needs the argument 'old' at column 8\n    name | replace\n           ^"],
   ["name | join(sep=',')", "filter 'join' has no parameter 'sep' at column 8\n    name | join(sep=',')\n           ^"],

@@ -192,7 +192,7 @@ describe('file: hostile names reach the host unchanged and never run', () => {
     assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0700' })).changed, true);
     await inHost('cd && touch -- "$1/inner"', `-d ${name}`);
     assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0750' })).changed, true);
-    assert.equal(await inHost('cd && stat -c %a -- "$1/inner"', `-d ${name}`), '640\n');
+    assert.equal(await inHost('cd && stat -c %a -- "$1/inner"', `-d ${name}`), '750\n');
     await assertNoCanary('/root');
   });
 });

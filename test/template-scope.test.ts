@@ -117,6 +117,28 @@ describe('errors inside variable values name the variables', () => {
     ));
 });
 
+describe('a variable whose value uses something undefined is undefined, as in Ansible', () => {
+  const broken = new Scope([{ source: 'vars', vars: { url: 'http://{{ nohost }}/', ok: 'fine' } }]);
+  const cases: [string, unknown][] = [
+    ["{{ url | default('none') }}", 'none'],
+    ["{{ default url 'none' }}", 'none'],
+    ["{{ 'yes' if url is defined else 'no' }}", 'no'],
+    ['{{#if (defined url)}}yes{{else}}no{{/if}}', 'no'],
+    ['{{ ok }}', 'fine'],
+  ];
+  for (const [template, expected] of cases) {
+    it(template, () => assert.equal(renderValue(template, broken), expected));
+  }
+  it('and using it raises the inner error', () =>
+    assert.throws(() => renderValue('x {{ url }}', broken), {
+      message: `undefined variable 'nohost' in "http://{{ nohost }}/" (while rendering variable 'url')`,
+    }));
+  it('in Handlebars syntax too', () =>
+    assert.throws(() => renderValue('{{ upper url }}', broken), {
+      message: `undefined variable 'nohost' in "http://{{ nohost }}/" (while rendering variable 'url')`,
+    }));
+});
+
 describe('explain', () => {
   it('every defining layer, lowest first, the winner marked', () =>
     assert.deepEqual(scope.explain('port'), [

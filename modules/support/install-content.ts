@@ -9,6 +9,7 @@ import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh } from '../../runner/quote.js';
 import { attributeChanges, type Attributes } from './file-attributes.js';
 import { textDiff } from './diff.js';
+import { expandUser } from './path-info.js';
 import { settleAttributes, writeContent } from './write-content.js';
 
 export interface InstallParams extends Attributes {
@@ -32,7 +33,8 @@ export interface InstallState {
  * a dest ending in '/' or naming a directory receives the file under it.
  */
 export async function planInstall(host: Host, params: InstallParams, content: Buffer, sourceName: string | undefined): Promise<Plan<InstallState>> {
-  let dest = params.dest;
+  // Ansible expands a leading '~' in dest on the target (its _remote_expand_user).
+  let dest = await expandUser(host, params.dest);
   let current = await host.stat(dest, { checksum: true });
   if (dest.endsWith('/') || current?.kind === 'directory') {
     if (sourceName === undefined) throw new Error(`dest ${dest} is a directory: with content, give the file's full path`);

@@ -72,6 +72,12 @@ export function compressIpv6(groups: string[]): string {
 /** Normalise an address the way decodeAddress prints it, so they compare as strings. */
 export function normaliseAddress(address: string): string {
   if (!address.includes(':')) return address;
+  // A trailing dotted quad (::ffff:10.0.0.1) is the last two groups.
+  const quad = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(2).map(Number) as [number, number, number, number];
+    address = `${quad[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
   const [head = '', tail = ''] = address.toLowerCase().split('::');
   const h = head ? head.split(':') : [];
   const t = address.includes('::') ? (tail ? tail.split(':') : []) : [];

@@ -60,8 +60,7 @@ function namedRef(task: ModuleTask, rt: PlayRuntime, scope: Scope): TaskRef {
   if (task.keywords.name?.includes('{{')) {
     // A name may use loop items or later facts; fall back to the raw name rather than fail.
     try {
-      const rendered = String(render(task.keywords.name, scope));
-      ref.name = task.role ? `${task.role.name} : ${rendered}` : rendered;
+      ref.name = String(render(task.keywords.name, scope));
     } catch {
       /* keep the written name */
     }

@@ -105,7 +105,8 @@ async function runInclude(node: TaskNode & { kind: 'include' }, inherited: Inher
 
 export function taskRefOf(node: TaskNode, rt: PlayRuntime, fallbackName: string): TaskRef {
   const name = node.keywords.name ?? fallbackName;
-  const ref: TaskRef = { play: rt.play.name, name: node.role ? `${node.role.name} : ${name}` : name, location: formatLocation(node.location) };
+  // The reporter shows the role (`role : task`), so the name stays as written.
+  const ref: TaskRef = { play: rt.play.name, name, location: formatLocation(node.location) };
   if (node.kind === 'module') ref.module = node.module;
   if (node.role) ref.role = node.role.name;
   return ref;

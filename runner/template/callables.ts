@@ -1,7 +1,7 @@
 // The shape shared by filters (`x | f(a)`), tests (`x is t(a)`) and Handlebars
 // helpers (`{{f x a}}`): one definition, one way to bind positional and
 // keyword arguments, so a filter and the helper of the same name cannot drift.
-import { TemplateError, Undefined, force } from './errors.js';
+import { force, TemplateError } from './errors.js';
 import { aType, isMapping } from './values.js';
 
 /** Lets a filter call other filters and tests by name (map, selectattr). */
@@ -76,5 +76,3 @@ export function asInt(what: string, value: unknown): number {
 export function unary(run: (value: unknown) => unknown): Callable {
   return { params: ['value'], run: ([value]) => run(value) };
 }
-
-export { Undefined };

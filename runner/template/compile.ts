@@ -23,6 +23,8 @@ import { findClose } from './scan.js';
 
 export type Program = hbs.AST.Program;
 export type Statement = hbs.AST.Statement;
+export type ContentStatement = hbs.AST.ContentStatement;
+export type StringLiteral = hbs.AST.StringLiteral;
 export type MustacheStatement = hbs.AST.MustacheStatement;
 export type BlockStatement = hbs.AST.BlockStatement;
 export type SubExpression = hbs.AST.SubExpression;
@@ -81,7 +83,7 @@ function build(text: string): Template {
     throw new TemplateError(`template syntax error: ${describeParseError((error as Error).message)}`);
   }
   const meaningful = program.body.filter(
-    (s) => !(s.type === 'CommentStatement' || (s.type === 'ContentStatement' && (s as hbs.AST.ContentStatement).value.trim() === '')),
+    (s) => !(s.type === 'CommentStatement' || (s.type === 'ContentStatement' && (s as ContentStatement).value.trim() === '')),
   );
   const only = meaningful.length === 1 ? meaningful[0]! : null;
   return { program, slots, single: only?.type === 'MustacheStatement' ? (only as MustacheStatement) : null };

@@ -122,10 +122,12 @@ export class Undefined {
     readonly name: string,
     /** The error to raise when the value is used. */
     readonly reason: string,
+    /** The error already raised inside the value of a variable, re-raised as it is. */
+    readonly cause?: UndefinedVariableError,
   ) {}
 
   toError(): UndefinedVariableError {
-    return new UndefinedVariableError(this.reason, this.name);
+    return this.cause ?? new UndefinedVariableError(this.reason, this.name);
   }
 }
 

@@ -3,7 +3,7 @@
 // the scope, read an own data member, apply an operator, or call a function
 // from the closed tables (filters, tests, `range`, a few Python methods).
 // Playbook text is never run as JavaScript, so there is nothing to escape from.
-import { ExpressionError, TemplateError, Undefined, force, quoteForMessage } from './errors.js';
+import { ExpressionError, force, quoteForMessage, TemplateError, Undefined, UndefinedVariableError } from './errors.js';
 import { callMethod } from './methods.js';
 import { parseExpression, type Args, type Expr } from './parser.js';
 import { callFilter, callFunction, callTest } from './registry.js';
@@ -67,6 +67,21 @@ export function evaluateCondition(condition: Condition, names: Names): boolean {
   throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got ${aType(condition)}`);
 }
 
+/**
+ * A name's value, Undefined when it is not defined, or when its own value uses
+ * something undefined (`url: "{{ host }}/x"` without a host): as in Ansible,
+ * `url | default(x)` and `url is defined` then treat it as undefined.
+ */
+export function resolveName(names: Names, name: string): unknown {
+  try {
+    const value = names.resolve(name);
+    return value === MISSING ? new Undefined(name, `undefined variable '${name}'`) : value;
+  } catch (error) {
+    if (error instanceof UndefinedVariableError) return new Undefined(name, error.message, error);
+    throw error;
+  }
+}
+
 class Evaluator {
   constructor(
     private readonly source: string,
@@ -99,10 +114,8 @@ class Evaluator {
     switch (node.t) {
       case 'literal':
         return node.value;
-      case 'name': {
-        const value = this.names.resolve(node.name);
-        return value === MISSING ? new Undefined(node.name, `undefined variable '${node.name}'`) : value;
-      }
+      case 'name':
+        return resolveName(this.names, node.name);
       case 'list':
         return node.items.map((item) => this.value(item));
       case 'dict': {

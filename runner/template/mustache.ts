@@ -13,16 +13,19 @@ import { force, TemplateError, Undefined } from './errors.js';
 import {
   slotOf,
   type BlockStatement,
+  type ContentStatement,
   type HbsExpression,
   type MustacheStatement,
   type PathExpression,
   type Program,
   type Position,
   type SourceLocation,
+  type Statement,
+  type StringLiteral,
   type SubExpression,
   type Template,
 } from './compile.js';
-import { evaluate } from './expression.js';
+import { evaluate, resolveName } from './expression.js';
 import { callHelper } from './registry.js';
 import { aType, getMember, isMapping, MISSING, toText, truthy, type Names } from './values.js';
 
@@ -77,10 +80,10 @@ export class Interpreter {
     }
   }
 
-  private statement(statement: hbs.AST.Statement, frame: Frame): string {
+  private statement(statement: Statement, frame: Frame): string {
     switch (statement.type) {
       case 'ContentStatement':
-        return (statement as hbs.AST.ContentStatement).value;
+        return (statement as ContentStatement).value;
       case 'CommentStatement':
         return '';
       case 'MustacheStatement':
@@ -88,7 +91,8 @@ export class Interpreter {
       case 'BlockStatement':
         return this.block(statement as BlockStatement, frame);
       default:
-        throw new TemplateError(`${statement.type.replace('Statement', '').toLowerCase()}s are not supported in drover templates`);
+        // Partials and decorators: nothing to look them up in, and no need so far.
+        throw new TemplateError(`${statement.type.startsWith('Partial') ? 'partials' : 'decorators'} are not supported in drover templates`);
     }
   }
 
@@ -115,7 +119,7 @@ export class Interpreter {
       case 'StringLiteral':
       case 'NumberLiteral':
       case 'BooleanLiteral':
-        return (node as hbs.AST.StringLiteral).value;
+        return (node as StringLiteral).value;
       case 'NullLiteral':
         return null;
       default:
@@ -137,12 +141,10 @@ export class Interpreter {
       if (head === undefined) {
         return base.context === top ? new Undefined(path.original, `'${path.original}' at the top level is not a value`) : base.context;
       }
-      if (scoped) {
-        value = base.context === top ? this.names.resolve(head) : getMember(base.context, head);
-      } else {
-        value = this.namesOf(base).resolve(head);
-      }
-      if (value === MISSING) return new Undefined(path.original, `undefined variable '${head}'`);
+      const names = !scoped ? this.namesOf(base) : base.context === top ? this.names : null;
+      value = names === null ? getMember(base.context, head) : resolveName(names, head);
+      if (value === MISSING) return new Undefined(path.original, `'this' has no attribute '${head}'`);
+      if (value instanceof Undefined) return value;
       return walk(value, rest, head, path.original, this.names);
     }
     return walk(value, rest, `@${head}`, path.original, this.names);

@@ -2,7 +2,7 @@
 // and which is Handlebars is decided in compile.ts; docs/templating.md has the
 // table. Values without `{{` are returned as they are, untouched and uncopied,
 // which is nearly all of them.
-import { compileTemplate, type Position } from './compile.js';
+import { compileTemplate, type ContentStatement, type Position, type Statement } from './compile.js';
 import { TemplateError, quoteForMessage } from './errors.js';
 import { Interpreter } from './mustache.js';
 import { isMapping, setOwn, type Names } from './values.js';
@@ -56,8 +56,8 @@ export function renderString(text: string, names: Names): unknown {
     if (template.single === null) return interpreter.render();
     const value = interpreter.value(template.single);
     if (typeof value !== 'string') return value;
-    const piece = (s: hbs.AST.Statement): string =>
-      s === template.single ? value : s.type === 'ContentStatement' ? (s as hbs.AST.ContentStatement).value : '';
+    const piece = (s: Statement): string =>
+      s === template.single ? value : s.type === 'ContentStatement' ? (s as ContentStatement).value : '';
     return template.program.body.map(piece).join('');
   });
 }

@@ -26,7 +26,10 @@ export function runCommand(argv: readonly string[], input?: string | Buffer): Pr
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') reject(new Error(`${file} is not installed; run \`make deps\` (.ci/install-system-deps)`));
+      else reject(e);
+    });
     // A program that exits without reading its stdin must not crash us with EPIPE.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
