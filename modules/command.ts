@@ -5,7 +5,7 @@
 import { defineModule, ModuleFailure } from '../runner/module-api.js';
 import { sh } from '../runner/quote.js';
 import { applyCommandRun, commandRunSchemaProperties, planCommandRun, type CommandRunState } from './support/command-run.js';
-import { shlexSplit } from './support/shlex.js';
+import { splitCommandLine } from './support/split-command.js';
 
 export default defineModule({
   name: 'command',
@@ -31,7 +31,7 @@ export default defineModule({
     const hasCmd = params.cmd !== undefined && params.cmd.trim() !== '';
     if (hasCmd && params.argv !== undefined) throw new ModuleFailure('only command or argv can be given, not both', { rc: 256 });
     if (!hasCmd && params.argv === undefined) throw new ModuleFailure('no command given', { rc: 256 });
-    const words = hasCmd ? shlexSplit(params.cmd!) : params.argv!.map(String);
+    const words = hasCmd ? splitCommandLine(params.cmd!) : params.argv!.map(String);
     if (words.length === 0) throw new ModuleFailure('no command given', { rc: 256 });
     // `env --` makes the first word a program looked up in PATH, as Ansible's
     // execve does: never a shell keyword ('if'), builtin ('exit') or option.

@@ -3,12 +3,14 @@
 // names are compared. The password is an already-hashed value: it is compared
 // with the shadow entry and passed to the tools as a secret, never printed.
 import { posix } from 'node:path';
-import { defineModule, ModuleFailure } from '../runner/module-api.js';
+import { defineModule, ModuleFailure, type Plan } from '../runner/module-api.js';
 import { sh, secret, type Command } from '../runner/quote.js';
 import { accountQueryCommand, listParam, parseAccountQuery, type GroupEntry, type UserInfo } from './support/accounts.js';
 
 interface UserState {
   command: Command | null;
+  /** Groups that did not exist at plan time (an earlier task may create them; under --check it has not). */
+  missingGroups?: string[];
 }
 
 const id = { type: ['integer', 'string'], pattern: '^[0-9]+$', minimum: 0 } as const;
@@ -44,16 +46,16 @@ export default defineModule({
       force: { type: 'boolean', default: false, description: 'With absent: remove even if the user is logged in (userdel -f).' },
     },
   },
-  async plan(host, params) {
+  async plan(host, params): Promise<Plan<UserState>> {
     const groupArgs = [...(params.group !== undefined ? [params.group] : []), ...(listParam(params.groups) ?? [])];
     const query = await host.check(accountQueryCommand(params.name, [params.name, ...groupArgs]));
     const { user, groups } = parseAccountQuery(query.stdout);
     const [sameNameGroup, ...found] = groups;
+    // A missing group is not an error yet: planned as named, checked again in apply (Ansible's
+    // check mode does not look at groups of a user it would create either).
     const lookup = new Map<string, GroupEntry>();
-    groupArgs.forEach((arg, i) => {
-      if (!found[i]) throw new ModuleFailure(`Group ${arg} does not exist`);
-      lookup.set(arg, found[i]!);
-    });
+    const missingGroups = [...new Set(groupArgs.filter((_, i) => !found[i]))];
+    groupArgs.forEach((arg, i) => lookup.set(arg, found[i] ?? { name: arg, gid: Number.NaN }));
     const result = { name: params.name, state: params.state, ...(params.password !== undefined ? { password: 'NOT_LOGGING_PASSWORD' } : {}) };
     if (params.state === 'absent') {
       if (!user) return { changes: [], result };
@@ -78,12 +80,18 @@ export default defineModule({
       // useradd -m makes only the last path component; Ansible creates the parents first.
       const parent = params.create_home && params.home !== undefined ? sh`mkdir -p -- ${posix.dirname(params.home)} && ` : sh``;
       const command = sh`${parent}useradd ${opts} -- ${params.name}`;
-      return { changes: [`create user ${params.name}`], diff: [{ label: `user ${params.name}`, before: '', after: describe(params) }], state: { command } satisfies UserState, result };
+      return { changes: [`create user ${params.name}`], diff: [{ label: `user ${params.name}`, before: '', after: describe(params) }], state: { command, missingGroups } satisfies UserState, result };
     }
-    return planChanges(user, params, lookup, wantedGroups, result);
+    const planned = planChanges(user, params, lookup, wantedGroups, result);
+    return planned.state ? { ...planned, state: { ...planned.state, missingGroups } } : planned;
   },
   async apply(host, params, plan) {
-    const { command } = plan.state as UserState;
+    const { command, missingGroups = [] } = plan.state as UserState;
+    if (missingGroups.length > 0) {
+      const still = parseAccountQuery((await host.check(accountQueryCommand(undefined, missingGroups))).stdout).groups;
+      const absent = missingGroups.filter((_, i) => !still[i]);
+      if (absent.length > 0) throw new ModuleFailure(`Group ${absent.join(', ')} does not exist`);
+    }
     if (command) await host.check(command);
     const after = parseAccountQuery((await host.check(accountQueryCommand(params.name, []))).stdout).user;
     return { result: { ...plan.result, ...(after ? summary(after) : {}) } };
@@ -96,7 +104,7 @@ type UserParams = {
 };
 
 /** usermod for exactly the attributes that differ; one change sentence per attribute. */
-function planChanges(user: UserInfo, params: UserParams, lookup: Map<string, GroupEntry>, wantedGroups: string[] | undefined, result: Record<string, unknown>) {
+function planChanges(user: UserInfo, params: UserParams, lookup: Map<string, GroupEntry>, wantedGroups: string[] | undefined, result: Record<string, unknown>): Plan<UserState> {
   const opts: (string | ReturnType<typeof secret>)[] = [];
   const changes: string[] = [];
   const before: string[] = [];
@@ -110,7 +118,7 @@ function planChanges(user: UserInfo, params: UserParams, lookup: Map<string, Gro
   if (params.uid !== undefined && Number(params.uid) !== user.uid) differs('uid', String(user.uid), String(params.uid), '-u', String(params.uid), ...(params.non_unique ? ['-o'] : []));
   if (params.group !== undefined) {
     const g = lookup.get(params.group)!;
-    if (g.gid !== user.gid) differs('group', user.group, g.name, '-g', String(g.gid));
+    if (g.gid !== user.gid) differs('group', user.group, g.name, '-g', Number.isNaN(g.gid) ? g.name : String(g.gid));
   }
   if (wantedGroups !== undefined) {
     const current = new Set(user.groups);

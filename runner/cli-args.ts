@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from './errors.js';
 import { parseYaml } from './playbook/yaml-source.js';
-import { shlexSplit } from './inventory/shlex.js';
+import { shlexSplit } from './shlex.js';
 
 export interface Invocation {
   playbook: string;

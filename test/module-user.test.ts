@@ -164,9 +164,12 @@ describe('user converges', () => {
     });
   }
 
-  test('a missing group fails before anything changes', async () => {
-    await assert.rejects(runModule(host, user, { name: 'dave', groups: ['grp1', 'nope'] }), /Group nope does not exist/);
+  test('a group that does not exist yet: planned (check mode), but apply fails before anything changes', async () => {
+    const params = { name: 'dave', group: 'later', groups: ['grp1', 'nope'] };
+    assert.deepEqual((await runModule(host, user, params, { check: true })).changes, ['create user dave']);
+    await assert.rejects(runModule(host, user, params), /Group later, nope does not exist/);
     assert.equal(await getent('passwd', 'dave'), null);
+    await assert.rejects(runModule(host, user, { name: 'alice', group: 'later' }), /Group later does not exist/);
   });
 });
 

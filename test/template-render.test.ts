@@ -142,6 +142,8 @@ const helperCases: [string, unknown][] = [
   ["{{int '12'}}", 12],
   ["{{float '1.5'}}", 1.5],
   ["{{bool 'yes'}}", true],
+  ["{{ternary enabled 'on' 'off'}}", 'on'],
+  ['{{round 1.26 1}}', 1.3],
   ['{{string port}}', '80'],
   ['{{first packages}}', 'nginx'],
   ['{{last packages}}', 'curl'],

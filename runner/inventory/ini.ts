@@ -8,7 +8,7 @@
 import { InventoryError, withExcerpt } from './errors.js';
 import { expandHostPattern } from './addresses.js';
 import { parsePythonValue } from './pyliteral.js';
-import { shlexSplit, ShlexError } from './shlex.js';
+import { shlexSplit, ShlexError } from '../shlex.js';
 import type { InventoryData } from './data.js';
 
 /** Where a source file is: `abs` for inventory_file, `rel` (to the working directory) for messages. */
@@ -124,7 +124,7 @@ function parseHostLine(
 ): void {
   let tokens: string[];
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexSplit(line, { comments: true });
   } catch (e) {
     if (e instanceof ShlexError) return fail(`Error parsing host definition '${line}': ${e.message}`, lineNo);
     throw e;

@@ -6,7 +6,7 @@ import { quote } from '../quote.js';
 import { asInt, asText, type Callable } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { compileRegex, pythonReplacement, regexInput } from './regex.js';
-import { toJson, toText, truthy } from './values.js';
+import { aType, toJson, toText, truthy } from './values.js';
 
 const HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
 
@@ -142,6 +142,20 @@ export const textFilters: Record<string, Callable> = {
   }),
   int: { params: ['value', 'default?', 'base?'], run: ([value, fallback = 0, base]) => toInt(value, fallback, base) },
   float: { params: ['value', 'default?'], run: ([value, fallback = 0]) => toFloat(value, fallback) },
+  ternary: {
+    params: ['value', 'true_value', 'false_value', 'none_value?'],
+    run: ([value, whenTrue, whenFalse, whenNone]) => (value === null && whenNone !== undefined ? whenNone : truthy(value) ? whenTrue : whenFalse),
+  },
+  round: {
+    params: ['value', 'precision?', 'method?'],
+    run: ([value, precision = 0, method = 'common']) => {
+      if (typeof value !== 'number') throw new TemplateError(`filter 'round' needs a number, got ${aType(value)}`);
+      const scale = 10 ** asInt("filter 'round' precision", precision);
+      const round = method === 'floor' ? Math.floor : method === 'ceil' ? Math.ceil : method === 'common' ? Math.round : null;
+      if (round === null) throw new TemplateError(`filter 'round' method must be common, ceil or floor, got ${JSON.stringify(method)}`);
+      return round(value * scale) / scale;
+    },
+  },
   bool: {
     params: ['value'],
     // Ansible's bool filter: only these read as true; anything else is false.

@@ -3,7 +3,7 @@
 // in one round trip.
 import { ModuleFailure } from '../../../runner/module-api.js';
 import { sh } from '../../../runner/quote.js';
-import type { ServiceBackend, ServiceStatus } from './types.js';
+import type { ServiceBackend } from './types.js';
 
 export const systemd: ServiceBackend = {
   name: 'systemd',
@@ -43,7 +43,3 @@ printf 'load\\t%s\\n' "$(systemctl show --property=LoadState --value -- "$n" 2>/
   },
 };
 
-/** The status a missing unit gives, for fixtures and messages. */
-export function isMissing(status: ServiceStatus): boolean {
-  return !status.exists && !status.masked;
-}

@@ -1,15 +1,17 @@
-// INI host lines are cut into words by Python's shlex (posix mode, '#'
-// comments) before anything else looks at them, so quoting and comments
-// behave exactly as there: `pass='a#b'` keeps the '#', `pass=a#b` does not,
-// and the quotes themselves are gone before the value is evaluated.
+// Python's shlex.split (POSIX mode), the one word splitter drover uses:
+// Ansible splits INI host lines with it (comments on: `pass='a#b'` keeps the
+// '#', `pass=a#b` does not) and free-form command lines (comments off), so the
+// same text yields the same words here. Words are data: callers quote each
+// one with `sh`, nothing is ever parsed by a remote shell.
 
 /** Thrown for an unterminated quote or a trailing backslash, with shlex's wording. */
 export class ShlexError extends Error {}
 
 const WHITESPACE = ' \t\r\n';
 
-/** Python `shlex.split(line, comments=True, posix=True)`. */
-export function shlexSplit(line: string): string[] {
+/** Python `shlex.split(line, comments=COMMENTS, posix=True)`. */
+export function shlexSplit(line: string, options: { comments?: boolean } = {}): string[] {
+  const comments = options.comments ?? false;
   const words: string[] = [];
   let word = '';
   let inWord = false; // a word has started (possibly an empty quoted one)
@@ -21,7 +23,7 @@ export function shlexSplit(line: string): string[] {
       word = '';
       inWord = false;
       i++;
-    } else if (c === '#') {
+    } else if (c === '#' && comments) {
       break; // the rest of the line is a comment, even in the middle of a word
     } else if (c === '\\') {
       if (i + 1 >= line.length) throw new ShlexError('No escaped character');

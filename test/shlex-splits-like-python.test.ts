@@ -1,9 +1,10 @@
-// The free-form command line is split exactly like Python's shlex.split,
-// which is what Ansible's command module does. Expected values were produced
-// by Python 3.11's shlex.split on the same inputs.
+// Command lines are split exactly like Python's shlex.split (what Ansible's
+// command module does); expected values were produced by Python 3.11's
+// shlex.split on the same inputs. Errors surface through the command module's
+// splitter as task failures.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shlexSplit } from '../modules/support/shlex.js';
+import { splitCommandLine as shlexSplit } from '../modules/support/split-command.js';
 
 const CASES: [input: string, words: string[] | RegExp][] = [
   ['ls -l /tmp', ['ls', '-l', '/tmp']],
@@ -21,8 +22,8 @@ const CASES: [input: string, words: string[] | RegExp][] = [
   ['ü ✓ "ß x"', ['ü', '✓', 'ß x']],
   ['echo $(touch /c) `id` ; | &&', ['echo', '$(touch', '/c)', '`id`', ';', '|', '&&']],
   ['a#b # c', ['a#b', '#', 'c']],
-  ["it's", /no closing quotation/],
-  ['a\\', /lone backslash/],
+  ["it's", /No closing quotation/],
+  ['a\\', /No escaped character/],
 ];
 
 for (const [input, expected] of CASES) {
