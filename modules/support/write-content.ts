@@ -3,6 +3,7 @@
 // with an optional backup, and with Ansible's `validate`: a command holding
 // '%s' that must accept the temp file before it replaces the real one.
 // Without validate the host handle's writeFile does the work.
+import { splitCommandLine } from './split-command.js';
 import { ModuleFailure } from '../../runner/module-api.js';
 import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh, raw, joinCommands, type Command } from '../../runner/quote.js';
@@ -57,7 +58,7 @@ export async function writeContent(host: Host, path: string, content: Buffer, op
  */
 export function validateCommand(validate: string): Command {
   if (!validate.includes('%s')) throw new ModuleFailure(`validate must contain %s: ${validate}`);
-  const words = splitWords(validate);
+  const words = splitCommandLine(validate);
   if (words.length === 0) throw new ModuleFailure('validate is empty');
   const parts = words.map((word) => {
     const pieces = word.split('%s').map((piece) => piece.replace(/%%/g, '%'));
@@ -65,37 +66,6 @@ export function validateCommand(validate: string): Command {
     return sh`${raw(pieces.map((piece) => sh`${piece}`.text).join('"$tmp"'))}`;
   });
   return joinCommands(parts, ' ');
-}
-
-/** POSIX shlex.split: blanks separate words; quotes and backslashes group them. */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      if (word !== null) words.push(word);
-      word = null;
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new ModuleFailure(`unclosed quote in ${JSON.stringify(text)}`);
-      word = (word ?? '') + text.slice(i + 1, end);
-      i = end;
-    } else if (c === '"') {
-      word ??= '';
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\' && '\\"$`\n'.includes(text[i + 1] ?? '')) i++;
-        word += text[i];
-      }
-      if (i >= text.length) throw new ModuleFailure(`unclosed quote in ${JSON.stringify(text)}`);
-    } else if (c === '\\') {
-      word = (word ?? '') + (text[++i] ?? '');
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== null) words.push(word);
-  return words;
 }
 
 /**

@@ -122,11 +122,12 @@ function atomicWriteCommand(path: string, options: WriteFileOptions): Command {
         `else m=$(umask); chmod "$(printf '%o' $(( 0666 & ~m )))" -- "$tmp"; fi`,
     ),
   ];
-  if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
   if (options.owner !== undefined || options.group !== undefined) {
     const owner = `${options.owner ?? ''}${options.group !== undefined ? `:${options.group}` : ''}`;
     steps.push(sh`chown ${owner} -- "$tmp"`);
   }
+  // chmod after chown: chown clears setuid/setgid bits.
+  if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
   if (options.backup) {
     steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`));
   }
