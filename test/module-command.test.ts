@@ -4,28 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import command from '../modules/command.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { ModuleFailure } from '../runner/module-api.js';
-import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import type { TestGround } from '../runner/testground/namespace-hosts.js';
+import { startModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'cmdhost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
-
-before(async () => {
-  ground = await startHosts({ names: [NAME] });
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
-});
-after(async () => {
-  await connection?.close();
-  await ground?.stop();
-});
+before(async () => ({ ground, host } = await startModuleHost(NAME)));
+after(() => stopModuleHost(ground));
 
 /** Ask the host directly (nsenter, not drover's connection). */
 const exists = async (path: string) => (await ground.exec(NAME, ['test', '-e', path])).rc === 0;
@@ -166,6 +155,6 @@ describe('failures carry the result', () => {
   test('cmd and argv together, or neither, or an unclosed quote', async () => {
     await assert.rejects(runModule(host, command, { cmd: 'ls', argv: ['ls'] }), /only command or argv/);
     await assert.rejects(runModule(host, command, { chdir: '/tmp' }), /no command given/);
-    await assert.rejects(runModule(host, command, `echo "open`), /no closing quotation/);
+    await assert.rejects(runModule(host, command, `echo "open`), /No closing quotation/);
   });
 });

@@ -5,28 +5,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import shell from '../modules/shell.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { ModuleFailure } from '../runner/module-api.js';
-import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import type { TestGround } from '../runner/testground/namespace-hosts.js';
+import { startModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'shellhost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
-
-before(async () => {
-  ground = await startHosts({ names: [NAME] });
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
-});
-after(async () => {
-  await connection?.close();
-  await ground?.stop();
-});
+before(async () => ({ ground, host } = await startModuleHost(NAME)));
+after(() => stopModuleHost(ground));
 
 /** Values that would run code, split words or turn into options if they ever reached a shell unquoted. */
 const HOSTILE = [
