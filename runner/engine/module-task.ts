@@ -23,6 +23,8 @@ interface ItemOutcome {
   planOnly: boolean;
   message?: string;
   facts?: Record<string, unknown>;
+  /** A run_once result another host produced: registered here, not reported again. */
+  shared?: boolean;
 }
 
 const truthy = (value: unknown) => value === true || value === 'true' || value === 'yes' || value === 'True';
@@ -82,8 +84,8 @@ async function runOnce(task: ModuleTask, rt: PlayRuntime, host: HostRuntime, run
   }
   const { result, failed } = await shared;
   // Other hosts get the first host's result without running anything themselves.
-  void host;
-  return { status: failed ? 'failed' : 'ok', result, changes: [], diff: [], planOnly: false };
+  if (failed) host.state.failed = true;
+  return { status: failed ? 'failed' : 'ok', result, changes: [], diff: [], planOnly: false, shared: true };
 }
 
 async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, noLog: boolean): Promise<ItemOutcome> {
@@ -223,6 +225,7 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
   const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
   if (kw.register) host.state.hostVars[kw.register] = result;
   if (outcome.facts) Object.assign(host.state.hostVars, outcome.facts);
+  if (outcome.shared) return host.state.failed;
   if (outcome.status === 'changed') for (const handler of kw.notify ?? []) {
     host.state.notified.add(handler);
     rt.emit({ type: 'handler.notified', host: host.state.name, handler, by: ref });
