@@ -47,3 +47,9 @@ test('an unknown command-line word is an input error', async () => {
   assert.equal(r.code, 5);
   assert.equal(r.stderr, "ERROR! unexpected word 'oops': after the playbook give ENV=NAME, GROUP=NAME or KEY=VALUE\n");
 });
+
+test('a notify that no handler answers is an input error naming the handlers there are', async () => {
+  const r = await run('unknown-handler.yml');
+  assert.equal(r.code, 5);
+  assert.equal(r.stderr, "ERROR! test/fixtures/bad/unknown-handler.yml:4:7: play 'web': task 'Install the motd' notifies 'restart motd', which no handler answers; handlers are: 'reload motd'\n");
+});

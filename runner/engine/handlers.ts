@@ -21,9 +21,3 @@ export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise
   }
   return false;
 }
-
-/** Names notified that no handler answers to: reported once as a warning. */
-export function unknownHandlers(rt: PlayRuntime, notified: Iterable<string>): string[] {
-  const known = new Set(rt.play.handlers.flatMap((h) => [h.keywords.name, ...(h.keywords.listen ?? [])]));
-  return [...notified].filter((n) => !known.has(n));
-}

@@ -91,6 +91,11 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
 
+  const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));
+  const tasks = [...roles.flatMap((r) => r.tasks), ...(await parseTaskList(raw.tasks, ctx(path)))] as TaskNode[];
+  const postTasks = await parseTaskList(raw.post_tasks, ctx(path));
+  const allHandlers = [...roles.flatMap((r) => r.handlers), ...handlers];
+  checkNotifications([...preTasks, ...tasks, ...postTasks, ...allHandlers], allHandlers, name, problems);
   return {
     name,
     hosts: Array.isArray(raw.hosts) ? raw.hosts.join(':') : String(raw.hosts ?? ''),
@@ -101,13 +106,28 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
     keywords: keywords as Keywords,
-    preTasks: await parseTaskList(raw.pre_tasks, ctx(path)),
-    tasks: [...roles.flatMap((r) => r.tasks), ...(await parseTaskList(raw.tasks, ctx(path)))] as TaskNode[],
-    postTasks: await parseTaskList(raw.post_tasks, ctx(path)),
-    handlers: [...roles.flatMap((r) => r.handlers), ...handlers],
+    preTasks,
+    tasks,
+    postTasks,
+    handlers: allHandlers,
     roles: roles.map((r) => r.role),
     remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
   };
+}
+
+/** A notify that no handler answers (by name or listen topic) is a mistake found before running. */
+function checkNotifications(nodes: TaskNode[], handlers: ModuleTask[], play: string, problems: Problem[]): void {
+  const known = new Set(handlers.flatMap((h) => [h.keywords.name, ...(h.keywords.listen ?? [])]));
+  const visit = (node: TaskNode): void => {
+    if (node.kind === 'block') [...node.block, ...node.rescue, ...node.always].forEach(visit);
+    for (const name of node.keywords.notify ?? []) {
+      // A templated name is known only per host, at run time.
+      if (known.has(name) || name.includes('{{')) continue;
+      const hint = known.size ? `; handlers are: ${[...known].filter(Boolean).map((k) => `'${k}'`).join(', ')}` : '; this play has no handlers';
+      problems.push({ message: `play '${play}': task '${node.keywords.name ?? node.kind}' notifies '${name}', which no handler answers${hint}`, location: node.location });
+    }
+  };
+  nodes.forEach(visit);
 }
 
 function asList(value: unknown): unknown[] {
