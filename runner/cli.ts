@@ -7,6 +7,7 @@ import { EXIT, runPlaybook } from './engine/run.js';
 import { createReporter } from './report/index.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
+import { listPlaybook, type Listing } from './engine/listing.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -33,8 +34,18 @@ export function buildProgram(): Command {
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
     .option('--no-color', 'no ANSI colours')
+    .option('--syntax-check', 'load and validate everything, contact no host')
+    .option('--list-hosts', 'the hosts each play would run on')
+    .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
+    .option('--list-tags', 'the tags of the tasks each play would run')
     .action(async (playbook: string, words: string[], flags: RunFlags) => {
-      process.exitCode = await runCommand(resolveInvocation(playbook, words, flags), flags);
+      const invocation = resolveInvocation(playbook, words, flags);
+      const listings = listingsAsked(flags);
+      if (listings.length > 0) {
+        process.stdout.write(await listPlaybook(listings, invocation));
+        return;
+      }
+      process.exitCode = await runCommand(invocation, flags);
     });
 
   program
@@ -55,7 +66,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+function listingsAsked(flags: RunFlags): Listing[] {
+  const asked: [boolean | undefined, Listing][] = [
+    [flags.syntaxCheck, 'syntax'],
+    [flags.listHosts, 'hosts'],
+    [flags.listTasks, 'tasks'],
+    [flags.listTags, 'tags'],
+  ];
+  return asked.filter(([on]) => on).map(([, what]) => what);
+}
+
 interface RunFlags {
+  syntaxCheck?: boolean;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
   inventory: string[];
   limit?: string;
   tags: string[];
