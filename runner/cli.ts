@@ -8,6 +8,8 @@ import { createReporter } from './report/index.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
+import type { StepAnswer } from './engine/task-gate.js';
+import { createInterface } from 'node:readline';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
     .option('--no-color', 'no ANSI colours')
+    .option('--start-at-task <name>', 'skip tasks before the first one with this name (* globs allowed)')
+    .option('--step', 'ask before each task: (y)es, (n)o, (c)ontinue without asking')
     .option('--syntax-check', 'load and validate everything, contact no host')
     .option('--list-hosts', 'the hosts each play would run on')
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
@@ -77,6 +81,8 @@ function listingsAsked(flags: RunFlags): Listing[] {
 }
 
 interface RunFlags {
+  startAtTask?: string;
+  step?: boolean;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -129,13 +135,31 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
       forks: flags.forks,
       knownHostsFile: flags.knownHosts,
       acceptNewHostKeys: flags.acceptNewHostKeys,
+      gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
     });
     return summary.exitCode;
   } finally {
     // Also on errors: a live view left open keeps its timer (and a hidden cursor).
     await reporter.close();
+    stdinReader?.close();
     process.off('SIGINT', onSigint);
   }
+}
+
+/** --step's question, Ansible's wording; answers are read line by line from stdin. */
+async function askStep(taskName: string): Promise<StepAnswer> {
+  process.stderr.write(`Perform task: ${taskName} (N)o/(y)es/(c)ontinue: `);
+  const answer = (await nextStdinLine()).trim().toLowerCase();
+  return answer.startsWith('y') ? 'yes' : answer.startsWith('c') ? 'continue' : 'no';
+}
+
+let stdinReader: ReturnType<typeof createInterface> | undefined;
+let stdinLines: AsyncIterator<string> | undefined;
+async function nextStdinLine(): Promise<string> {
+  stdinReader ??= createInterface({ input: process.stdin });
+  stdinLines ??= stdinReader[Symbol.asyncIterator]();
+  const next = await stdinLines.next();
+  return next.done ? '' : next.value;
 }
 
 export async function main(argv: string[]): Promise<void> {

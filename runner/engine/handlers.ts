@@ -15,7 +15,7 @@ export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise
       if (!names.some((n) => notified.has(n))) continue;
       const base = { keywords: rt.play.keywords, tags: [], layers: [] };
       // Handlers run whatever --tags says, like Ansible: they were notified by selected tasks.
-      const inherited = { ...inherit(base, handler), tags: ['always'] };
+      const inherited = { ...inherit(base, handler), tags: ['always'], handler: true };
       if (await runModuleTask(handler, inherited, rt, host)) return true;
     }
   }

@@ -40,6 +40,8 @@ export async function runModuleTask(task: ModuleTask, inherited: Inherited, rt: 
   const kw = inherited.keywords;
   const baseScope = host.scope(inherited.layers);
   const ref = namedRef(task, rt, baseScope);
+  if (inherited.handler) ref.handler = true;
+  else if (!(await rt.gate.allows(task, ref.name))) return false;
   const started = Date.now();
   const noLog = truthy(renderSafe(kw.no_log, baseScope));
   rt.emit({ type: 'host.task.start', host: host.state.name, task: ref });

@@ -13,6 +13,7 @@ import { SecretMasker } from './mask.js';
 import { includeLoader, runPlay } from './play.js';
 import type { RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
+import { TaskGate, type GateOptions } from './task-gate.js';
 
 export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
@@ -26,6 +27,8 @@ export interface RunOptions extends Partial<RunSettings> {
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
   onEvent(event: EngineEvent): void;
+  /** --start-at-task / --step. */
+  gate?: GateOptions;
   /** Aborting stops new tasks from starting; running ones finish. */
   signal?: AbortSignal;
 }
@@ -63,13 +66,14 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
+  const gate = new TaskGate(options.gate ?? {});
   try {
     for (const play of playbook.plays) {
       if (options.signal?.aborted) break;
       const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
-      const rt = { play, settings, registry, masker, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude };
+      const rt = { play, settings, registry, masker, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
       if (options.signal) options.signal.addEventListener('abort', () => (rt.ended = true), { once: true });
       await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
     }

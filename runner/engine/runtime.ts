@@ -9,6 +9,7 @@ import type { HostState } from './state.js';
 import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
+import type { TaskGate } from './task-gate.js';
 
 export interface RunSettings {
   check: boolean;
@@ -30,6 +31,8 @@ export interface PlayRuntime {
   ended: boolean;
   /** Hosts of this play, in inventory order. */
   hosts: string[];
+  /** --start-at-task and --step. */
+  gate: TaskGate;
   /** Load an include_tasks file (cached per path). */
   loadInclude(path: string, role: RoleContext | undefined): Promise<TaskNode[]>;
 }
@@ -55,4 +58,6 @@ export interface Inherited {
   layers: VarLayer[];
   /** Inside a block with a rescue section: a failure here will be rescued. */
   rescuable?: boolean;
+  /** Running a notified handler (not gated by --start-at-task or --step). */
+  handler?: boolean;
 }
