@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_TEST := node --import tsx --test --test-concurrency=2
 TEST_FILES = $(shell find test -name '*.test.ts' | sort)
 
-.PHONY: all deps build typecheck test demo clean docs
+.PHONY: all deps build typecheck test demo clean docs dist
 
 all: build
 
@@ -30,6 +30,12 @@ demo: deps build
 clean:
 	rm -rf dist
 
-# Generated documentation (keywords table from runner/playbook/keywords.ts).
+# Generated documentation: keywords table (runner/playbook/keywords.ts) and modules (the module registry).
 docs: node_modules
 	node --import tsx scripts/docs-keywords.ts > docs/keywords.md
+	node --import tsx scripts/docs-modules.ts
+
+# One-file install for bastion hosts: dist/drover.mjs runs with only Node 20.
+# ssh2's optional native add-ons stay out; its pure-JS code path is used.
+dist: node_modules
+	node scripts/bundle.mjs dist/drover.mjs
