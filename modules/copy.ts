@@ -23,6 +23,7 @@ export default defineModule({
       validate: validateSchemaProperty,
       ...attributeSchemaProperties,
     },
+    oneOf: [{ required: ['content'] }, { required: ['src'] }],
   },
   async plan(host, params, ctx) {
     const content = params.content !== undefined ? Buffer.from(params.content) : (await ctx.readLocalFile(params.src!, 'files')).content;

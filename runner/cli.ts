@@ -8,6 +8,9 @@ import { createReporter } from './report/index.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
+import { defaultRegistry } from '../modules/registry.js';
+import { playbookSchema, taskFileSchema } from './docs/playbook-schema.js';
+import { moduleDoc, moduleList } from './docs/module-doc.js';
 import type { StepAnswer } from './engine/task-gate.js';
 import { createInterface } from 'node:readline';
 
@@ -66,6 +69,31 @@ export function buildProgram(): Command {
       if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
       const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
       process.stdout.write(await explainVars(invocation, host, variable));
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of a playbook (for editors: docs/editor.md)')
+    .option('--tasks', 'the schema of a task file (roles/NAME/tasks/*.yml) instead')
+    .option('--handlers', 'the schema of a handlers file (roles/NAME/handlers/*.yml) instead')
+    .action((flags: { tasks?: boolean; handlers?: boolean }) => {
+      const schema = flags.tasks || flags.handlers ? taskFileSchema(defaultRegistry, { handlers: flags.handlers }) : playbookSchema(defaultRegistry);
+      process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
+    });
+
+  program
+    .command('doc')
+    .description("Show a module's parameters, or list every module")
+    .argument('[module]', 'a module name (copy, ansible.builtin.file, ...)')
+    .option('-l, --list', 'every module with its summary')
+    .action((name: string | undefined, flags: { list?: boolean }) => {
+      if (flags.list || name === undefined) {
+        process.stdout.write(moduleList(defaultRegistry));
+        return;
+      }
+      const module = defaultRegistry.find(name);
+      if (!module) throw new InputError([{ message: `unknown module '${name}'; did you mean '${defaultRegistry.suggest(name)}'? (drover doc --list shows every module)` }]);
+      process.stdout.write(moduleDoc(module));
     });
   return program;
 }

@@ -53,3 +53,9 @@ test('a notify that no handler answers is an input error naming the handlers the
   assert.equal(r.code, 5);
   assert.equal(r.stderr, "ERROR! test/fixtures/bad/unknown-handler.yml:4:7: play 'web': task 'Install the motd' notifies 'restart motd', which no handler answers; handlers are: 'reload motd'\n");
 });
+
+test('a module that needs exactly one of several parameters says which', async () => {
+  const r = await run('copy-without-source.yml');
+  assert.equal(r.code, 5);
+  assert.equal(r.stderr, "ERROR! test/fixtures/bad/copy-without-source.yml:4:7: task 'Nothing to copy', module 'copy': exactly one of 'content', 'src' is required\n");
+});

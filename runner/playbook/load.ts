@@ -12,7 +12,8 @@ import type { Keywords, ModuleTask, Play, Playbook, TaskNode } from './types.js'
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
 
-const PLAY_KEYS = new Set([
+/** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
+export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'any_errors_fatal',
   'remote_user', 'strategy', 'module_defaults', 'order', 'force_handlers', 'max_fail_percentage',

@@ -102,6 +102,8 @@ function underTemplate(params: unknown, instancePath: string): boolean {
 }
 
 function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
+  // Errors inside a oneOf/anyOf branch only say why that branch did not fit; the oneOf error says it better.
+  if (/\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath)) return null;
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const known = Object.keys((module.schema as { properties?: object }).properties ?? {});
   switch (error.keyword) {
