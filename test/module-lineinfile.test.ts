@@ -11,7 +11,7 @@ import lineinfile from '../modules/lineinfile.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
-import { hostFiles, type FileCase } from './support/host-files.js';
+import { describeRecordedCases, hostFiles, type FileCase } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'lineinfile';
@@ -20,7 +20,8 @@ let host: HostHandle;
 before(async () => ({ ground, host } = await startModuleHost(NAME)));
 after(() => stopModuleHost(ground));
 
-const { inHost, fresh, content, snapshot } = hostFiles(NAME, () => ground);
+const files = hostFiles(NAME, () => ground);
+const { inHost, fresh, content } = files;
 type Case = FileCase;
 
 // Recorded from ansible-core 2.14.18 (python3 -m ansible.modules.lineinfile).
@@ -73,39 +74,7 @@ const CASES: Case[] = [
   {"name": "line containing shell syntax", "before": "one\ntwo\nthree\n", "params": {"line": "$(touch /tmp/canary) `touch /tmp/canary`; 'q' \"dq\" -n"}, "changed": true, "msg": "line added", "after": "one\ntwo\nthree\n$(touch /tmp/canary) `touch /tmp/canary`; 'q' \"dq\" -n\n"},
 ];
 
-describe('lineinfile: the same lines and answers as Ansible, on a real host', () => {
-  for (const c of CASES) {
-    test(c.name, async () => {
-      const at = (text: string, path: string) => text.split('{path}').join(path);
-      // --check on a fresh copy: the same answer, the diff is the real after-content, nothing touched.
-      const check = await fresh(c.before, { subdir: c.subdir });
-      const before = await snapshot(check.dir);
-      if (c.error) {
-        await assert.rejects(runModule(host, lineinfile, { ...c.params, path: check.path }, { check: true }), { message: at(c.error, check.path) });
-      } else {
-        const planned = await runModule(host, lineinfile, { ...c.params, path: check.path }, { check: true });
-        assert.equal(planned.changed, c.changed, planned.changes.join('; '));
-        assert.deepEqual(planned.diff, c.changed ? [{ label: check.path, before: c.before ?? '', after: c.after }] : []);
-      }
-      assert.equal(await snapshot(check.dir), before, 'check mode changed the host');
-
-      const { path } = await fresh(c.before, { subdir: c.subdir });
-      if (c.error) {
-        await assert.rejects(runModule(host, lineinfile, { ...c.params, path }), { message: at(c.error, path) });
-        assert.equal(await content(path), c.before);
-        return;
-      }
-      const first = await runModule(host, lineinfile, { ...c.params, path });
-      assert.equal(first.changed, c.changed);
-      assert.equal(first.result.msg, at(c.msg ?? '', path));
-      assert.equal(await content(path), c.after);
-      const second = await runModule(host, lineinfile, { ...c.params, path });
-      assert.equal(second.changed, c.second?.changed ?? false, second.changes.join('; '));
-      if (!c.second) assert.deepEqual(second.changes, []);
-      assert.equal(await content(path), c.second?.after ?? c.after);
-    });
-  }
-});
+describeRecordedCases('lineinfile: the same lines and answers as Ansible, on a real host', lineinfile, CASES, files, () => host);
 
 const HOSTILE_DIR = `it's "q" $(touch canary) \`touch canary\`; touch canary | x\nżółw -n`;
 

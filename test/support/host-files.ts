@@ -1,6 +1,11 @@
 // Files inside a test host, read and written from outside drover (nsenter):
 // set-up and assertions for text-editing module tests recorded from Ansible.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import type { TestGround } from '../../runner/testground/namespace-hosts.js';
+import type { Host } from '../../runner/host/types.js';
+import type { AnyModule } from '../../runner/module-api.js';
+import { runModule } from './module-harness.js';
 
 /** One recorded case: the file before, the parameters, what Ansible answered. */
 export interface FileCase {
@@ -49,4 +54,45 @@ export function hostFiles(host: string, ground: () => TestGround) {
   }
 
   return { inHost, fresh, content, snapshot };
+}
+
+/**
+ * Each recorded case on a real host: under --check on a fresh copy (same
+ * answer, diff equal to the real result, nothing touched), then for real
+ * twice (the second run changes nothing unless Ansible's does too).
+ */
+export function describeRecordedCases(title: string, module: AnyModule, cases: readonly FileCase[], files: ReturnType<typeof hostFiles>, host: () => Host): void {
+  const { fresh, snapshot, content } = files;
+  const at = (text: string, path: string) => text.split('{path}').join(path);
+  describe(title, () => {
+    for (const c of cases) {
+      test(c.name, async () => {
+        const check = await fresh(c.before, { subdir: c.subdir });
+        const before = await snapshot(check.dir);
+        if (c.error) {
+          await assert.rejects(runModule(host(), module, { ...c.params, path: check.path }, { check: true }), { message: at(c.error, check.path) });
+        } else {
+          const planned = await runModule(host(), module, { ...c.params, path: check.path }, { check: true });
+          assert.equal(planned.changed, c.changed, planned.changes.join('; '));
+          assert.deepEqual(planned.diff, c.changed ? [{ label: check.path, before: c.before ?? '', after: c.after }] : []);
+        }
+        assert.equal(await snapshot(check.dir), before, 'check mode changed the host');
+
+        const { path } = await fresh(c.before, { subdir: c.subdir });
+        if (c.error) {
+          await assert.rejects(runModule(host(), module, { ...c.params, path }), { message: at(c.error, path) });
+          assert.equal(await content(path), c.before);
+          return;
+        }
+        const first = await runModule(host(), module, { ...c.params, path });
+        assert.equal(first.changed, c.changed);
+        assert.equal(first.result.msg, at(c.msg ?? '', path));
+        assert.equal(await content(path), c.after);
+        const second = await runModule(host(), module, { ...c.params, path });
+        assert.equal(second.changed, c.second?.changed ?? false, second.changes.join('; '));
+        if (!c.second) assert.deepEqual(second.changes, []);
+        assert.equal(await content(path), c.second?.after ?? c.after);
+      });
+    }
+  });
 }
