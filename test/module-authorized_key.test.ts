@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import authorizedKey from '../modules/authorized_key.js';
 import { parseKeyLine, updateAuthorizedKeys } from '../modules/support/authorized-keys.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey1Key1Key1Key1Key1Key1Key1Key1Key1Key1Key1 kim@laptop';
@@ -47,20 +46,16 @@ describe('key lines (pure)', () => {
 
 const NAME = 'keyhost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 
 before(async () => {
   ground = await startHosts({ names: [NAME] });
   const r = await ground.exec(NAME, ['sh', '-c', 'useradd -m -s /bin/sh kim && useradd -m lee && mkdir -m 0755 /home/lee/.ssh']);
   assert.equal(r.rc, 0, r.stderr);
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 const FILE = '/home/kim/.ssh/authorized_keys';

@@ -9,10 +9,9 @@ import pkg, { dnf as dnfModule } from '../modules/package.js';
 import { decide } from '../modules/support/packages/decide.js';
 import { dnf } from '../modules/support/packages/dnf.js';
 import type { PackageOptions } from '../modules/support/packages/types.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 /** What `dnf -q check-update` prints on Fedora (captured shape, including an Obsoleting section). */
@@ -95,7 +94,6 @@ describe('dnf plan from captured output (pure)', () => {
 
 const NAME = 'dnfhost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 
 const FAKE_RPM = `#!/bin/sh
@@ -122,13 +120,10 @@ before(async () => {
   await install('/usr/local/bin/rpm', FAKE_RPM);
   await install('/usr/local/bin/dnf', FAKE_DNF);
   await install('/tmp/check-update.txt', `${CHECK_UPDATE}\n`);
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 async function dnfLog(): Promise<string[][]> {

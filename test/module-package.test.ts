@@ -6,16 +6,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import pkg, { apt } from '../modules/package.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import type { AnyModule } from '../runner/module-api.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'pkghost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 
 /** dpkg-scanpackages comes from dpkg-dev; hosts share the machine's / as their lower layer. */
@@ -63,13 +61,10 @@ echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/drover-test
   await publish('drover-baz', '1.0', true);
   const update = await ground.exec(NAME, ['apt-get', '-q', 'update']);
   assert.equal(update.rc, 0, update.stderr);
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 /** Applied twice: the first run makes `changes`, the second plans none. */

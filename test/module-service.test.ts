@@ -10,11 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import service, { systemd as systemdModule } from '../modules/service.js';
 import { decideService } from '../modules/support/services/decide.js';
 import { systemd } from '../modules/support/services/systemd.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import type { AnyModule } from '../runner/module-api.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 // ---- systemd: planning from captured systemctl output ----
@@ -58,7 +57,6 @@ describe('systemd planning from systemctl output', () => {
 
 const NAME = 'svchost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 
 /** A well-behaved LSB init script: a detached sleep as the daemon, a pidfile, reloads counted in a file. */
@@ -115,14 +113,11 @@ before(async () => {
   ground = await startHosts({ names: [NAME] });
   const r = await ground.exec(NAME, ['sh', '-c', 'cat > /etc/init.d/drover-demo && chmod 755 /etc/init.d/drover-demo'], { stdin: INIT_SCRIPT });
   assert.equal(r.rc, 0, r.stderr);
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
   await sh('[ -f /run/drover-demo.pid ] && kill "$(cat /run/drover-demo.pid)"; true');
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 const running = async () => (await sh('/etc/init.d/drover-demo status')).rc === 0;

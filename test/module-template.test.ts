@@ -10,17 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import template from '../modules/template.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { renderText } from '../runner/template/render.js';
 import { MISSING } from '../runner/template/values.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule, type HarnessOptions } from './support/module-harness.js';
 
 const NAME = 'templatehost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 /** The controller's template directory (the harness reads src from it). */
 let templates: string;
@@ -28,13 +26,10 @@ let templates: string;
 before(async () => {
   templates = mkdtempSync(join(tmpdir(), 'drover-template-test-'));
   ground = await startHosts({ names: [NAME] });
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
   rmSync(templates, { recursive: true, force: true });
 });
 

@@ -5,15 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import user from '../modules/user.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'userhost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 
 const HASH1 = '$6$saltsalt$Vq0XHw1.3J7Kg1kH5Cq6Hx1z6hJ9m6v0K2yWmZ0M2Yt1w3J0p8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b8b.';
@@ -23,13 +21,10 @@ before(async () => {
   ground = await startHosts({ names: [NAME] });
   const r = await ground.exec(NAME, ['sh', '-c', 'groupadd -g 3001 grp1 && groupadd -g 3002 grp2 && groupadd carol']);
   assert.equal(r.rc, 0, r.stderr);
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 const getent = async (db: string, key: string) => {

@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import waitFor from '../modules/wait_for.js';
 import { decodeAddress, normaliseAddress, parseNetSnapshot } from '../modules/support/proc-net.js';
-import { openConnection } from '../runner/connection/open.js';
-import type { Connection } from '../runner/connection/types.js';
-import { HostHandle } from '../runner/host/handle.js';
+import type { HostHandle } from '../runner/host/handle.js';
 import { ModuleFailure } from '../runner/module-api.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectModuleHost, stopModuleHost } from './support/module-host.js';
 import { runModule } from './support/module-harness.js';
 
 /** Captured from a Debian 12 host: a wildcard listener on 2024, a TIME_WAIT ssh connection; ::1:8080 and [::]:22 in tcp6. */
@@ -47,20 +46,16 @@ describe('/proc/net parsing (pure)', () => {
 
 const NAME = 'waithost';
 let ground: TestGround;
-let connection: Connection;
 let host: HostHandle;
 let address: string;
 
 before(async () => {
   ground = await startHosts({ names: [NAME] });
   address = ground.host(NAME).address;
-  connection = openConnection(ground.target(NAME));
-  await connection.connect();
-  host = new HostHandle(NAME, connection, { loginUser: 'root' });
+  host = await connectModuleHost(ground, NAME);
 });
 after(async () => {
-  await connection?.close();
-  await ground?.stop();
+  await stopModuleHost(ground);
 });
 
 /** Start a detached process on the host after `delay` seconds; returns its pid there. */

@@ -9,10 +9,15 @@ const connections = new WeakMap<TestGround, Connection>();
 
 export async function startModuleHost(name: string): Promise<{ ground: TestGround; host: HostHandle }> {
   const ground = await startHosts({ names: [name] });
+  return { ground, host: await connectModuleHost(ground, name) };
+}
+
+/** drover's connection and handle on a host that a test prepared first. */
+export async function connectModuleHost(ground: TestGround, name: string): Promise<HostHandle> {
   const connection = openConnection(ground.target(name));
   connections.set(ground, connection);
   await connection.connect();
-  return { ground, host: new HostHandle(name, connection, { loginUser: 'root' }) };
+  return new HostHandle(name, connection, { loginUser: 'root' });
 }
 
 /** Close the connection, then the host; safe when start failed half-way. */
