@@ -10,6 +10,7 @@ import file from '../modules/file.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
+import { hostFiles } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'filehost';
@@ -18,24 +19,19 @@ let host: HostHandle;
 before(async () => ({ ground, host } = await startModuleHost(NAME)));
 after(() => stopModuleHost(ground));
 
-/** Run a shell script inside the host, not through drover (setup and assertions). */
-async function inHost(script: string, ...args: string[]): Promise<string> {
-  const r = await ground.exec(NAME, ['sh', '-c', script, 'sh', ...args]);
-  if (r.rc !== 0) throw new Error(`${script}: ${r.stderr}`);
-  return r.stdout;
-}
+const { inHost } = hostFiles(NAME, () => ground);
 
 let dirs = 0;
 /** A fresh directory with the case's setup run inside it. */
 async function fresh(setup: string): Promise<string> {
   const dir = `/srv/file-test/${++dirs}`;
-  await inHost(`mkdir -p "$1" && chmod 0755 "$1" && cd "$1" && ${setup || 'true'}`, dir);
+  await inHost(`mkdir -p "$1" && chmod 0755 "$1" && cd "$1" && ${setup || 'true'}`, [dir]);
   return dir;
 }
 
 /** Ansible's recorded listing: name|type|mode|owner|group|links (not dirs)|link target|size (files)[|mtime]. */
 async function listing(dir: string, withTime: boolean): Promise<string[]> {
-  const out = await inHost(`cd "$1" && find . -mindepth 1 -printf '%P|%y|%m|%u|%g|%n|%l|%s|%TY%Tm%Td%TH%TM.%TS\\0'`, dir);
+  const out = await inHost(`cd "$1" && find . -mindepth 1 -printf '%P|%y|%m|%u|%g|%n|%l|%s|%TY%Tm%Td%TH%TM.%TS\\0'`, [dir]);
   return out.split('\0').filter(Boolean).map((line) => {
     const f = line.split('|');
     if (f[1] === 'd') f[5] = f[7] = '';
@@ -47,7 +43,7 @@ async function listing(dir: string, withTime: boolean): Promise<string[]> {
 
 /** Everything that any change would touch: kinds, modes, owners, content, mtime and ctime. */
 async function snapshot(dir: string): Promise<string> {
-  return inHost(`cd "$1" && find . -printf '%p|%y|%m|%u|%g|%n|%l|%s|%T@|%C@\\n' | sort && find . -type f -exec sha256sum {} + | sort`, dir);
+  return inHost(`cd "$1" && find . -printf '%p|%y|%m|%u|%g|%n|%l|%s|%T@|%C@\\n' | sort && find . -type f -exec sha256sum {} + | sort`, [dir]);
 }
 
 const fill = (params: Record<string, unknown>, dir: string) =>
@@ -157,7 +153,7 @@ const HOSTILE = [`it's "q"`, 'two  spaces', '$(touch canary)', '`touch canary`',
 
 /** No command hidden in a value ran: no canary anywhere a shell could have made it. */
 async function assertNoCanary(dir: string): Promise<void> {
-  assert.equal(await inHost(`for d in / /root /tmp "$1"; do [ -e "$d/canary" ] && echo "$d/canary"; done; true`, dir), '');
+  assert.equal(await inHost(`for d in / /root /tmp "$1"; do [ -e "$d/canary" ] && echo "$d/canary"; done; true`, [dir]), '');
 }
 
 describe('file: hostile names reach the host unchanged and never run', () => {
@@ -171,26 +167,26 @@ describe('file: hostile names reach the host unchanged and never run', () => {
       assert.equal((await runModule(host, file, { path: `${path}/hard`, state: 'hard', src: `${path}/${name}` })).changed, true, name);
       assert.equal((await runModule(host, file, { path: `${path}/link`, state: 'link', src: name })).changed, false, name);
       // What is on disk, read without drover: names and link target byte for byte.
-      const entries = (await inHost(`find "$1" -mindepth 1 -printf '%P|%y|%l|%n\\0'`, path)).split('\0').filter(Boolean).sort();
+      const entries = (await inHost(`find "$1" -mindepth 1 -printf '%P|%y|%l|%n\\0'`, [path])).split('\0').filter(Boolean).sort();
       assert.deepEqual(entries, [`${name}|f||2`, 'hard|f||2', `link|l|${name}|1`].sort(), name);
-      assert.equal(await inHost(`stat -c %a -- "$1"`, path), '700\n');
+      assert.equal(await inHost(`stat -c %a -- "$1"`, [path]), '700\n');
     }
-    const top = (await inHost(`find "$1" -mindepth 1 -maxdepth 1 -printf '%f\\0'`, dir)).split('\0').filter(Boolean).sort();
+    const top = (await inHost(`find "$1" -mindepth 1 -maxdepth 1 -printf '%f\\0'`, [dir])).split('\0').filter(Boolean).sort();
     assert.deepEqual(top, [...HOSTILE].sort());
     for (const name of HOSTILE) assert.equal((await runModule(host, file, { path: `${dir}/${name}`, state: 'absent' })).changed, true, name);
-    assert.equal(await inHost(`ls -A "$1"`, dir), '');
+    assert.equal(await inHost(`ls -A "$1"`, [dir]), '');
     await assertNoCanary(dir);
   });
 
   test('a relative path starting with - is a path (in the login home), never an option', async () => {
     const name = '-n $(touch canary) x';
     assert.equal((await runModule(host, file, { path: name, state: 'touch' })).changed, true);
-    assert.equal(await inHost('cd && ls -A -- "$1"', name), `${name}\n`);
+    assert.equal(await inHost('cd && ls -A -- "$1"', [name]), `${name}\n`);
     assert.equal((await runModule(host, file, { path: name, state: 'absent' })).changed, true);
     assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0700' })).changed, true);
-    await inHost('cd && touch -- "$1/inner"', `-d ${name}`);
+    await inHost('cd && touch -- "$1/inner"', [`-d ${name}`]);
     assert.equal((await runModule(host, file, { path: `-d ${name}`, state: 'directory', recurse: true, mode: '0750' })).changed, true);
-    assert.equal(await inHost('cd && stat -c %a -- "$1/inner"', `-d ${name}`), '750\n');
+    assert.equal(await inHost('cd && stat -c %a -- "$1/inner"', [`-d ${name}`]), '750\n');
     await assertNoCanary('/root');
   });
 });
@@ -203,7 +199,7 @@ describe('file: check mode and diff', () => {
     assert.equal(result.planOnly, true);
     assert.deepEqual(result.changes, [`create directory ${dir}/a/b (and 1 missing parent)`, `mode of ${dir}/a/b: (none) -> 0750`, `owner of ${dir}/a/b: (none) -> nobody`]);
     assert.deepEqual(result.diff, [{ label: `${dir}/a/b`, before: `path: ${dir}/a/b\nstate: absent\n`, after: `path: ${dir}/a/b\nstate: directory\n` }]);
-    assert.equal(await inHost('ls -A "$1"', dir), '');
+    assert.equal(await inHost('ls -A "$1"', [dir]), '');
   });
 
   test('--check on attribute changes names each one and changes nothing', async () => {

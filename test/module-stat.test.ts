@@ -10,6 +10,7 @@ import stat from '../modules/stat.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
+import { hostFiles } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'stathost';
@@ -18,22 +19,17 @@ let host: HostHandle;
 before(async () => ({ ground, host } = await startModuleHost(NAME)));
 after(() => stopModuleHost(ground));
 
-/** Run a shell script inside the host, not through drover (setup and assertions). */
-async function inHost(script: string, ...args: string[]): Promise<string> {
-  const r = await ground.exec(NAME, ['sh', '-c', script, 'sh', ...args]);
-  if (r.rc !== 0) throw new Error(`${script}: ${r.stderr}`);
-  return r.stdout;
-}
+const { inHost } = hostFiles(NAME, () => ground);
 
 let dirs = 0;
 async function fresh(setup: string, name = ''): Promise<string> {
   const dir = `/srv/stat-test/${++dirs}${name ? `/${name}` : ''}`;
-  await inHost(`mkdir -p -- "$1" && cd "$1" && ${setup || 'true'}`, dir);
+  await inHost(`mkdir -p -- "$1" && cd "$1" && ${setup || 'true'}`, [dir]);
   return dir;
 }
 
 /** Everything a change would touch, times included. */
-const snapshot = (dir: string) => inHost(`find "$1" -printf '%p|%y|%m|%u|%g|%s|%T@|%C@\\n' | sort`, dir);
+const snapshot = (dir: string) => inHost(`find "$1" -printf '%p|%y|%m|%u|%g|%s|%T@|%C@\\n' | sort`, [dir]);
 
 interface Case {
   name: string;
@@ -93,7 +89,7 @@ describe('stat: values reach the host unchanged', () => {
   test('a hostile path is looked at, never run', async () => {
     const name = `it's "q" $(touch canary) \`touch canary\`; touch canary | x\nżółw -n`;
     const dir = await fresh('', name);
-    await inHost('cd "$1" && printf "hi\\n" > "$2" && ln -s "$2" link', dir, name);
+    await inHost('cd "$1" && printf "hi\\n" > "$2" && ln -s "$2" link', [dir, name]);
     const result = await runModule(host, stat, { path: `${dir}/${name}`, checksum_algorithm: 'sha256' });
     const s = result.result.stat as Record<string, unknown>;
     assert.equal(s.exists, true);
@@ -102,7 +98,7 @@ describe('stat: values reach the host unchanged', () => {
     const link = (await runModule(host, stat, { path: `${dir}/link` })).result.stat as Record<string, unknown>;
     assert.equal(link.lnk_target, name);
     assert.equal(link.lnk_source, `${dir}/${name}`);
-    assert.equal(await inHost('for d in / /root /tmp "$1"; do [ -e "$d/canary" ] && echo "$d/canary"; done; true', dir), '');
+    assert.equal(await inHost('for d in / /root /tmp "$1"; do [ -e "$d/canary" ] && echo "$d/canary"; done; true', [dir]), '');
   });
 
   test('aliases: dest/name for path, checksum for checksum_algorithm', async () => {

@@ -15,6 +15,7 @@ import { renderText } from '../runner/template/render.js';
 import { MISSING } from '../runner/template/values.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { connectModuleHost, stopModuleHost } from './support/module-host.js';
+import { hostFiles } from './support/host-files.js';
 import { runModule, type HarnessOptions } from './support/module-harness.js';
 
 const NAME = 'templatehost';
@@ -54,12 +55,7 @@ function writeTemplate(name: string, text: string | Buffer, mode = 0o644): strin
   return name;
 }
 
-/** Run a shell script inside the host, not through drover (setup and assertions). */
-async function inHost(script: string, args: string[] = [], stdin?: string): Promise<string> {
-  const r = await ground.exec(NAME, ['sh', '-c', script, 'sh', ...args], { stdin });
-  if (r.rc !== 0) throw new Error(`${script}: ${r.stderr}`);
-  return r.stdout;
-}
+const { inHost, content, snapshot } = hostFiles(NAME, () => ground);
 
 let dirs = 0;
 async function fresh(setup = '', name = ''): Promise<string> {
@@ -67,13 +63,6 @@ async function fresh(setup = '', name = ''): Promise<string> {
   await inHost(`mkdir -p -- "$1" && cd "$1" && ${setup || 'true'}`, [dir]);
   return dir;
 }
-
-async function content(path: string): Promise<string | null> {
-  const out = await inHost('if [ -e "$1" ]; then base64 -w0 < "$1"; else printf MISSING; fi', [path]);
-  return out === 'MISSING' ? null : Buffer.from(out, 'base64').toString('utf8');
-}
-
-const snapshot = (dir: string) => inHost(`find "$1" -printf '%p|%y|%m|%u|%g|%s|%T@|%C@\\n' | sort && find "$1" -type f -exec sha256sum {} + | sort`, [dir]);
 
 interface Case {
   name: string;
