@@ -40,15 +40,11 @@ export async function runPlay(inputs: PlayInputs): Promise<void> {
 
 async function runHost(name: string, inputs: PlayInputs): Promise<void> {
   const { rt } = inputs;
-  let host = await hostRuntime(name, inputs);
+  const host = await hostRuntime(name, inputs);
   host.state.endedPlay = false;
   const base: Inherited = { keywords: rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
   try {
-    if (rt.play.gatherFacts) {
-      if (!(await gatherFacts(host, rt))) return;
-      // Facts are a variable layer of their own: build the layers again now that they are known.
-      host = await hostRuntime(name, inputs);
-    }
+    if (rt.play.gatherFacts && !(await gatherFacts(host, rt))) return;
     for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
       if (stopped(rt, host)) break;
       await runTasks(section, base, rt, host);
@@ -58,7 +54,7 @@ async function runHost(name: string, inputs: PlayInputs): Promise<void> {
     if (!(error instanceof ConnectionError)) throw error;
     host.state.unreachable = true;
     host.state.stats.unreachable += 1;
-    rt.emit({ type: 'host.task.result', host: name, task: { play: rt.play.name, name: 'handlers', location: '' }, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: 0 });
+    rt.emit({ type: 'host.task.result', host: name, task: { play: rt.play.name, name: 'connection lost', location: '' }, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: 0 });
   }
 }
 
@@ -88,11 +84,16 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
   const { rt, inventory, states } = inputs;
   const state = states.get(name)!;
   const magic = magicVariables(name, inputs);
+  const inventoryLayers = inventory.hostVarLayers(name);
   const layersOf = (varsFiles: VarLayer[]) =>
-    hostLayers({ play: rt.play, inventoryLayers: inventory.hostVarLayers(name), varsFiles, state, extraVars: rt.settings.extraVars, magic });
-  const varsFiles = await loadVarsFiles(rt.play, createScope([...layersOf([]).base, ...layersOf([]).top]));
-  const layers = layersOf(varsFiles);
-  const scope = (taskLayers: VarLayer[]) => createScope([...layers.base, ...taskLayers, ...layers.top]);
+    hostLayers({ play: rt.play, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
+  const beforeVarsFiles = layersOf([]);
+  const varsFiles = await loadVarsFiles(rt.play, createScope([...beforeVarsFiles.base, ...beforeVarsFiles.top]));
+  // Layers are put together per task: the facts layer changes once facts are gathered.
+  const scope = (taskLayers: VarLayer[]) => {
+    const layers = layersOf(varsFiles);
+    return createScope([...layers.base, ...taskLayers, ...layers.top]);
+  };
   const plainScope = scope([]);
   const target = (host: string): ConnectionTarget => {
     const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
@@ -101,13 +102,22 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
     if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
     return t;
   };
-  const own = target(name);
+  // One connection object per target for the play, so what is cached per connection (facts) is reused.
+  const connections = new Map<string, LazyConnection>();
+  const connectionTo = (host: string): LazyConnection => {
+    let connection = connections.get(host);
+    if (!connection) {
+      connection = new LazyConnection(target(host), inputs.pool);
+      connections.set(host, connection);
+    }
+    return connection;
+  };
   return {
     state,
     scope,
     async handle(options) {
-      const t = options.delegateTo && options.delegateTo !== name ? target(options.delegateTo) : own;
-      const connection = new LazyConnection(t, inputs.pool);
+      const connection = connectionTo(options.delegateTo ?? name);
+      const t = connection.target;
       return new HostHandle(options.delegateTo ?? name, connection, {
         loginUser: t.user,
         become: { become: options.become, user: options.becomeUser },
