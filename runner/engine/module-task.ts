@@ -8,7 +8,7 @@ import { ModuleFailure, type AnyModule, type DiffEntry } from '../module-api.js'
 import { normaliseParams, validateParams } from '../validate/params.js';
 import { runModuleStep } from './module-step.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
-import type { TaskRef, TaskStatus } from './events.js';
+import type { TaskRef, TaskResultEvent, TaskStatus } from './events.js';
 import { isSelected } from './tags.js';
 import { condition, render, OMIT, type Scope, type VarLayer } from './templating.js';
 import { taskRefOf } from './task-runner.js';
@@ -54,7 +54,7 @@ export async function runModuleTask(task: ModuleTask, inherited: Inherited, rt: 
     if (!(error instanceof ConnectionError)) throw error;
     host.state.unreachable = true;
     host.state.stats.unreachable += 1;
-    rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'unreachable', planOnly: false, changes: [], diff: [], message: rt.masker.text(error.message), durationMs: Date.now() - started });
+    rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: Date.now() - started });
     return true;
   }
 }
@@ -114,12 +114,10 @@ async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherite
       type: 'host.task.result',
       host: host.state.name,
       task: ref,
-      item: noLog ? CENSORED : rt.masker.text(label),
+      item: noLog ? CENSORED : label,
       status: outcome.status,
       planOnly: outcome.planOnly,
-      changes: noLog ? [] : rt.masker.value(outcome.changes),
-      diff: noLog || !truthy(kw.diff ?? rt.settings.diff) ? [] : rt.masker.value(outcome.diff),
-      message: noLog && outcome.message ? CENSORED : outcome.message && rt.masker.text(outcome.message),
+      ...shown(outcome, noLog, truthy(kw.diff ?? rt.settings.diff)),
       durationMs: 0,
     });
     combined.changes.push(...outcome.changes);
@@ -221,6 +219,15 @@ function dropOmitted(params: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== OMIT));
 }
 
+/** What an event may show of an outcome: nothing under no_log (known secrets are masked for every event in run.ts). */
+function shown(outcome: ItemOutcome, noLog: boolean, showDiff: boolean): Pick<TaskResultEvent, 'changes' | 'diff' | 'message'> {
+  return {
+    changes: noLog ? [] : outcome.changes,
+    diff: noLog || !showDiff ? [] : outcome.diff,
+    message: outcome.message === undefined ? undefined : noLog ? CENSORED : outcome.message,
+  };
+}
+
 /** Register, set facts, notify handlers, count, and emit the task's final event. */
 function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, outcome: ItemOutcome, noLog: boolean, durationMs: number): boolean {
   const kw = inherited.keywords;
@@ -249,21 +256,18 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
     stats.ok += 1;
     if (status === 'changed') stats.changed += 1;
   }
-  const shown = noLog ? { censored: CENSORED } : rt.masker.value(result);
-  const diffShown = truthy(kw.diff ?? rt.settings.diff) && !noLog ? rt.masker.value(outcome.diff) : [];
-  // Loop tasks emitted their per-item results already; the final event sums them up.
+  // Loop tasks emitted their per-item diffs already; the final event sums the rest up.
+  const showDiff = truthy(kw.diff ?? rt.settings.diff) && kw.loop === undefined;
   rt.emit({
     type: 'host.task.result',
     host: host.state.name,
     task: ref,
     status,
     planOnly: outcome.planOnly,
-    changes: noLog ? [] : rt.masker.value(outcome.changes),
-    diff: inherited.keywords.loop === undefined ? diffShown : [],
-    message: noLog && outcome.message ? CENSORED : outcome.message === undefined ? undefined : rt.masker.text(outcome.message),
+    ...shown(outcome, noLog, showDiff),
     ignored: ignoreErrors || undefined,
     rescued: (status === 'failed' && !ignoreErrors && inherited.rescuable) || undefined,
-    result: shown,
+    result: noLog ? { censored: CENSORED } : result,
     durationMs,
   });
   return host.state.failed;

@@ -59,7 +59,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
   };
   const masker = new SecretMasker();
-  const emit = options.onEvent;
+  // Every event leaves the engine through here: known secret values are masked in all of them.
+  const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
   const pool = new ConnectionPool(options.connect ?? openConnection);
   const states = new Map<string, HostState>();
   const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
@@ -73,7 +74,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
-      const rt = { play, settings, registry, masker, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
+      const rt = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
       if (options.signal) options.signal.addEventListener('abort', () => (rt.ended = true), { once: true });
       await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
     }

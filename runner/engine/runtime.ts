@@ -3,7 +3,6 @@
 import type { ModuleRegistry } from '../../modules/registry.js';
 import type { Play, Keywords, RoleContext } from '../playbook/types.js';
 import type { EngineEvent } from './events.js';
-import type { SecretMasker } from './mask.js';
 import type { TagSelection } from './tags.js';
 import type { HostState } from './state.js';
 import type { HostHandle } from '../host/handle.js';
@@ -23,7 +22,6 @@ export interface PlayRuntime {
   play: Play;
   settings: RunSettings;
   registry: ModuleRegistry;
-  masker: SecretMasker;
   emit(event: EngineEvent): void;
   /** Results of run_once tasks, shared by every host of the play. */
   runOnce: Map<TaskNode, Promise<RunOnceResult>>;

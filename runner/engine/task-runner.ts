@@ -116,7 +116,7 @@ export function taskRefOf(node: TaskNode, rt: PlayRuntime, fallbackName: string)
 export function failHost(rt: PlayRuntime, host: HostRuntime, task: TaskRef, message: string): true {
   host.state.failed = true;
   host.state.stats.failed += 1;
-  rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'failed', planOnly: false, changes: [], diff: [], message: rt.masker.text(message), durationMs: 0 });
+  rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'failed', planOnly: false, changes: [], diff: [], message, durationMs: 0 });
   return true;
 }
 
