@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionTarget } from '../connection/types.js';
+import type { HostDriver, HostGround } from './driver.js';
 import { registerExitCleanup } from './exit-cleanup.js';
 import { sshdConfig } from './host-init.js';
 import { HostProcess } from './host-process.js';
@@ -45,7 +46,7 @@ export interface GroundHost {
   veth: string;
 }
 
-export interface TestGround {
+export interface TestGround extends HostGround {
   /** The ground's temp directory: keys, known_hosts, per-host mountpoints. */
   readonly dir: string;
   readonly network: GroundNetwork;
@@ -209,3 +210,9 @@ async function waitUntilAsync(done: () => Promise<boolean>, ms: number): Promise
   const end = Date.now() + ms;
   while (!(await done()) && Date.now() < end) await sleep(10);
 }
+
+/** Namespace hosts as a HostDriver (`drover test`'s default driver). */
+export const namespaceDriver: HostDriver = {
+  name: 'namespace',
+  start: ({ names }) => startHosts({ names }),
+};
