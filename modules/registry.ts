@@ -21,7 +21,30 @@ import lineinfile from './lineinfile.js';
 import stat from './stat.js';
 import template from './template.js';
 
-const MODULES: readonly AnyModule[] = [assert, copy, debug, fail, setFact, command, shell, packageModule, apt, dnf, service, systemd, user, group, authorizedKey, waitFor, file, template, lineinfile, blockinfile, stat];
+// One module per line: add new modules at the end of their group.
+const MODULES: readonly AnyModule[] = [
+  ] = [assert,
+  copy,
+  debug,
+  fail,
+  setFact,
+  command,
+  shell,
+  packageModule,
+  apt,
+  dnf,
+  service,
+  systemd,
+  user,
+  group,
+  authorizedKey,
+  waitFor,
+  file,
+  template,
+  lineinfile,
+  blockinfile,
+  stat,
+];
 
 export interface ModuleRegistry {
   all(): readonly AnyModule[];
