@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The thin command line: parse flags and make-style KEY=VALUE words, call the
 // library, hand events to a reporter, set the exit code. Nothing else.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { InputError } from './errors.js';
 import { EXIT, runPlaybook } from './engine/run.js';
-import { createReporter } from './report/index.js';
+import { addOutputOptions, addTargetOptions, collect, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
+import { applyCommand, planCommand } from './commands/plan.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -14,31 +15,19 @@ import { moduleDoc, moduleList } from './docs/module-doc.js';
 import type { StepAnswer } from './engine/task-gate.js';
 import { createInterface } from 'node:readline';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
   program.showHelpAfterError();
 
-  program
+  const run = program
     .command('run')
     .description('Run a playbook. Words KEY=VALUE after it: ENV=NAME picks inventories/NAME/, GROUP=NAME limits to a group, others are extra vars.')
     .argument('<playbook>', 'the playbook YAML file')
-    .argument('[words...]', 'ENV=NAME, GROUP=NAME, or KEY=VALUE extra variables')
-    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
-    .option('-l, --limit <pattern>', "further limit hosts, e.g. 'web:&prod:!db01'")
-    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', collect, [])
-    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
-    .option('-e, --extra-vars <vars>', 'KEY=VALUE words, YAML/JSON, or @file (repeatable)', collect, [])
-    .option('-f, --forks <n>', 'hosts in parallel', (v) => Number.parseInt(v, 10), 50)
+    .argument('[words...]', 'ENV=NAME, GROUP=NAME, or KEY=VALUE extra variables');
+  addTargetOptions(run);
+  addOutputOptions(run);
+  run
     .option('-C, --check', 'plan only: report what would change, change nothing')
-    .option('-D, --diff', 'show differences (file diffs, before/after state)')
-    .option('--json', 'one JSON event per line')
-    .addOption(new Option('--output <format>', 'auto, plain, listr or json').choices(['auto', 'plain', 'listr', 'json']).default('auto'))
-    .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
-    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
-    .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
-    .option('--no-color', 'no ANSI colours')
     .option('--start-at-task <name>', 'skip tasks before the first one with this name (* globs allowed)')
     .option('--step', 'ask before each task: (y)es, (n)o, (c)ontinue without asking')
     .option('--syntax-check', 'load and validate everything, contact no host')
@@ -95,6 +84,8 @@ export function buildProgram(): Command {
       if (!module) throw new InputError([{ message: `unknown module '${name}'; did you mean '${defaultRegistry.suggest(name)}'? (drover doc --list shows every module)` }]);
       process.stdout.write(moduleDoc(module));
     });
+  program.addCommand(planCommand());
+  program.addCommand(applyCommand());
   return program;
 }
 
@@ -108,27 +99,14 @@ function listingsAsked(flags: RunFlags): Listing[] {
   return asked.filter(([on]) => on).map(([, what]) => what);
 }
 
-interface RunFlags {
+interface RunFlags extends TargetFlags, OutputFlags {
+  check?: boolean;
   startAtTask?: string;
   step?: boolean;
   syntaxCheck?: boolean;
   listHosts?: boolean;
   listTasks?: boolean;
   listTags?: boolean;
-  inventory: string[];
-  limit?: string;
-  tags: string[];
-  skipTags: string[];
-  extraVars: string[];
-  forks: number;
-  check?: boolean;
-  diff?: boolean;
-  json?: boolean;
-  output: 'auto' | 'plain' | 'listr' | 'json';
-  verbose: number;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
-  color: boolean;
 }
 
 interface VarsFlags {
@@ -138,39 +116,23 @@ interface VarsFlags {
 }
 
 async function runCommand(invocation: Invocation, flags: RunFlags): Promise<number> {
-  const reporter = createReporter({
-    format: flags.json ? 'json' : flags.output,
-    stream: process.stdout,
-    diff: Boolean(flags.diff),
-    verbose: flags.verbose,
-    // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
-    color: flags.color === false ? false : undefined,
-  });
-  const abort = new AbortController();
-  // First Ctrl-C: no new tasks, running ones finish, recap printed. Second: leave at once.
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
   try {
-    const summary = await runPlaybook({
-      ...invocation,
-      onEvent: (e) => reporter.handle(e),
-      signal: abort.signal,
-      check: flags.check,
-      diff: flags.diff,
-      forks: flags.forks,
-      knownHostsFile: flags.knownHosts,
-      acceptNewHostKeys: flags.acceptNewHostKeys,
-      gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
+    return await withReporter(flags, async (reporter, signal) => {
+      const summary = await runPlaybook({
+        ...invocation,
+        onEvent: (e) => reporter.handle(e),
+        signal,
+        check: flags.check,
+        diff: flags.diff,
+        forks: flags.forks,
+        knownHostsFile: flags.knownHosts,
+        acceptNewHostKeys: flags.acceptNewHostKeys,
+        gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
+      });
+      return summary.exitCode;
     });
-    return summary.exitCode;
   } finally {
-    // Also on errors: a live view left open keeps its timer (and a hidden cursor).
-    await reporter.close();
     stdinReader?.close();
-    process.off('SIGINT', onSigint);
   }
 }
 

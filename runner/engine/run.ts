@@ -15,7 +15,7 @@ import type { RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 
-export const EXIT = { ok: 0, internal: 1, failed: 2, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
+export const EXIT = { ok: 0, internal: 1, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
 export interface RunOptions extends Partial<RunSettings> {
   playbook: string;

@@ -1,0 +1,78 @@
+// Options shared by the commands that run a playbook (run, plan) or its result
+// (apply), so their flags mean the same everywhere.
+import { Option, type Command } from 'commander';
+import type { Reporter } from '../engine/events.js';
+import { EXIT } from '../engine/run.js';
+import { createReporter } from '../report/index.js';
+
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+export interface TargetFlags {
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  forks: number;
+}
+
+export interface OutputFlags {
+  json?: boolean;
+  output: 'auto' | 'plain' | 'listr' | 'json';
+  verbose: number;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  color: boolean;
+  diff?: boolean;
+}
+
+/** Which hosts and tasks: inventory, limit, tags, extra vars, forks. */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
+    .option('-l, --limit <pattern>', "further limit hosts, e.g. 'web:&prod:!db01'")
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
+    .option('-e, --extra-vars <vars>', 'KEY=VALUE words, YAML/JSON, or @file (repeatable)', collect, [])
+    .option('-f, --forks <n>', 'hosts in parallel', (v) => Number.parseInt(v, 10), 50);
+}
+
+/** How results are shown and how hosts are trusted. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-D, --diff', 'show differences (file diffs, before/after state)')
+    .option('--json', 'one JSON event per line')
+    .addOption(new Option('--output <format>', 'auto, plain, listr or json').choices(['auto', 'plain', 'listr', 'json']).default('auto'))
+    .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
+    .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
+    .option('--no-color', 'no ANSI colours');
+}
+
+/**
+ * Runs `work` with a reporter and Ctrl-C handling: the first Ctrl-C aborts the
+ * signal (no new tasks, running ones finish, recap printed), a second leaves at once.
+ */
+export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const reporter = createReporter({
+    format: flags.json ? 'json' : flags.output,
+    stream: process.stdout,
+    diff: Boolean(flags.diff),
+    verbose: flags.verbose,
+    // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
+    color: flags.color === false ? false : undefined,
+  });
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await work(reporter, abort.signal);
+  } finally {
+    // Also on errors: a live view left open keeps its timer (and a hidden cursor).
+    await reporter.close();
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,64 @@
+// Terraform's plan/apply split on top of check mode: `plan` is a check + diff
+// run recorded per host and task; `apply` first recomputes that plan
+// (read-only, on every host) and refuses before changing anything if any host
+// or task no longer matches what was reviewed; only then does it converge,
+// with exactly the invocation the plan was made with.
+import type { Invocation } from '../cli-args.js';
+import type { EngineEvent } from '../engine/events.js';
+import { EXIT, runPlaybook, type RunOptions } from '../engine/run.js';
+import { findDrift, type Drift } from './drift.js';
+import { PLAN_FORMAT, PLAN_VERSION, StepRecorder, type PlanFile } from './plan-file.js';
+
+type Shared = Pick<RunOptions, 'knownHostsFile' | 'acceptNewHostKeys' | 'signal' | 'connect' | 'registry'> & {
+  onEvent(event: EngineEvent): void;
+};
+
+export async function makePlan(invocation: Invocation & { forks: number }, options: Shared): Promise<{ plan: PlanFile; exitCode: number }> {
+  const recorder = new StepRecorder();
+  const summary = await runPlaybook({
+    ...options,
+    ...invocation,
+    check: true,
+    diff: true,
+    onEvent: (event) => {
+      if (event.type === 'host.task.result') recorder.add(event);
+      options.onEvent(event);
+    },
+  });
+  const plan: PlanFile = {
+    format: PLAN_FORMAT,
+    version: PLAN_VERSION,
+    createdAt: new Date().toISOString(),
+    invocation,
+    hosts: recorder.hosts,
+    stats: summary.stats,
+  };
+  return { plan, exitCode: summary.exitCode };
+}
+
+export type ApplyOutcome = { refused: 'incomplete-plan'; problems: Drift[] } | { refused: 'drift'; problems: Drift[] } | { refused?: undefined; exitCode: number };
+
+export async function applyPlan(plan: PlanFile, options: Shared & { diff?: boolean }): Promise<ApplyOutcome> {
+  const failedInPlan = Object.entries(plan.hosts).flatMap(([host, steps]) =>
+    steps.filter((s) => s.status === 'failed' || s.status === 'unreachable').map((s) => ({ host, task: `${s.task} (${s.location})`, reason: `${s.status} when planned${s.message ? `: ${s.message}` : ''}` })),
+  );
+  if (failedInPlan.length > 0) return { refused: 'incomplete-plan', problems: failedInPlan };
+
+  // The re-check reports nothing itself: its only use is the comparison, but warnings still reach the user.
+  const { plan: current } = await makePlan(plan.invocation, { ...options, onEvent: (e) => e.type === 'warning' && options.onEvent(e) });
+  const drift = findDrift(plan.hosts, current.hosts);
+  if (drift.length > 0) return { refused: 'drift', problems: drift };
+  if (options.signal?.aborted) return { exitCode: EXIT.interrupted };
+
+  const summary = await runPlaybook({ ...options, ...plan.invocation, check: false, diff: options.diff ?? false });
+  return { exitCode: summary.exitCode };
+}
+
+export function refusalMessage(planPath: string, outcome: Extract<ApplyOutcome, { refused: string }>): string {
+  const head =
+    outcome.refused === 'drift'
+      ? `refusing to apply ${planPath}: the hosts no longer match the plan (nothing was changed):`
+      : `refusing to apply ${planPath}: the plan has failed or unreachable tasks (nothing was changed):`;
+  const lines = outcome.problems.map((d) => `  ${d.host}: ${d.task}: ${d.reason}`);
+  return [head, ...lines, 'make a new plan with `drover plan PLAYBOOK ... -o FILE`, review it, and apply that.'].join('\n');
+}
