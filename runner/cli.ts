@@ -12,6 +12,7 @@ import { listPlaybook, type Listing } from './engine/listing.js';
 import { defaultRegistry } from '../modules/registry.js';
 import { playbookSchema, taskFileSchema } from './docs/playbook-schema.js';
 import { moduleDoc, moduleList } from './docs/module-doc.js';
+import { inventorySchema, varsFileSchema } from './docs/inventory-schema.js';
 import type { StepAnswer } from './engine/task-gate.js';
 import { createInterface } from 'node:readline';
 
@@ -62,11 +63,19 @@ export function buildProgram(): Command {
 
   program
     .command('schema')
-    .description('Print the JSON Schema of a playbook (for editors: docs/editor.md)')
+    .description('Print the JSON Schema of a playbook, task file, inventory or vars file (for editors: docs/editor.md)')
     .option('--tasks', 'the schema of a task file (roles/NAME/tasks/*.yml) instead')
     .option('--handlers', 'the schema of a handlers file (roles/NAME/handlers/*.yml) instead')
-    .action((flags: { tasks?: boolean; handlers?: boolean }) => {
-      const schema = flags.tasks || flags.handlers ? taskFileSchema(defaultRegistry, { handlers: flags.handlers }) : playbookSchema(defaultRegistry);
+    .option('--inventory', 'the schema of a YAML inventory (inventories/ENV/hosts.yml) instead')
+    .option('--vars', 'the schema of a group_vars / host_vars file instead')
+    .action((flags: { tasks?: boolean; handlers?: boolean; inventory?: boolean; vars?: boolean }) => {
+      const schema = flags.inventory
+        ? inventorySchema()
+        : flags.vars
+          ? varsFileSchema()
+          : flags.tasks || flags.handlers
+            ? taskFileSchema(defaultRegistry, { handlers: flags.handlers })
+            : playbookSchema(defaultRegistry);
       process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 

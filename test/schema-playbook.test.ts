@@ -40,6 +40,8 @@ function yamlFiles(dir: string): string[] {
 function schemaFor(path: string): ValidateFunction | null {
   const rel = relative(root, path);
   if (/(^|\/)(group_vars|host_vars|defaults|vars|meta|files|templates)\//.test(rel)) return null;
+  // A drover test scenario's own settings file (docs/testing.md) is not a task list.
+  if (/\/tests\/[^/]+\/scenario\.ya?ml$/.test(rel)) return null;
   if (/\/handlers\//.test(rel)) return handlerFile;
   if (/\/tasks\//.test(rel)) return taskFile;
   const content = parse(readFileSync(path, 'utf8')) as unknown;

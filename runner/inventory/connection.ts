@@ -11,7 +11,8 @@ import { InventoryError } from './errors.js';
 
 export type { ConnectionTarget } from '../connection/types.js';
 
-const NAMES = {
+/** Every variable name that sets a connection or become option, by option (the last set one wins). */
+export const CONNECTION_VAR_NAMES = {
   address: ['ansible_host', 'ansible_ssh_host', 'drover_host'],
   port: ['ansible_port', 'ansible_ssh_port', 'drover_port'],
   user: ['ansible_user', 'ansible_ssh_user', 'drover_user'],
@@ -51,14 +52,14 @@ function currentUser(): string {
 
 /** How to reach `hostName`, from its variables (already templated). */
 export function connectionTarget(hostName: string, vars: Record<string, unknown>): ConnectionTarget {
-  const conn = pick(vars, NAMES.connection);
+  const conn = pick(vars, CONNECTION_VAR_NAMES.connection);
   const kind = conn === undefined ? 'ssh' : String(conn.value);
   let transport: ConnectionTarget['transport'];
   if (kind === 'local') transport = 'local';
   else if (['ssh', 'smart', 'paramiko', 'paramiko_ssh'].includes(kind)) transport = 'ssh';
   else throw new InventoryError(`host ${hostName}: ${conn!.name}=${kind} is not supported (drover connects with ssh or local)`);
 
-  const portVar = pick(vars, NAMES.port);
+  const portVar = pick(vars, CONNECTION_VAR_NAMES.port);
   let port = 22;
   if (portVar !== undefined) {
     const n = typeof portVar.value === 'string' && /^\s*[0-9]+\s*$/.test(portVar.value) ? Number(portVar.value) : portVar.value;
@@ -70,14 +71,14 @@ export function connectionTarget(hostName: string, vars: Record<string, unknown>
   const target: ConnectionTarget = {
     name: hostName,
     transport,
-    address: text(hostName, vars, NAMES.address) ?? hostName,
+    address: text(hostName, vars, CONNECTION_VAR_NAMES.address) ?? hostName,
     port,
     // A local connection runs as the controller's user whatever ansible_user says, as in Ansible.
-    user: transport === 'local' ? currentUser() : text(hostName, vars, NAMES.user) ?? currentUser(),
+    user: transport === 'local' ? currentUser() : text(hostName, vars, CONNECTION_VAR_NAMES.user) ?? currentUser(),
   };
-  const key = text(hostName, vars, NAMES.key);
+  const key = text(hostName, vars, CONNECTION_VAR_NAMES.key);
   if (key !== undefined) target.privateKeyFile = key;
-  const password = text(hostName, vars, NAMES.password);
+  const password = text(hostName, vars, CONNECTION_VAR_NAMES.password);
   if (password !== undefined) target.password = password;
   return target;
 }
@@ -94,13 +95,13 @@ export interface BecomeSettings {
 
 /** The become settings from a host's variables (already templated). */
 export function becomeSettings(vars: Record<string, unknown>, hostName = 'this host'): BecomeSettings {
-  const b = pick(vars, NAMES.become);
+  const b = pick(vars, CONNECTION_VAR_NAMES.become);
   const settings: BecomeSettings = {
     become: b === undefined ? false : toBoolean(b.value, b.name, hostName),
-    user: text(hostName, vars, NAMES.becomeUser) ?? 'root',
-    method: text(hostName, vars, NAMES.becomeMethod) ?? 'sudo',
+    user: text(hostName, vars, CONNECTION_VAR_NAMES.becomeUser) ?? 'root',
+    method: text(hostName, vars, CONNECTION_VAR_NAMES.becomeMethod) ?? 'sudo',
   };
-  const password = text(hostName, vars, NAMES.becomePassword);
+  const password = text(hostName, vars, CONNECTION_VAR_NAMES.becomePassword);
   if (password !== undefined) settings.password = password;
   return settings;
 }

@@ -1,0 +1,66 @@
+// The JSON Schema (draft-07) of a YAML inventory (inventories/ENV/hosts.yml)
+// and of a group_vars / host_vars file, for editors. Connection variables get
+// their types and meanings from the table the inventory code reads them with.
+import { CONNECTION_VAR_NAMES } from '../inventory/connection.js';
+
+type Json = Record<string, unknown>;
+type ConnectionOption = keyof typeof CONNECTION_VAR_NAMES;
+
+const TEMPLATE = { type: 'string', pattern: '\\{\\{' };
+
+const OPTIONS: Record<ConnectionOption, { schema: Json; description: string }> = {
+  address: { schema: { type: 'string' }, description: 'Address (name or IP) to connect to; default: the inventory name.' },
+  port: { schema: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\s*[0-9]+\\s*$' }, TEMPLATE] }, description: 'SSH port (default 22).' },
+  user: { schema: { type: 'string' }, description: 'SSH login user (default: the user running drover).' },
+  key: { schema: { type: 'string' }, description: 'Private key file for SSH.' },
+  password: { schema: { type: 'string' }, description: 'SSH password: keep it in a vault file, never in plain text.' },
+  connection: { schema: { anyOf: [{ enum: ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'local'] }, TEMPLATE] }, description: "How to reach the host: 'ssh' (default) or 'local'." },
+  become: { schema: { anyOf: [{ type: 'boolean' }, { enum: ['yes', 'no', 'true', 'false', 'True', 'False', 'on', 'off'] }, TEMPLATE] }, description: 'Run tasks as another user (become_user) by default.' },
+  becomeUser: { schema: { type: 'string' }, description: "The user to become (default 'root')." },
+  becomeMethod: { schema: { anyOf: [{ enum: ['sudo'] }, TEMPLATE] }, description: "How to become another user (default 'sudo')." },
+  becomePassword: { schema: { type: 'string' }, description: 'sudo password: keep it in a vault file.' },
+};
+
+/** A mapping of variables: free-form, with the connection variables typed. */
+export function varsSchema(): Json {
+  const properties: Record<string, Json> = {};
+  for (const [option, names] of Object.entries(CONNECTION_VAR_NAMES) as [ConnectionOption, readonly string[]][]) {
+    for (const name of names) properties[name] = { ...OPTIONS[option].schema, description: OPTIONS[option].description };
+  }
+  return { type: 'object', properties, additionalProperties: true };
+}
+
+export function inventorySchema(): Json {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'drover inventory (YAML)',
+    description: 'Groups at the top level (usually just `all`), each with hosts, vars and children.',
+    type: 'object',
+    additionalProperties: { $ref: '#/definitions/group' },
+    definitions: {
+      vars: varsSchema(),
+      group: {
+        description: 'A group: its hosts (with their variables), its variables, and its child groups.',
+        anyOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              hosts: {
+                description: "Hosts of the group: name (or range such as 'node[01:16]') -> variables or nothing; a single name alone is accepted too.",
+                anyOf: [{ type: 'null' }, { type: 'string' }, { type: 'object', additionalProperties: { anyOf: [{ type: 'null' }, { $ref: '#/definitions/vars' }] } }],
+              },
+              vars: { description: 'Variables of every host in the group.', anyOf: [{ type: 'null' }, { $ref: '#/definitions/vars' }] },
+              children: { description: 'Child groups: name -> group (or a single group name).', anyOf: [{ type: 'null' }, { type: 'string' }, { type: 'object', additionalProperties: { $ref: '#/definitions/group' } }] },
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+export function varsFileSchema(): Json {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'drover group_vars / host_vars file', ...varsSchema() };
+}
