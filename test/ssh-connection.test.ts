@@ -202,8 +202,8 @@ describe('ssh connection', () => {
   test('a connection dropped during a command is reported as closed', async () => {
     const c = connection(ground.target('ssh2'));
     await c.connect();
-    // Kill this session's sshd process: the TCP connection goes with it.
-    await failure(c.exec('kill -KILL $PPID; sleep 5'), 'closed');
+    // Kill this session's sshd process (the parent of drover's long-lived remote shell): the TCP connection goes with it.
+    await failure(c.exec('kill -KILL $(ps -o ppid= -p $PPID); sleep 5'), 'closed');
     await failure(c.exec('true'), 'closed');
     assert.equal(c.connectionsOpened, 1);
   });

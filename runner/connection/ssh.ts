@@ -1,7 +1,9 @@
 // The ssh transport: one persistent SSH connection per host for the whole run
-// (node-ssh over ssh2; the only file that imports them). Each exec opens a
-// channel on it and runs `sh -c SCRIPT`, never a login shell, so the remote
-// user's start-up files stay out of the way as far as the server allows.
+// (node-ssh over ssh2; the only file that imports them). Commands go to one
+// long-lived remote `sh` on it (remote-shell.ts); a command with stdin (a file
+// upload), or one issued while that shell is busy, gets a channel of its own
+// running `sh -c SCRIPT`. Never a login shell, so the remote user's start-up
+// files stay out of the way as far as the server allows.
 import { readFileSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote } from '../quote.js';
+import { RemoteShell } from './remote-shell.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
 import { ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
@@ -24,8 +27,8 @@ const HOST_KEY_ALGORITHMS: ReadonlyArray<[algorithm: string, keyType: string]> =
   ['rsa-sha2-512', 'ssh-rsa'],
   ['rsa-sha2-256', 'ssh-rsa'],
 ];
-/** OpenSSH's default MaxSessions is 10: stay under it, queue the rest. */
-const MAX_CHANNELS = 8;
+/** OpenSSH's default MaxSessions is 10: stay under it (with the long-lived shell's channel), queue the rest. */
+const MAX_CHANNELS = 7;
 
 /**
  * Our own TCP connection, so Nagle is off from the first byte: with it, the
@@ -61,6 +64,10 @@ export class SshConnection implements Connection {
   private readonly onLost = new Set<(e: ConnectionError) => void>();
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private shell: RemoteShell | undefined;
+  private shellOpening: Promise<RemoteShell | undefined> | undefined;
+  /** The server would not give us a long-lived shell: channels only, for this connection. */
+  private shellRefused = false;
 
   constructor(readonly target: ConnectionTarget) {}
 
@@ -156,14 +163,21 @@ export class SshConnection implements Connection {
   private markLost(error: ConnectionError): void {
     if (this.lost) return;
     this.lost = this.closing ? new ConnectionError('closed', `${where(this.target)}: connection was closed by drover`) : error;
+    this.shell?.kill(this.lost);
+    this.shell = undefined;
     for (const notify of [...this.onLost]) notify(this.lost);
   }
 
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const command = `sh -c ${quote(script)}`;
     // Connect on first use; after a drop or close() the exec fails instead of
     // silently opening a second connection (connect() does that on purpose).
     if (!this.ssh && this.opened === 0) await this.connect();
+    if (options.stdin === undefined && !this.lost) {
+      const shell = await this.idleShell();
+      // Checked again after the await: a concurrent exec may have taken the shell meanwhile.
+      if (shell && !shell.busy) return this.runInShell(shell, script, options.timeoutMs);
+    }
+    const command = `sh -c ${quote(script)}`;
     await this.acquire();
     try {
       return await this.run(command, options);
@@ -234,6 +248,41 @@ export class SshConnection implements Connection {
           (e: unknown) => finish(this.lost ?? classifySshError(e, t, 'session')),
         );
     });
+  }
+
+  /** The long-lived shell if it is free (opened on first use); undefined means: use a channel. */
+  private async idleShell(): Promise<RemoteShell | undefined> {
+    if (this.shell?.usable) return this.shell.busy ? undefined : this.shell;
+    if (this.shellRefused || this.shellOpening) return undefined;
+    const client = this.ssh?.connection;
+    if (!client) return undefined;
+    this.shellOpening = new Promise<RemoteShell | undefined>((resolve) => {
+      client.exec('sh', (error, channel) => {
+        if (error) {
+          this.shellRefused = true;
+          resolve(undefined);
+          return;
+        }
+        const lostMidCommand = () => this.lost ?? new ConnectionError('closed', `${where(this.target)}: connection lost during the command (the remote shell ended)`);
+        resolve(new RemoteShell(channel, lostMidCommand));
+      });
+    }).finally(() => (this.shellOpening = undefined));
+    this.shell = await this.shellOpening;
+    return this.shell && !this.shell.busy ? this.shell : undefined;
+  }
+
+  private async runInShell(shell: RemoteShell, script: string, timeoutMs: number | undefined): Promise<ExecResult> {
+    // A command past its time ends the whole shell (the next command gets a new one), as a channel would be.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => shell.kill(new ConnectionError('timeout', `${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`)), timeoutMs);
+    try {
+      return await shell.run(script);
+    } finally {
+      clearTimeout(timer);
+      if (!shell.usable && this.shell === shell) this.shell = undefined;
+    }
   }
 
   private acquire(): Promise<void> {

@@ -1,0 +1,68 @@
+// Commands share one long-lived remote shell per connection, yet each sees a
+// fresh shell of its own: output comes back byte for byte, and nothing one
+// command does (cd, variables, exit, a syntax error, reading stdin) reaches
+// the next one.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SshConnection } from '../runner/connection/ssh.js';
+import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+
+let ground: TestGround;
+let ssh: SshConnection;
+
+before(async () => {
+  ground = await startHosts({ names: ['shell1'] });
+  ssh = new SshConnection(ground.target('shell1'));
+  await ssh.connect();
+});
+
+after(async () => {
+  await ssh?.close();
+  await ground?.stop();
+});
+
+test('sequential commands run in the same long-lived shell, over one connection', async () => {
+  const parents = new Set<string>();
+  for (let i = 0; i < 5; i++) parents.add((await ssh.exec('echo $PPID')).stdout);
+  assert.equal(parents.size, 1, 'every command is a child of one shell');
+  assert.equal(ssh.connectionsOpened, 1);
+});
+
+test('output comes back byte for byte: no trailing newline, empty, large, marker look-alikes, stderr apart', async () => {
+  assert.deepEqual(await ssh.exec('printf abc'), { rc: 0, stdout: 'abc', stderr: '' });
+  assert.deepEqual(await ssh.exec(':'), { rc: 0, stdout: '', stderr: '' });
+  assert.deepEqual(await ssh.exec("printf '\\n@@drover-0000:0\\n' ; printf 'x\\n@@drover-\\n' >&2; exit 4"), { rc: 4, stdout: '\n@@drover-0000:0\n', stderr: 'x\n@@drover-\n' });
+  const big = await ssh.exec("head -c 3000000 /dev/zero | tr '\\0' a; printf 'é\\n' >&2");
+  assert.equal(big.stdout.length, 3_000_000);
+  assert.ok(/^a+$/.test(big.stdout));
+  assert.equal(big.stderr, 'é\n');
+});
+
+test('nothing a command does reaches the next: cwd, variables, traps, exit, syntax errors', async () => {
+  const home = (await ssh.exec('pwd')).stdout;
+  const first = await ssh.exec("cd /tmp; X=set; export Y=exported; trap 'echo trap-ran' EXIT; umask 077; exit 7");
+  assert.deepEqual(first, { rc: 7, stdout: 'trap-ran\n', stderr: '' });
+  assert.deepEqual(await ssh.exec('pwd; echo "[$X][$Y]"; umask'), { rc: 0, stdout: `${home}[][]\n0022\n`, stderr: '' });
+  const broken = await ssh.exec('if then fi (');
+  assert.equal(broken.rc, 2);
+  assert.match(broken.stderr, /syntax error/i);
+  assert.equal((await ssh.exec('echo still-here')).stdout, 'still-here\n');
+});
+
+test('a command that reads stdin gets end-of-file at once instead of waiting for the next command', async () => {
+  assert.deepEqual(await ssh.exec('cat; echo after-cat'), { rc: 0, stdout: 'after-cat\n', stderr: '' });
+});
+
+test('commands issued together all complete with their own output (the busy shell hands extras to channels)', async () => {
+  const results = await Promise.all(Array.from({ length: 12 }, (_, i) => ssh.exec(`sleep 0.0$((${i} % 3)); echo ${i}`)));
+  assert.deepEqual(results.map((r) => r.stdout), Array.from({ length: 12 }, (_, i) => `${i}\n`));
+});
+
+test('a timed-out command ends its shell; the next command gets a new one on the same connection', async () => {
+  const before = (await ssh.exec('echo $PPID')).stdout;
+  await assert.rejects(ssh.exec('sleep 10', { timeoutMs: 300 }), (e: Error & { reason?: string }) => e.reason === 'timeout');
+  const afterTimeout = await ssh.exec('echo $PPID');
+  assert.equal(afterTimeout.rc, 0);
+  assert.notEqual(afterTimeout.stdout, before);
+  assert.equal(ssh.connectionsOpened, 1);
+});
