@@ -38,24 +38,20 @@ export function inventorySchema(): Json {
     type: 'object',
     additionalProperties: { $ref: '#/definitions/group' },
     definitions: {
-      vars: varsSchema(),
       group: {
         description: 'A group: its hosts (with their variables), its variables, and its child groups.',
-        anyOf: [
-          { type: 'null' },
-          {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              hosts: {
-                description: "Hosts of the group: name (or range such as 'node[01:16]') -> variables or nothing; a single name alone is accepted too.",
-                anyOf: [{ type: 'null' }, { type: 'string' }, { type: 'object', additionalProperties: { anyOf: [{ type: 'null' }, { $ref: '#/definitions/vars' }] } }],
-              },
-              vars: { description: 'Variables of every host in the group.', anyOf: [{ type: 'null' }, { $ref: '#/definitions/vars' }] },
-              children: { description: 'Child groups: name -> group (or a single group name).', anyOf: [{ type: 'null' }, { type: 'string' }, { type: 'object', additionalProperties: { $ref: '#/definitions/group' } }] },
-            },
+        // Type lists rather than anyOf, so an editor names the misspelt key instead of "expected null".
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          hosts: {
+            description: "Hosts of the group: name (or range such as 'node[01:16]') -> variables or nothing; a single name alone is accepted too.",
+            type: ['object', 'string', 'null'],
+            additionalProperties: { type: ['object', 'null'], properties: varsSchema().properties },
           },
-        ],
+          vars: { description: 'Variables of every host in the group.', type: ['object', 'null'], properties: varsSchema().properties },
+          children: { description: 'Child groups: name -> group (or a single group name).', type: ['object', 'string', 'null'], additionalProperties: { $ref: '#/definitions/group' } },
+        },
       },
     },
   };
