@@ -19,6 +19,7 @@ import blockinfile from './blockinfile.js';
 import file from './file.js';
 import lineinfile from './lineinfile.js';
 import stat from './stat.js';
+import backup from './backup.js';
 import template from './template.js';
 
 // One module per line: add new modules at the end of their group.
@@ -44,6 +45,7 @@ const MODULES: readonly AnyModule[] = [
   lineinfile,
   blockinfile,
   stat,
+  backup,
 ];
 
 export interface ModuleRegistry {
