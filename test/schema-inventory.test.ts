@@ -4,29 +4,20 @@
 // unknown connection type) is flagged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import AjvModule from 'ajv';
 import { parse } from 'yaml';
 import { inventorySchema, varsFileSchema } from '../runner/docs/inventory-schema.js';
 import { CONNECTION_VAR_NAMES } from '../runner/inventory/connection.js';
 import { projectRoot } from '../runner/paths.js';
+import { filesUnder } from './support/tree.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
 const inventory = ajv.compile(inventorySchema());
 const varsFile = ajv.compile(varsFileSchema());
 const root = projectRoot();
-
-function filesUnder(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
-}
 
 const errorsOf = (validate: typeof inventory, text: string) => (validate(parse(text)) ? '' : JSON.stringify(validate.errors));
 

@@ -4,7 +4,7 @@
 // the offending name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
@@ -12,6 +12,7 @@ import { defaultRegistry } from '../modules/registry.js';
 import { PLAY_KEYS } from '../runner/playbook/load.js';
 import { playbookSchema, taskFileSchema } from '../runner/docs/playbook-schema.js';
 import { projectRoot } from '../runner/paths.js';
+import { filesUnder } from './support/tree.js';
 
 // ajv ships CommonJS; its default export is the class under ESM interop.
 const Ajv = AjvModule.default ?? AjvModule;
@@ -22,19 +23,7 @@ const playbook = ajv.compile(playbookSchema(defaultRegistry));
 const taskFile = ajv.compile(taskFileSchema(defaultRegistry));
 const handlerFile = ajv.compile(taskFileSchema(defaultRegistry, { handlers: true }));
 
-function yamlFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
+const yamlFiles = (dir: string) => filesUnder(dir).filter((f) => /\.ya?ml$/.test(f));
 
 /** Which schema a file answers to, by where it lives (vars, defaults and meta files are not task lists). */
 function schemaFor(path: string): ValidateFunction | null {
