@@ -30,7 +30,8 @@ export async function makePlan(invocation: Invocation & { forks: number }, optio
     version: PLAN_VERSION,
     createdAt: new Date().toISOString(),
     invocation,
-    hosts: recorder.hosts,
+    // Hosts in inventory order (the order of the recap), not in the order they finished.
+    hosts: Object.fromEntries(Object.keys(summary.stats).filter((h) => recorder.hosts[h]).map((h) => [h, recorder.hosts[h]!])),
     stats: summary.stats,
   };
   return { plan, exitCode: summary.exitCode };
