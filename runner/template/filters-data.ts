@@ -27,6 +27,11 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>, recursive
   return out;
 }
 
+/** Items without repeats (deep equality), first occurrence kept. */
+function distinct(items: unknown[]): unknown[] {
+  return items.filter((x, i) => items.findIndex((y) => deepEqual(x, y)) === i);
+}
+
 /** `item.a.b` for selectattr, map and sort(attribute=...); Undefined when absent. */
 function attribute(item: unknown, path: unknown): unknown {
   const name = asText('attribute', path);
@@ -129,7 +134,34 @@ export const dataFilters: Record<string, Callable> = {
   },
   unique: {
     params: ['value'],
-    run: ([v]) => iterate(v, "filter 'unique'").filter((x, i, all) => all.findIndex((y) => deepEqual(x, y)) === i),
+    run: ([v]) => distinct(iterate(v, "filter 'unique'")),
+  },
+  // Ansible's set theory filters: results keep first-seen order and hold no duplicates.
+  union: {
+    params: ['value', 'other'],
+    run: ([a, b]) => distinct([...iterate(a, "filter 'union'"), ...iterate(b, "filter 'union'")]),
+  },
+  intersect: {
+    params: ['value', 'other'],
+    run: ([a, b]) => {
+      const other = iterate(b, "filter 'intersect'");
+      return distinct(iterate(a, "filter 'intersect'").filter((x) => other.some((y) => deepEqual(x, y))));
+    },
+  },
+  difference: {
+    params: ['value', 'other'],
+    run: ([a, b]) => {
+      const other = iterate(b, "filter 'difference'");
+      return distinct(iterate(a, "filter 'difference'").filter((x) => !other.some((y) => deepEqual(x, y))));
+    },
+  },
+  symmetric_difference: {
+    params: ['value', 'other'],
+    run: ([a, b]) => {
+      const [left, right] = [iterate(a, "filter 'symmetric_difference'"), iterate(b, "filter 'symmetric_difference'")];
+      const outside = (xs: unknown[], ys: unknown[]) => xs.filter((x) => !ys.some((y) => deepEqual(x, y)));
+      return distinct([...outside(left, right), ...outside(right, left)]);
+    },
   },
   sort: {
     params: ['value', 'reverse?', 'case_sensitive?', 'attribute?'],
