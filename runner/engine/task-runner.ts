@@ -25,12 +25,23 @@ export function stopped(rt: PlayRuntime, host: HostRuntime): boolean {
   return rt.ended || host.state.failed || host.state.unreachable || host.state.endedPlay;
 }
 
-/** Keywords flow down: a child's own value wins; tags and vars accumulate. */
+/**
+ * Keywords flow down: a child's own value wins; tags and vars accumulate, and
+ * so do conditions: as in Ansible, every task checks its own `when` and those
+ * of its blocks, roles and includes, at the moment it runs.
+ */
 export function inherit(parent: Inherited, node: { keywords: Keywords; location: { file: string; line: number } }): Inherited {
-  const { vars, tags, name: _name, ...rest } = node.keywords;
+  const { vars, tags, name: _name, when, ...rest } = node.keywords;
   void _name;
   const layers = vars ? [...parent.layers, { source: `vars of ${formatLocation(node.location as never)}`, vars }] : parent.layers;
-  return { keywords: { ...parent.keywords, ...rest }, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
+  const keywords: Keywords = { ...parent.keywords, ...rest };
+  const conditions = [...asConditions(parent.keywords.when), ...asConditions(when)];
+  if (conditions.length > 0) keywords.when = conditions;
+  return { keywords, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
+}
+
+function asConditions(when: Keywords['when']): unknown[] {
+  return when === undefined ? [] : Array.isArray(when) ? when : [when];
 }
 
 async function runNode(node: TaskNode, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
@@ -48,7 +59,6 @@ async function runNode(node: TaskNode, inherited: Inherited, rt: PlayRuntime, ho
 
 async function runBlock(node: BlockTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
   const scope = inherit(inherited, node);
-  if (!(await blockApplies(node, scope, rt, host))) return false;
   let failed = await runTasks(node.block, { ...scope, rescuable: node.rescue.length > 0 || scope.rescuable }, rt, host);
   if (failed && !host.state.unreachable && node.rescue.length > 0) {
     // The failure is handled: the host is no longer failed, the failure counts as rescued.
@@ -67,17 +77,6 @@ async function runBlock(node: BlockTask, inherited: Inherited, rt: PlayRuntime, 
   return failed;
 }
 
-/** A block's `when` is evaluated once for the block (Ansible re-checks it per task; the result is the same unless a task changes the inputs). */
-async function blockApplies(node: BlockTask, scope: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
-  if (node.keywords.when === undefined) return true;
-  try {
-    return condition(node.keywords.when, host.scope(scope.layers));
-  } catch (error) {
-    failHost(rt, host, taskRefOf(node, rt, 'block'), (error as Error).message);
-    return false;
-  }
-}
-
 async function runMeta(action: string, node: TaskNode, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
   const tags = inherit(inherited, node).tags;
   if (!isSelected(tags, rt.settings.tags) && action !== 'flush_handlers') return false;
@@ -94,6 +93,12 @@ async function runInclude(node: TaskNode & { kind: 'include' }, inherited: Inher
   const scope = inherit(inherited, node);
   const ref = taskRefOf(node, rt, `include_tasks ${node.file}`);
   try {
+    // A skipped include is never loaded: its file name may only make sense when the condition holds.
+    if (scope.keywords.when !== undefined && !condition(scope.keywords.when, host.scope(scope.layers))) {
+      rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'skipped', planOnly: false, changes: [], diff: [], message: 'Conditional result was False', durationMs: 0 });
+      host.state.stats.skipped += 1;
+      return false;
+    }
     const file = String(render(node.file, host.scope(scope.layers)));
     const tasks = await rt.loadInclude(resolve(node.baseDir, file), node.role);
     return runTasks(tasks, scope, rt, host);
