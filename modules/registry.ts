@@ -24,7 +24,7 @@ import template from './template.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
-  ] = [assert,
+  assert,
   copy,
   debug,
   fail,
