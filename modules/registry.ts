@@ -20,6 +20,9 @@ import file from './file.js';
 import lineinfile from './lineinfile.js';
 import stat from './stat.js';
 import backup from './backup.js';
+import certbot from './certbot.js';
+import jupyterhub from './jupyterhub.js';
+import quota from './quota.js';
 import template from './template.js';
 
 // One module per line: add new modules at the end of their group.
@@ -46,6 +49,9 @@ const MODULES: readonly AnyModule[] = [
   blockinfile,
   stat,
   backup,
+  certbot,
+  jupyterhub,
+  quota,
 ];
 
 export interface ModuleRegistry {
