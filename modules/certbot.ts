@@ -17,7 +17,7 @@ const path = (description: string) => ({ type: 'string', pattern: '^/', descript
 
 export default defineModule({
   name: 'certbot',
-  summary: 'Obtain, re-issue or delete a certificate with certbot (webroot or standalone) from an explicit ACME server.',
+  summary: 'Obtain, re-issue or delete a certificate with certbot (webroot, standalone, or DNS hooks for wildcards) from an explicit ACME server.',
   changedWhen: 'the certificate was missing, had other domains or key type, was within renew_before_days of expiry (issued again), or was deleted.',
   schema: {
     type: 'object',
@@ -37,7 +37,13 @@ export default defineModule({
         pattern: '^https?://',
         description: "The ACME directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory. Required on purpose: there is no default, so nothing ever reaches a public CA unless a playbook names it.",
       },
-      authenticator: { enum: ['webroot', 'standalone'], default: 'webroot', description: 'webroot: challenge files under webroot_path (a running web server serves them); standalone: certbot listens itself.' },
+      authenticator: {
+        enum: ['webroot', 'standalone', 'manual'],
+        default: 'webroot',
+        description: 'webroot: challenge files under webroot_path (a running web server serves them); standalone: certbot listens itself; manual: DNS-01 through manual_auth_hook (needed for wildcards, e.g. a hook that updates the DNS zone).',
+      },
+      manual_auth_hook: { type: 'string', description: 'manual: the command that publishes the challenge (certbot sets CERTBOT_DOMAIN and CERTBOT_VALIDATION), e.g. a script adding the _acme-challenge TXT record.' },
+      manual_cleanup_hook: { type: 'string', description: 'manual: the command that removes the challenge afterwards.' },
       webroot_path: path('The web server document root for the webroot authenticator.'),
       http_01_port: { type: 'integer', minimum: 1, maximum: 65535, description: 'The port the standalone authenticator listens on (default 80).' },
       email: { type: 'string', pattern: '^[^-\\s]\\S*@\\S+$', description: 'The ACME account contact; without it the account is registered without one.' },
@@ -74,6 +80,9 @@ export default defineModule({
 
     if (!params.domains) throw new ModuleFailure('domains is required with state=present');
     if (params.authenticator === 'webroot' && !params.webroot_path) throw new ModuleFailure('the webroot authenticator needs webroot_path');
+    if (params.authenticator === 'manual' && !params.manual_auth_hook) throw new ModuleFailure('the manual authenticator needs manual_auth_hook (the command that publishes the DNS challenge)');
+    const wildcards = params.domains.filter((d) => d.startsWith('*'));
+    if (wildcards.length && params.authenticator !== 'manual') throw new ModuleFailure(`${wildcards.join(', ')}: a wildcard needs a DNS-01 challenge: use authenticator: manual with manual_auth_hook`);
     const wanted = { domains: params.domains, keyType: params.key_type };
     const current = found.cert;
     const sameSet = (a: readonly string[], b: readonly string[]) => [...new Set(a)].sort().join(' ') === [...new Set(b)].sort().join(' ');
@@ -86,10 +95,7 @@ export default defineModule({
     }
     if (reasons.length === 0) return { changes: [], result: { ...result, domains: current?.domains, expires: current?.notAfter } };
 
-    const challenge =
-      params.authenticator === 'webroot'
-        ? ['--webroot', '-w', params.webroot_path ?? '']
-        : ['--standalone', ...(params.http_01_port ? ['--http-01-port', String(params.http_01_port)] : [])];
+    const challenge = challengeArgs(params);
     const hooks = (['pre_hook', 'post_hook', 'deploy_hook'] as const).flatMap((k) => (params[k] !== undefined ? [`--${k.replace('_', '-')}`, params[k]] : []));
     const command = sh`certbot certonly --non-interactive --agree-tos --no-random-sleep-on-renew --server ${params.server} --cert-name ${name} -d ${params.domains.join(',')} --key-type ${params.key_type} ${challenge} ${params.email ? ['--email', params.email] : ['--register-unsafely-without-email']} ${current ? ['--force-renewal'] : []} ${hooks} ${dirs}`;
     return {
@@ -108,3 +114,9 @@ export default defineModule({
     return { result: plan.result };
   },
 });
+
+function challengeArgs(params: { authenticator: string; webroot_path?: string; http_01_port?: number; manual_auth_hook?: string; manual_cleanup_hook?: string }): string[] {
+  if (params.authenticator === 'webroot') return ['--webroot', '-w', params.webroot_path ?? ''];
+  if (params.authenticator === 'standalone') return ['--standalone', ...(params.http_01_port ? ['--http-01-port', String(params.http_01_port)] : [])];
+  return ['--manual', '--preferred-challenges', 'dns', '--manual-auth-hook', params.manual_auth_hook ?? '', ...(params.manual_cleanup_hook ? ['--manual-cleanup-hook', params.manual_cleanup_hook] : [])];
+}

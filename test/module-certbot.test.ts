@@ -112,4 +112,22 @@ describe('certbot with pebble', () => {
     assert.equal(await inHost(`[ -e ${LIVE} ] || [ -e /srv/le/etc/renewal/hub.conf ] || echo gone`), 'gone\n');
     assert.deepEqual((await runModule(host, certbot, absent)).changes, []);
   });
+
+  test('a wildcard is refused without DNS hooks; with the manual authenticator the hooks publish and clean the challenge', async () => {
+    const wildcard = params({ cert_name: 'star', domains: ['*.hub.example.test', 'hub.example.test'] });
+    await assert.rejects(runModule(host, certbot, wildcard), /\*\.hub\.example\.test: a wildcard needs a DNS-01 challenge: use authenticator: manual/);
+    const dns = {
+      ...wildcard,
+      authenticator: 'manual',
+      manual_auth_hook: 'echo "publish _acme-challenge.$CERTBOT_DOMAIN $CERTBOT_VALIDATION" >> /srv/dns.log',
+      manual_cleanup_hook: 'echo "remove _acme-challenge.$CERTBOT_DOMAIN" >> /srv/dns.log',
+    };
+    assert.equal((await runModule(host, certbot, dns)).changed, true);
+    const log = await inHost('cat /srv/dns.log');
+    assert.match(log, /^publish _acme-challenge\.hub\.example\.test \S{20,}$/m, 'the auth hook got the domain and the validation token');
+    assert.match(log, /^remove _acme-challenge\.hub\.example\.test$/m);
+    const sans = await inHost('openssl x509 -in /srv/le/etc/live/star/cert.pem -noout -ext subjectAltName');
+    assert.match(sans, /DNS:\*\.hub\.example\.test/);
+    assert.deepEqual((await runModule(host, certbot, dns)).changes, []);
+  });
 });
