@@ -1,44 +1,15 @@
 // Debian's JupyterHub as a service inside a namespace test host, which has no
-// systemd: an LSB init script (/etc/init.d/jupyterhub) that starts the hub
+// systemd: an LSB init script (/etc/init.d/jupyterhub, the role scenario's file) that starts the hub
 // from /etc/jupyterhub/jupyterhub_config.py on the host's loopback, so the
 // jupyterhub module restarts it with `service jupyterhub restart` exactly as
 // on any init-script host. Also: fetching hub pages from inside the host.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../runner/paths.js';
 import type { HostGround } from '../../runner/testground/driver.js';
 
-const INIT_SCRIPT = `#!/bin/sh
-### BEGIN INIT INFO
-# Provides:          jupyterhub
-# Required-Start:
-# Required-Stop:
-# Default-Start:     2 3 4 5
-# Default-Stop:      0 1 6
-# Short-Description: JupyterHub (drover test host)
-### END INIT INFO
-PATH=/usr/sbin:/usr/bin:/sbin:/bin
-PIDFILE=/run/jupyterhub.pid
-running() { [ -f $PIDFILE ] && kill -0 "$(cat $PIDFILE)" 2>/dev/null; }
-start() {
-  running && return 0
-  mkdir -p /var/lib/jupyterhub && cd /var/lib/jupyterhub || exit 1
-  # Debian's proxy is a node package: NODE_PATH, or it dies on "Cannot find module 'commander'".
-  NODE_PATH=/usr/share/nodejs setsid jupyterhub -f /etc/jupyterhub/jupyterhub_config.py </dev/null >>/var/log/jupyterhub.log 2>&1 &
-  echo $! > $PIDFILE
-}
-stop() {
-  running || return 0
-  pid=$(cat $PIDFILE); kill "$pid"
-  # The hub stops its proxy on the way out; wait, or the next start finds the ports taken.
-  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-  rm -f $PIDFILE
-}
-case "$1" in
-  start) start ;;
-  stop) stop ;;
-  restart) stop; start ;;
-  status) running && exit 0; exit 3 ;;
-  *) exit 2 ;;
-esac
-`;
+// The same init script the jupyterhub role's drover test scenario installs (one copy).
+const INIT_SCRIPT = readFileSync(join(projectRoot(), 'roles/jupyterhub/tests/default/files/jupyterhub.init'), 'utf8');
 
 export interface HubService {
   /** The hub's PID, or null when it is not running. */
