@@ -23,6 +23,14 @@ import backup from './backup.js';
 import certbot from './certbot.js';
 import jupyterhub from './jupyterhub.js';
 import quota from './quota.js';
+import bridge from './bridge.js';
+import nfsExport from './nfs_export.js';
+import hostsEntry from './hosts_entry.js';
+import sysctl from './sysctl.js';
+import mount from './mount.js';
+import cron from './cron.js';
+import iniFile from './ini_file.js';
+import modprobe from './modprobe.js';
 import template from './template.js';
 
 // One module per line: add new modules at the end of their group.
@@ -52,6 +60,14 @@ const MODULES: readonly AnyModule[] = [
   certbot,
   jupyterhub,
   quota,
+  bridge,
+  nfsExport,
+  hostsEntry,
+  sysctl,
+  mount,
+  cron,
+  iniFile,
+  modprobe,
 ];
 
 export interface ModuleRegistry {
