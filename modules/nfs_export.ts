@@ -25,6 +25,10 @@ const MOUNT_OPTIONS = new Set(['noatime', 'relatime', 'nodiratime', 'atime', 'no
 export function checkClient(client: string): { host: string; text: string } {
   const m = /^([^\s()]*)(?:\(([^()\s]*)\))?$/.exec(client.trim());
   if (!m || (m[1] === '' && m[2] === undefined)) throw new ModuleFailure(`client '${client}' is not 'HOST(OPTIONS)' (e.g. '*(ro,no_subtree_check)', '10.0.0.0/24(rw)')`);
+  // exports(5) hosts: a name or address, a wildcard, an @netgroup, or an address/mask network.
+  if (!/^(?:@?[A-Za-z0-9*?_.:/[\]][A-Za-z0-9*?_.:/[\]-]*)?$/.test(m[1]!)) {
+    throw new ModuleFailure(`client '${client}': '${m[1]}' is not a host, wildcard, @netgroup or network of exports(5)`);
+  }
   for (const option of (m[2] ?? '').split(',').filter(Boolean)) {
     const [name = '', value] = option.split('=', 2);
     const rule = OPTIONS[name];

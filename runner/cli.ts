@@ -15,10 +15,13 @@ import { moduleDoc, moduleList } from './docs/module-doc.js';
 import { inventorySchema, varsFileSchema } from './docs/inventory-schema.js';
 import type { StepAnswer } from './engine/task-gate.js';
 import { createInterface } from 'node:readline';
+import { addVaultKeyOptions, maskVaultSecrets, vaultCommand } from './commands/vault.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
   program.showHelpAfterError();
+  addVaultKeyOptions(program);
+  program.addCommand(vaultCommand());
 
   const run = program
     .command('run')
@@ -35,6 +38,7 @@ export function buildProgram(): Command {
     .option('--list-hosts', 'the hosts each play would run on')
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
+    .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
     .action(async (playbook: string, words: string[], flags: RunFlags) => {
       const invocation = resolveInvocation(playbook, words, flags);
       const listings = listingsAsked(flags);
@@ -109,6 +113,7 @@ function listingsAsked(flags: RunFlags): Listing[] {
 }
 
 interface RunFlags extends TargetFlags, OutputFlags {
+  flushPendingHandlers?: boolean;
   check?: boolean;
   startAtTask?: string;
   step?: boolean;
@@ -137,6 +142,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
+        flushPendingHandlers: flags.flushPendingHandlers,
       });
       return summary.exitCode;
     });
@@ -166,11 +172,11 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof InputError) {
-      process.stderr.write(`ERROR! ${error.message}\n`);
+      process.stderr.write(`ERROR! ${maskVaultSecrets(error.message)}\n`);
       process.exitCode = EXIT.invalidInput;
       return;
     }
-    process.stderr.write(`drover: internal error (please report it with the command you ran):\n${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`drover: internal error (please report it with the command you ran):\n${maskVaultSecrets((error as Error).stack ?? String(error))}\n`);
     process.exitCode = EXIT.internal;
   }
 }

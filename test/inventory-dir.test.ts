@@ -89,7 +89,7 @@ describe('directory inventory', () => {
     assert.equal(inv.hostVars('localhost').ansible_connection, 'local');
   });
 
-  it('reads every file through the readVarsFile hook (where vault decryption will plug in)', async () => {
+  it('reads every file through the readVarsFile hook (vaults are opened after it)', async () => {
     const seen: string[] = [];
     const inv = await load({
       readVarsFile: async (file) => {
@@ -102,12 +102,12 @@ describe('directory inventory', () => {
     assert.ok(seen.some((f) => f.endsWith('hosts')) && seen.some((f) => f.endsWith('10-base.yml')));
   });
 
-  it('refuses a vault-encrypted file with a clear message', async () => {
+  it('refuses a vault-encrypted file without a password, naming what to pass', async () => {
     await assert.rejects(
       load({ readVarsFile: async (file) => (file.endsWith('all.yml') ? '$ANSIBLE_VAULT;1.1;AES256\n3131\n' : readFile(file, 'utf8')) }),
       {
         message:
-          'inventories/dev/group_vars/all.yml: this file is encrypted with Ansible Vault; vault support is not implemented yet (it is tracked in a separate issue)',
+          'inventories/dev/group_vars/all.yml is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
       },
     );
   });

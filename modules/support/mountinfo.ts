@@ -1,13 +1,14 @@
 // /etc/fstab and /proc/self/mountinfo: pure parsers and the field escaping
-// both use (octal \040 for a space, \011 tab, \012 newline, \134 backslash),
-// so a mount point with a blank in its name round-trips.
+// both use (octal \040 for a space, \011 tab, \012 newline, \134 backslash,
+// and \043 for '#', which would otherwise start a comment in fstab), so a
+// mount point with a blank in its name round-trips.
 
 export function unescapeField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
 export function escapeField(value: string): string {
-  return value.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  return value.replace(/[\\ \t\n#]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 }
 
 /** '/mnt/x/' and '/mnt/x' are one mount point. */

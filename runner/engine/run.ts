@@ -10,7 +10,9 @@ import type { Playbook } from '../playbook/types.js';
 import { ConnectionPool, type ConnectionFactory } from './connections.js';
 import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
+import { onVaultSecret } from '../vault/secrets.js';
 import { includeLoader, runPlay } from './play.js';
+import { PendingHandlers } from './pending-handlers.js';
 import type { RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
@@ -31,6 +33,8 @@ export interface RunOptions extends Partial<RunSettings> {
   gate?: GateOptions;
   /** Aborting stops new tasks from starting; running ones finish. */
   signal?: AbortSignal;
+  /** Run the handlers an earlier failed or interrupted run left pending (runner/engine/pending-handlers.ts). */
+  flushPendingHandlers?: boolean;
 }
 
 export interface RunSummary {
@@ -59,6 +63,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
   };
   const masker = new SecretMasker();
+  // Vault values found while loading, and later (vars_files are read per host), are masked too.
+  const stopMasking = onVaultSecret((value) => masker.add(value));
   // Every event leaves the engine through here: known secret values are masked in all of them.
   const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
   const pool = new ConnectionPool(options.connect ?? openConnection);
@@ -68,18 +74,29 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
   const gate = new TaskGate(options.gate ?? {});
+  const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
+  if (!options.flushPendingHandlers) {
+    for (const [host, names] of Object.entries(pending.recorded())) {
+      emit({ type: 'warning', message: `${host}: handlers pending from an earlier run that failed or was interrupted: ${names.join(', ')} (run them with --flush-pending-handlers)` });
+    }
+  }
   try {
-    for (const play of playbook.plays) {
+    for (const [playIndex, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
       const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const rt = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
       if (options.signal) options.signal.addEventListener('abort', () => (rt.ended = true), { once: true });
+      pending.seed(playIndex, selection.hosts, states);
       await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+      pending.collect(playIndex, selection.hosts, states);
     }
   } finally {
+    stopMasking();
     await pool.closeAll();
+    // Check mode runs no handler for real, so it neither records nor clears any.
+    if (!settings.check) await pending.save();
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
   const exitCode = options.signal?.aborted

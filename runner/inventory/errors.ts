@@ -2,6 +2,8 @@
 // print it as is: the position comes first (file:line or file:line:col, the
 // form editors jump to), then the reason, then the offending text.
 
+import { InputError } from '../errors.js';
+
 /** Where in a file something was written. `file` is relative to the working directory. */
 export interface SourcePos {
   file: string;
@@ -9,15 +11,19 @@ export interface SourcePos {
   col?: number;
 }
 
-/** A user error in an inventory, a vars file or a host pattern (not a bug in drover). */
-export class InventoryError extends Error {
+/**
+ * A user error in an inventory, a vars file or a host pattern (not a bug in
+ * drover). It is an InputError, so the CLI reports it as invalid input (exit 5)
+ * instead of an internal error with a stack trace.
+ */
+export class InventoryError extends InputError {
   constructor(
     readonly reason: string,
     readonly pos?: SourcePos,
     /** The offending line or snippet, shown under the message. */
     readonly excerpt?: string,
   ) {
-    super(formatMessage(reason, pos, excerpt));
+    super([{ message: formatMessage(reason, pos, excerpt) }]);
     this.name = 'InventoryError';
   }
 }

@@ -19,6 +19,7 @@ import { parseIni, type SourceFile } from './ini.js';
 import { parseYamlInventory } from './yaml.js';
 import { parseYaml } from './yamlschema.js';
 import { Inventory } from './inventory.js';
+import { revealVaulted } from '../vault/load.js';
 import { byCodePoint, defaultReadVarsFile, displayPath, pythonExtension, readText, type FileContext, type ReadVarsFile } from './varsfiles.js';
 
 export interface LoadOptions {
@@ -61,6 +62,8 @@ export async function loadInventory(source: string | string[], options: LoadOpti
     }
   }
   data.reconcile();
+  // `!vault` values written in YAML inventory sources, decrypted now that parsing is done.
+  for (const entity of [...data.groups.values(), ...data.hosts.values()]) for (const layer of entity.layers) await revealVaulted(layer.vars, layer.source);
   const inventory = new Inventory(data, ctx, parsed);
   for (const root of roots) await inventory.addVarsRoot(root, 'inventory');
   for (const dir of options.playbookDirs ?? []) await inventory.addVarsRoot(dir, 'playbook');

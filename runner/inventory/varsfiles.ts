@@ -4,13 +4,14 @@
 // file in it and its subdirectories, in sorted order, skipping hidden files,
 // backups (~) and other extensions. Only names of existing groups and hosts
 // are looked up, so a stray group_vars/foo.yml does nothing, as in Ansible.
-// File reading goes through one hook so vault decryption can be added later.
+// File reading goes through one hook; vaults are opened after it (runner/vault).
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InventoryError } from './errors.js';
 import { parseYaml, toJS } from './yamlschema.js';
 import type { VarLayer } from './data.js';
+import { loadVaultedYaml, openVaultFile } from '../vault/load.js';
 
 /** Returns the plain text of a file; a vault-aware reader decrypts here. */
 export type ReadVarsFile = (absPath: string) => Promise<string>;
@@ -29,29 +30,23 @@ export function displayPath(ctx: FileContext, abs: string): string {
   return path.relative(ctx.cwd, abs) || '.';
 }
 
-/** Reads through the hook and refuses text that is still vault-encrypted. */
+/** Reads through the hook; a file that is wholly a vault is decrypted. */
 export async function readText(ctx: FileContext, abs: string): Promise<string> {
-  const text = await ctx.read(abs);
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new InventoryError(
-      'this file is encrypted with Ansible Vault; vault support is not implemented yet (it is tracked in a separate issue)',
-      { file: displayPath(ctx, abs) },
-    );
-  }
-  return text;
+  return openVaultFile(await ctx.read(abs), displayPath(ctx, abs));
 }
 
 /** The vars of one group_vars/host_vars file, or undefined when it is empty. */
 export async function loadVarsFile(ctx: FileContext, abs: string): Promise<VarLayer | undefined> {
   const rel = displayPath(ctx, abs);
-  const text = await readText(ctx, abs);
-  let value: unknown;
-  try {
-    value = JSON.parse(text); // Ansible tries JSON first, then YAML
-  } catch {
-    const { doc } = parseYaml(text, rel);
-    value = toJS(doc.contents, doc);
-  }
+  // Vaults (the whole file, or `!vault` values) are decrypted, and their values recorded as secrets.
+  const value = await loadVaultedYaml(await ctx.read(abs), rel, (text) => {
+    try {
+      return JSON.parse(text) as unknown; // Ansible tries JSON first, then YAML
+    } catch {
+      const { doc } = parseYaml(text, rel);
+      return toJS(doc.contents, doc, { file: rel });
+    }
+  });
   if (value === null || value === undefined || (typeof value === 'object' && Object.keys(value).length === 0)) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'a list' : `a ${typeof value}`;

@@ -39,7 +39,7 @@ class Walker {
     }
     const plugin = root.items.find((p) => keyText(p) === 'plugin');
     if (plugin) {
-      const name = String(toJS(plugin.value, this.doc));
+      const name = String(toJS(plugin.value, this.doc, this.pos(plugin.value)));
       throw new InventoryError(`this is an inventory plugin configuration (plugin: ${name}); drover reads only static inventories`, this.pos(plugin.key));
     }
     for (const pair of root.items) this.group(keyText(pair), pair.value, pair.key);
@@ -82,7 +82,7 @@ class Walker {
   private section(group: string, key: string, items: Pair[], at: unknown): void {
     if (key === 'vars') {
       const label = `inventory group ${group} (${this.where(at)})`;
-      for (const p of items) this.data.setGroupVar(group, keyText(p), toJS(p.value, this.doc), label, this.pos(p.key));
+      for (const p of items) this.data.setGroupVar(group, keyText(p), toJS(p.value, this.doc, this.pos(p.key)), label, this.pos(p.key));
     } else if (key === 'children') {
       for (const p of items) {
         const child = this.group(keyText(p), p.value, p.key);
@@ -102,7 +102,7 @@ class Walker {
       if (e instanceof InventoryError && !e.pos) throw new InventoryError(e.reason, this.pos(pair.key));
       throw e;
     }
-    const vars = toJS(pair.value, this.doc) ?? {};
+    const vars = toJS(pair.value, this.doc, this.pos(pair.key)) ?? {};
     if (typeof vars !== 'object' || Array.isArray(vars)) {
       throw new InventoryError(`host '${entry}' must map to its variables (a mapping) or nothing, found ${kind(this.resolve(pair.value))}`, this.pos(pair.value));
     }

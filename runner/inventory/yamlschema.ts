@@ -4,8 +4,9 @@
 // strings for the first three and a date that prints as `2001-12-14`. These
 // options patch those tags so a vars file means the same thing here.
 
-import { parseDocument, LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
-import { InventoryError, caretExcerpt } from './errors.js';
+import { parseDocument, visit, LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
+import { InventoryError, caretExcerpt, type SourcePos } from './errors.js';
+import { VaultedValue } from '../vault/load.js';
 
 type ScalarTag = {
   tag: string;
@@ -38,15 +39,9 @@ function pyTags(tags: unknown[]): unknown[] {
     }
   }
   // Ansible-only tags: `!unsafe` is a plain string here (templating decides
-  // later); `!vault` needs vault support, which is not there yet.
+  // later); `!vault` is decrypted by the loader once parsing is done.
   out.push({ tag: '!unsafe', resolve: (s: string) => s });
-  out.push({
-    tag: '!vault',
-    resolve: (s: string, onError: (msg: string) => void) => {
-      onError('this value is encrypted with Ansible Vault (!vault); vault support is not implemented yet');
-      return s;
-    },
-  });
+  out.push({ tag: '!vault', resolve: (s: string) => new VaultedValue(s, '') });
   return out;
 }
 
@@ -74,11 +69,23 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     const reason = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
     throw new InventoryError(reason, { file, line, col }, caretExcerpt(text.split(/\r?\n/), line, col));
   }
+  // Tag resolvers cannot see positions: give each `!vault` value its file:line:col for errors.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value instanceof VaultedValue && node.range) node.value.where = `${file}:${lines.linePos(node.range[0]).line}:${lines.linePos(node.range[0]).col}`;
+    },
+  });
   return { doc, lines };
 }
 
-/** The JS value of a node with anchors and merge keys resolved. */
-export function toJS(node: unknown, doc: Document.Parsed): unknown {
+/** The JS value of a node with anchors and merge keys resolved; `where` names it if aliases blow up. */
+export function toJS(node: unknown, doc: Document.Parsed, where: SourcePos): unknown {
   if (node === null || node === undefined) return null;
-  return (node as { toJS(doc: Document.Parsed, opts?: object): unknown }).toJS(doc, { maxAliasCount: 1000 });
+  try {
+    return (node as { toJS(doc: Document.Parsed, opts?: object): unknown }).toJS(doc, { maxAliasCount: 1000 });
+  } catch (e) {
+    // The yaml library's guard against alias bombs throws a bare ReferenceError: make it an input error.
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) throw new InventoryError('too many alias expansions (a YAML alias bomb?)', where);
+    throw e;
+  }
 }

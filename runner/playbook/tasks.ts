@@ -6,9 +6,10 @@ import type { Problem } from '../errors.js';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
 import { keywordProblems } from '../validate/keywords.js';
+import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
-import { keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
+import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { closest } from 'fastest-levenshtein';
 
 export interface TaskContext {
@@ -18,6 +19,8 @@ export interface TaskContext {
   role?: RoleContext;
   /** Loads a role's task list for import_role (provided by the role loader). */
   importRole?: (name: string, at: string) => Promise<TaskNode[]>;
+  /** Where the task list being read starts (for tasks that are not mappings). */
+  listLocation?: Problem['location'];
   /** Files being imported, to catch import cycles. */
   importStack?: string[];
 }
@@ -32,19 +35,21 @@ function strip(key: string): string {
 export async function parseTaskList(value: unknown, ctx: TaskContext, options: { handlers?: boolean } = {}): Promise<TaskNode[]> {
   if (value === null || value === undefined) return [];
   if (!Array.isArray(value)) {
-    ctx.problems.push({ message: 'expected a list of tasks', location: locationOf(value) ?? { file: ctx.file, line: 1, column: 1 } });
+    ctx.problems.push({ message: 'expected a list of tasks', location: locationOf(value) ?? { file: displayPath(ctx.file), line: 1, column: 1 } });
     return [];
   }
   const tasks: TaskNode[] = [];
+  // Scalars carry no position of their own: a task that is not a mapping is shown at its list.
+  const listLocation = locationOf(value);
   for (const raw of value) {
-    const task = await parseTask(raw, ctx, options);
+    const task = await parseTask(raw, { ...ctx, listLocation }, options);
     if (task) tasks.push(...(Array.isArray(task) ? task : [task]));
   }
   return tasks;
 }
 
 async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: boolean }): Promise<TaskNode | null> {
-  const location = locationOf(raw) ?? locationOf(ctx) ?? { file: ctx.file, line: 1, column: 1 };
+  const location = locationOf(raw) ?? ctx.listLocation ?? { file: displayPath(ctx.file), line: 1, column: 1 };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     ctx.problems.push({ message: `a task must be a mapping, got ${JSON.stringify(raw)}`, location });
     return null;
@@ -61,6 +66,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     } else actions.push(key);
   }
   for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
+  for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!) });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
 
   if ('block' in entry) {
@@ -133,13 +139,17 @@ function parseModuleTask(
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
     ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at });
   }
+  for (const p of templateProblems(value)) {
+    const at = (typeof value === 'object' && value !== null && p.path && keyLocationOf(value, p.path.split('.')[0]!)) || keyLocationOf(entry, key);
+    ctx.problems.push({ message: `${label}, module '${module.name}'${p.path ? `, parameter '${p.path}'` : ''}: ${p.message}`, location: at });
+  }
   return { ...base, kind: 'module', module: module.name, moduleKey: key, rawParams: value };
 }
 
 async function importTaskFile(path: string, ctx: TaskContext, at: Problem['location']): Promise<TaskNode[]> {
   const stack = ctx.importStack ?? [];
   if (stack.includes(path)) {
-    ctx.problems.push({ message: `import cycle: ${[...stack, path].join(' -> ')}`, location: at });
+    ctx.problems.push({ message: `import cycle: ${[...stack, path].map(displayPath).join(' -> ')}`, location: at });
     return [];
   }
   let content: unknown;
@@ -170,4 +180,12 @@ function normaliseKeywords(raw: Record<string, unknown>): Keywords {
   delete k.with_list;
   delete k.with_dict;
   return k as Keywords;
+}
+
+/** Template syntax in keywords: conditions are bare expressions, the rest may hold `{{ }}`. */
+function keywordTemplateProblems(keywords: Record<string, unknown>): TemplateProblem[] {
+  // vars are lazy, as in Ansible: a value no task uses is never rendered, so it is not checked here.
+  return Object.entries(keywords).filter(([keyword]) => keyword !== 'vars').flatMap(([keyword, value]) =>
+    ['when', 'changed_when', 'failed_when', 'until'].includes(keyword) ? conditionProblems(value, keyword) : templateProblems(value, keyword),
+  );
 }

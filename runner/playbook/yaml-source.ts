@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, type Node, YAMLError } from 'yaml';
-import { InputError, excerpt, type Problem, type SourceLocation } from '../errors.js';
+import { InputError, excerpt, formatLocation, type Problem, type SourceLocation } from '../errors.js';
+import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
 
 const locations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
@@ -27,17 +28,33 @@ export function displayPath(path: string): string {
 }
 
 export async function readYamlFile(path: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new InputError([{ message: `cannot read ${displayPath(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
   }
-  return parseYaml(text, displayPath(path));
+  // Decoding never fails: bytes that are not UTF-8 become U+FFFD, which would
+  // then be sent to hosts as if the file said so. Refuse the file instead.
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) {
+    throw new InputError([textProblem(text, text.indexOf('\uFFFD'), 'not valid UTF-8 (save the file as UTF-8)', displayPath(path))]);
+  }
+  // A vault (the whole file, or `!vault` values in it) is decrypted here.
+  return loadVaultedYaml(text, displayPath(path), (plain) => parseYaml(plain, displayPath(path)));
+}
+
+function textProblem(text: string, offset: number, message: string, file: string): Problem {
+  const before = text.slice(0, Math.max(0, offset)).split('\n');
+  const line = before.length;
+  const column = before.at(-1)!.length + 1;
+  return { message, location: { file, line, column }, excerpt: excerpt(text.replace(/\0/g, '\u2400'), line, column) };
 }
 
 /** Parse YAML text; syntax errors become one InputError listing each with file:line:col. */
 export function parseYaml(text: string, file: string): unknown {
+  // YAML allows no NUL character; a NUL usually means a binary file was given.
+  if (text.includes('\0')) throw new InputError([textProblem(text, text.indexOf('\0'), 'a NUL byte is not allowed in YAML (is this a binary file?)', file)]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): SourceLocation => {
@@ -62,7 +79,9 @@ function yamlProblem(error: YAMLError, text: string, at: (offset: number) => Sou
   while (location.line > 1 && !(lines[location.line - 1] ?? '').trim()) {
     location = { ...location, line: location.line - 1, column: (lines[location.line - 2] ?? '').length + 1 };
   }
-  const message = `YAML syntax error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // The parser turns its own stack overflow into an error at the place it gave up: say what it means.
+  const message = `YAML syntax error: ${/call stack/i.test(reason) ? 'nested too deeply (lists or mappings inside each other thousands of levels deep)' : reason}`;
   return { message, location, excerpt: excerpt(text, location.line, location.column) };
 }
 
@@ -108,10 +127,17 @@ function convert(node: Node | null, state: ConvertState): unknown {
     return result;
   }
   if (isScalar(node)) {
+    // Decrypted by readYamlFile once parsing is done (decryption is async).
+    if (node.tag === '!vault') return new VaultedValue(String(node.value), formatLocation(state.at(node.range?.[0] ?? 0)));
     // PyYAML (and so Ansible) reads y/Y/n/N as strings, unlike the YAML 1.1 spec.
     if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
     return node.value;
   }
-  if (isAlias(node)) return convert(node.resolve(state.doc) ?? null, state);
+  if (isAlias(node)) {
+    const target = node.resolve(state.doc);
+    // The parser accepts an alias to an anchor that is never defined; it would silently become null.
+    if (target === undefined) throw new InputError([{ message: `YAML alias *${node.source} refers to no anchor (&${node.source}) defined before it`, location: node.range ? state.at(node.range[0]) : undefined }]);
+    return convert(target, state);
+  }
   return null;
 }

@@ -1,0 +1,65 @@
+// Load-time check of template syntax. A `{{` that never closes, a condition
+// cut in half or a filter that does not exist is a mistake in the playbook
+// itself, the same for every host: it is reported with the other input
+// problems (exit 5, nothing sent), not per host after facts were gathered.
+// Values are still unknown here, so only syntax and names are checked.
+import { compileTemplate } from '../template/compile.js';
+import { compileExpression } from '../template/expression.js';
+import { FILTERS, TESTS } from '../template/registry.js';
+import { stripBraces } from '../template/scan.js';
+import { closest } from 'fastest-levenshtein';
+
+export interface TemplateProblem {
+  /** Dotted path of the value inside the checked object ('' for the value itself). */
+  path: string;
+  message: string;
+}
+
+/** Problems of every `{{ }}` template in a value (strings inside lists and mappings too). */
+export function templateProblems(value: unknown, path = ''): TemplateProblem[] {
+  if (typeof value === 'string') return value.includes('{{') ? check(path, () => expressionsOf(compileTemplate(value))) : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => templateProblems(item, path ? `${path}.${i}` : String(i)));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => templateProblems(item, path ? `${path}.${key}` : key));
+  }
+  return [];
+}
+
+/** Problems of a condition (`when`, `failed_when`...): bare expressions, or lists of them. */
+export function conditionProblems(value: unknown, path: string): TemplateProblem[] {
+  if (Array.isArray(value)) return value.flatMap((item) => conditionProblems(item, path));
+  if (typeof value !== 'string') return [];
+  return check(path, () => [compileExpression(stripBraces(value))]);
+}
+
+function check(path: string, parse: () => unknown[]): TemplateProblem[] {
+  let parsed: unknown[];
+  try {
+    parsed = parse();
+  } catch (error) {
+    return [{ path, message: (error as Error).message }];
+  }
+  return unknownNames(parsed).map((message) => ({ path, message }));
+}
+
+function expressionsOf(template: ReturnType<typeof compileTemplate>): unknown[] {
+  return template.slots.map((slot) => slot.expr);
+}
+
+/** Filters and tests that no table has, found anywhere in the parsed expressions. */
+function unknownNames(nodes: unknown[]): string[] {
+  const problems: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as { t?: unknown; name?: unknown };
+    if ((n.t === 'filter' || n.t === 'test') && typeof n.name === 'string') {
+      const table = n.t === 'filter' ? FILTERS : TESTS;
+      // The parser already dropped an `ansible.builtin.` prefix.
+      if (!table.has(n.name)) problems.push(`unknown ${n.t} '${n.name}'; did you mean '${closest(n.name, [...table.keys()])}'?`);
+    }
+    Object.values(node).forEach(visit);
+  };
+  nodes.forEach(visit);
+  return problems;
+}

@@ -1,0 +1,63 @@
+// Opening vaults while files are loaded. Playbooks, roles, vars_files,
+// group_vars and host_vars are read in many places; they all call in here,
+// and the keys come from one process-wide session that the CLI configures
+// from its flags (a library user calls configureVault). Results are cached
+// by payload: a vars file read once per host costs one decryption (an age
+// passphrase costs about a second of scrypt).
+import { InputError } from '../errors.js';
+import { ageKind, decryptAge, isAge } from './age.js';
+import { AnsibleVaultError, decryptAnsibleVault, isAnsibleVault } from './ansible-vault.js';
+import { VaultKeys, type VaultKeySources } from './keys.js';
+
+let keys = new VaultKeys();
+const cache = new Map<string, Promise<string>>();
+
+/** Use these key sources from now on (CLI flags); forgets cached plaintexts. */
+export function configureVault(sources: VaultKeySources): void {
+  keys = new VaultKeys(sources);
+  cache.clear();
+}
+
+export function vaultKeys(): VaultKeys {
+  return keys;
+}
+
+/** An age or Ansible vault payload (a whole file, or the text of a `!vault` value). */
+export function isVaultText(text: string): boolean {
+  return isAge(text) || isAnsibleVault(text);
+}
+
+/** The plaintext of a vault payload; `subject` names where it is, for errors. */
+export function decryptVaultText(payload: string, subject: string): Promise<string> {
+  let plaintext = cache.get(payload);
+  if (!plaintext) {
+    plaintext = decryptUncached(payload, subject);
+    cache.set(payload, plaintext);
+    plaintext.catch(() => cache.delete(payload));
+  }
+  return plaintext;
+}
+
+async function decryptUncached(payload: string, subject: string): Promise<string> {
+  if (isAnsibleVault(payload)) {
+    try {
+      return decryptAnsibleVault(payload, keys.ansiblePassword(subject)).toString('utf8');
+    } catch (error) {
+      if (error instanceof AnsibleVaultError) throw new InputError([{ message: `cannot decrypt ${subject}: ${error.message}` }]);
+      throw error;
+    }
+  }
+  let kind;
+  try {
+    kind = ageKind(payload);
+  } catch (error) {
+    throw new InputError([{ message: `cannot decrypt ${subject}: not a valid age payload (${(error as Error).message})` }]);
+  }
+  const ageKeys = keys.ageKeys(kind, subject);
+  try {
+    return new TextDecoder('utf-8', { fatal: false }).decode(await decryptAge(payload, ageKeys));
+  } catch (error) {
+    const which = kind === 'passphrase' ? 'the passphrase is wrong' : `none of the ${ageKeys.identities.length} age identities given can open it`;
+    throw new InputError([{ message: `cannot decrypt ${subject}: ${which} (${(error as Error).message})` }]);
+  }
+}
