@@ -6,6 +6,7 @@ import { InputError } from './errors.js';
 import { EXIT, runPlaybook } from './engine/run.js';
 import { addOutputOptions, addTargetOptions, collect, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
 import { applyCommand, planCommand } from './commands/plan.js';
+import { testCommand } from './commands/test.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
     });
   program.addCommand(planCommand());
   program.addCommand(applyCommand());
+  program.addCommand(testCommand());
   return program;
 }
 

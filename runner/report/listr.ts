@@ -2,7 +2,8 @@
 // under it, one row per host showing the task it is on and its running
 // counts. When the run ends: failures, warnings and (with --diff) diffs,
 // then the same PLAY RECAP as the plain reporter, written after listr has
-// let go of the terminal. This is the only file that imports listr2.
+// let go of the terminal. This file and runner/scenario/report-listr.ts (the
+// steps of `drover test`) are the only ones that import listr2.
 //
 // listr2 pulls (it calls task functions and awaits them) while the engine
 // pushes (events), so the adapter keeps its own model (live-state.ts) and
@@ -234,7 +235,7 @@ export class ListrReporter implements Reporter {
  * listr's tree renderer, minus listr's own terminal check (process.stdout.isTTY):
  * we may draw on another stream, so fallbackRendererCondition above decides.
  */
-class StreamTreeRenderer extends DefaultRenderer {
+export class StreamTreeRenderer extends DefaultRenderer {
   static override nonTTY = true;
 }
 
@@ -253,7 +254,7 @@ function hostTask(host: HostState): ListrTask {
 }
 
 /** listr2 colours its icons itself (colorette, keyed on process.stdout); when colour is off, make every style a no-op. */
-function noColors(): Record<string, (text?: string) => string> {
+export function noColors(): Record<string, (text?: string) => string> {
   const levels = [...Object.keys(LISTR_DEFAULT_RENDERER_STYLE.color ?? {}), ...Object.keys(LISTR_LOGGER_STYLE.color ?? {})];
   return Object.fromEntries(levels.map((level) => [level, (text?: string) => text ?? '']));
 }
