@@ -20,10 +20,12 @@ import file from './file.js';
 import lineinfile from './lineinfile.js';
 import stat from './stat.js';
 import backup from './backup.js';
+import template from './template.js';
 import certbot from './certbot.js';
 import jupyterhub from './jupyterhub.js';
 import quota from './quota.js';
 import bridge from './bridge.js';
+import vlan from './vlan.js';
 import nfsExport from './nfs_export.js';
 import hostsEntry from './hosts_entry.js';
 import sysctl from './sysctl.js';
@@ -31,7 +33,9 @@ import mount from './mount.js';
 import cron from './cron.js';
 import iniFile from './ini_file.js';
 import modprobe from './modprobe.js';
-import template from './template.js';
+import libvirtDomain from './libvirt_domain.js';
+import libvirtNetwork from './libvirt_network.js';
+import libvirtPool from './libvirt_pool.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -56,11 +60,15 @@ const MODULES: readonly AnyModule[] = [
   lineinfile,
   blockinfile,
   stat,
+  libvirtDomain,
+  libvirtNetwork,
+  libvirtPool,
   backup,
   certbot,
   jupyterhub,
   quota,
   bridge,
+  vlan,
   nfsExport,
   hostsEntry,
   sysctl,

@@ -101,6 +101,13 @@ const TARGETS: Record<string, Target> = {
   ini_file: { base: (d) => ({ path: `${d}/f.ini`, section: 's', option: 'o', value: 'v', create: true }), paths: ['path'], rewritten: ['section', 'option', 'value', 'values'], exempt: { mode: MODE } },
   // Plan only: this machine's kernel loads no modules.
   modprobe: { base: () => ({ name: 'dummy' }), planOnly: true },
+  // Plan only, on libvirt's test driver: each virsh call starts from its fresh in-memory state, so the
+  // plan's reads (dumpxml, dominfo, ...) carry every value; definitions are sent as stdin, never as words.
+  libvirt_domain: { base: () => ({ name: 'fz', uri: 'test:///default', memory: 64 }), planOnly: true, rewritten: ['xml'], exempt: { xml_template: CONTROLLER_PATH } },
+  libvirt_network: { base: () => ({ name: 'fz', uri: 'test:///default' }), planOnly: true, rewritten: ['xml'] },
+  libvirt_pool: { base: (d) => ({ name: 'fz', uri: 'test:///default', path: d }), paths: ['path'], planOnly: true },
+  // Plan only: this machine's kernel has no 802.1Q support (applied in a qemu guest by kernel-features-in-qemu-guests).
+  vlan: { base: () => ({ parent: 'lo', id: 100 }), planOnly: true },
 };
 // copy's mode goes through the same resolveMode as file's.
 TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE };

@@ -11,6 +11,8 @@ export interface Link {
   /** 'bridge', 'veth', 'vlan', ... ; undefined for plain devices. */
   kind?: string;
   master?: string;
+  /** The lower device of a stacked link (a vlan's parent): `link` in ip's JSON. */
+  parent?: string;
   up: boolean;
   /** linkinfo.info_data, e.g. stp_state for a bridge, id for a vlan. */
   data: Record<string, unknown>;
@@ -26,6 +28,7 @@ export function linksCommand(): Command {
 interface RawLink {
   ifname: string;
   master?: string;
+  link?: string;
   flags?: string[];
   linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
   addr_info?: { family: string; local: string; prefixlen: number; scope?: string }[];
@@ -44,6 +47,7 @@ export function parseLinks(stdout: string): Map<string, Link> {
       name: raw.ifname,
       kind: raw.linkinfo?.info_kind,
       master: raw.master,
+      parent: raw.link,
       // The administrative state (IFF_UP), not whether a carrier is there.
       up: raw.flags?.includes('UP') ?? false,
       data: raw.linkinfo?.info_data ?? {},

@@ -26,7 +26,8 @@ export interface LoopFs {
   remove(): Promise<void>;
 }
 
-const isNamespaceGround = (ground: HostGround): ground is TestGround => typeof (ground as Partial<TestGround>).host === 'function';
+/** The namespace host's init PID, or undefined on a ground whose hosts have their own kernel (a QEMU ground has host() too, without initPid). */
+const namespaceInitPid = (ground: HostGround, host: string): number | undefined => (ground as Partial<TestGround>).host?.(host)?.initPid;
 
 export async function makeLoopFs(ground: HostGround, host: string, options: LoopFsOptions): Promise<LoopFs> {
   const inHost = async (script: string, ...args: string[]) => {
@@ -40,8 +41,9 @@ export async function makeLoopFs(ground: HostGround, host: string, options: Loop
   const mountOptions = options.mountOptions ?? 'defaults';
   let machineLoop: string | undefined;
   let device: string;
-  if (isNamespaceGround(ground)) {
-    machineLoop = (await mustRun(['losetup', '-f', '--show', `/proc/${ground.host(host).initPid}/root${image}`])).trim();
+  const initPid = namespaceInitPid(ground, host);
+  if (initPid !== undefined) {
+    machineLoop = (await mustRun(['losetup', '-f', '--show', `/proc/${initPid}/root${image}`])).trim();
     const minor = machineLoop.replace('/dev/loop', '');
     device = machineLoop;
     try {
