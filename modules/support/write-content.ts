@@ -7,6 +7,7 @@ import { splitCommandLine } from './split-command.js';
 import { ModuleFailure } from '../../runner/module-api.js';
 import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh, raw, joinCommands, type Command } from '../../runner/quote.js';
+import { receiveUpload } from '../../runner/host/handle.js';
 import { applyAttributes, attributeChanges, type Attributes } from './file-attributes.js';
 
 export const validateSchemaProperty = {
@@ -25,11 +26,7 @@ export async function writeContent(host: Host, path: string, content: Buffer, op
   const validate = validateCommand(options.validate);
   const text = (line: string) => sh`${raw(line)}`;
   const script = joinCommands([
-    sh`set -e`,
-    sh`p=${path}`,
-    text(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
-    text(`trap 'rm -f -- "$tmp"' EXIT`),
-    text(`cat > "$tmp"`),
+    ...receiveUpload(path, content.length),
     // The same metadata rules as the host handle: keep the old file's, else the umask's.
     text(
       `if [ -e "$p" ]; then chmod --reference="$p" -- "$tmp"; chown --reference="$p" -- "$tmp" 2>/dev/null || true; ` +

@@ -3,7 +3,7 @@
 // cannot tell the difference.
 import { constants } from 'node:os';
 import { execa } from 'execa';
-import { ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
+import { CommandTimeout, ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
 // Each command runs in its own process group so a timeout can kill the whole
 // tree (sh and whatever it started: a lone orphan holding stdout open would
@@ -67,7 +67,7 @@ export class LocalConnection implements Connection {
           }, options.timeoutMs);
     try {
       const r = await subprocess;
-      if (timedOut) throw new ConnectionError('timeout', `${this.target.name} (local): command did not finish within ${options.timeoutMs} ms (killed)`);
+      if (timedOut) throw new CommandTimeout(`${this.target.name} (local): command did not finish within ${options.timeoutMs} ms (killed)`);
       if (r.failed && r.exitCode === undefined && !r.signal) {
         throw new ConnectionError('other', `${this.target.name} (local): cannot run sh: ${r.shortMessage}`);
       }

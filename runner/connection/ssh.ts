@@ -15,7 +15,7 @@ import { quote } from '../quote.js';
 import { RemoteShell } from './remote-shell.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
-import { ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
+import { CommandTimeout, ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
 // Fast, modern algorithms first; the rest keep real servers reachable.
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group16-sha512', 'diffie-hellman-group14-sha256'];
@@ -216,7 +216,7 @@ export class SshConnection implements Connection {
       this.onLost.add(lostListener);
       const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
         kill();
-        finish(new ConnectionError('timeout', `${where(t)}: command did not finish within ${options.timeoutMs} ms (killed)`));
+        finish(new CommandTimeout(`${where(t)}: command did not finish within ${options.timeoutMs} ms (killed)`));
       }, options.timeoutMs);
 
       const stdin = options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? options.stdin : Readable.from([options.stdin]);
@@ -276,7 +276,7 @@ export class SshConnection implements Connection {
     const timer =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(() => shell.kill(new ConnectionError('timeout', `${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`)), timeoutMs);
+        : setTimeout(() => shell.kill(new CommandTimeout(`${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`)), timeoutMs);
     try {
       return await shell.run(script);
     } finally {

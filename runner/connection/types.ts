@@ -11,7 +11,7 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Bytes fed to the script's standard input (file uploads travel this way). */
   stdin?: string | Buffer;
-  /** Give up after this many milliseconds; the result is then a ConnectionError('timeout'). */
+  /** Give up after this many milliseconds (kill the command); the result is then a CommandTimeout. */
   timeoutMs?: number;
 }
 
@@ -25,6 +25,14 @@ export class ConnectionError extends Error {
   ) {
     super(message);
     this.name = 'ConnectionError';
+  }
+}
+
+/** The command ran past ExecOptions.timeoutMs and was killed; the host did answer, so the engine fails the task instead. */
+export class CommandTimeout extends ConnectionError {
+  constructor(message: string) {
+    super('timeout', message);
+    this.name = 'CommandTimeout';
   }
 }
 

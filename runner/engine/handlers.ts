@@ -7,7 +7,8 @@ import { inherit } from './task-runner.js';
 
 export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
   // A handler may notify another: keep flushing until nothing new is pending.
-  while (host.state.notified.size > 0 && !host.state.failed && !host.state.unreachable) {
+  // After an interrupt nothing new starts: the notified handlers are recorded as pending instead.
+  while (host.state.notified.size > 0 && !host.state.failed && !host.state.unreachable && !rt.interrupted) {
     const notified = new Set(host.state.notified);
     host.state.notified.clear();
     for (const handler of rt.play.handlers) {

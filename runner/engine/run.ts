@@ -13,7 +13,7 @@ import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { includeLoader, runPlay } from './play.js';
 import { PendingHandlers } from './pending-handlers.js';
-import type { RunSettings } from './runtime.js';
+import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 
@@ -86,8 +86,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
-      const rt = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
-      if (options.signal) options.signal.addEventListener('abort', () => (rt.ended = true), { once: true });
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
+      if (options.signal) options.signal.addEventListener('abort', () => { rt.ended = true; rt.interrupted = true; }, { once: true });
       pending.seed(playIndex, selection.hosts, states);
       await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
       pending.collect(playIndex, selection.hosts, states);

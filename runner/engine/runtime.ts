@@ -25,8 +25,10 @@ export interface PlayRuntime {
   emit(event: EngineEvent): void;
   /** Results of run_once tasks, shared by every host of the play. */
   runOnce: Map<TaskNode, Promise<RunOnceResult>>;
-  /** meta end_play was reached by some host. */
+  /** meta end_play was reached by some host, or the run was interrupted. */
   ended: boolean;
+  /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */
+  interrupted?: boolean;
   /** Hosts of this play, in inventory order. */
   hosts: string[];
   /** --start-at-task and --step. */

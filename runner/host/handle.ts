@@ -3,7 +3,7 @@
 // on the target). Every path reaches the shell through `sh`, and always after
 // `--`, so a path that starts with '-' never becomes an option.
 import { sh, raw, joinCommands, type Command } from '../quote.js';
-import type { Connection, ExecResult } from '../connection/types.js';
+import { CommandTimeout, type Connection, type ExecResult } from '../connection/types.js';
 import { ModuleFailure } from '../module-api.js';
 import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions } from './types.js';
 import { factsCommand, parseFacts } from './facts.js';
@@ -42,7 +42,17 @@ export class HostHandle implements Host {
 
   async run(command: Command, options: RunOptions = {}): Promise<ExecResult> {
     const script = this.wrap(command, options);
-    return this.connection.exec(script.text, { stdin: options.stdin, timeoutMs: options.timeoutMs ?? this.options.timeoutMs });
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    try {
+      return await this.connection.exec(script.text, { stdin: options.stdin, timeoutMs });
+    } catch (error) {
+      // A command killed at the task's `timeout` fails the task, as in Ansible:
+      // the host answered, so it is not unreachable.
+      if (error instanceof CommandTimeout) {
+        throw new ModuleFailure(`The task timed out after ${(timeoutMs ?? 0) / 1000} s (command killed on ${this.name})`, { timedout: true });
+      }
+      throw error;
+    }
   }
 
   async check(command: Command, options: RunOptions = {}): Promise<ExecResult> {
@@ -68,7 +78,7 @@ export class HostHandle implements Host {
   }
 
   async writeFile(path: string, content: string | Buffer, options: WriteFileOptions = {}): Promise<{ backupPath?: string }> {
-    const result = await this.check(atomicWriteCommand(path, options), { stdin: content });
+    const result = await this.check(atomicWriteCommand(path, byteLength(content), options), { stdin: content });
     const backupPath = result.stdout.trim();
     return backupPath ? { backupPath } : {};
   }
@@ -104,18 +114,36 @@ export class HostHandle implements Host {
 }
 
 /**
+ * Shell steps that receive SIZE bytes of stdin into "$tmp", a new temp file
+ * `.drover-tmp.XXXXXXXX` next to PATH (set as "$p"), and fail unless all of
+ * them arrived: when drover dies mid-upload the remote side sees an early EOF,
+ * and a short file must never replace PATH. The caller renames "$tmp" last and
+ * then clears the EXIT trap (docs/atomic-writes.md).
+ */
+export function receiveUpload(path: string, size: number): Command[] {
+  return [
+    sh`set -e`,
+    sh`p=${path}`,
+    sh`want=${String(size)}`,
+    script(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
+    // Signals too: when drover dies, sshd goes with it and the next write to
+    // stderr raises SIGPIPE; either way the temp file must not stay behind.
+    script(`trap 'rm -f -- "$tmp"' EXIT; trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM`),
+    script(`cat > "$tmp"`),
+    script(`got=$(wc -c < "$tmp"); got=$((got + 0))`),
+    script(`if [ "$got" -ne "$want" ]; then rm -f -- "$tmp"; echo "upload incomplete: received $got of $want bytes; $p left unchanged" >&2; exit 1; fi`),
+  ];
+}
+
+/**
  * Write stdin to PATH atomically: a temp file in the same directory (same
  * filesystem, so the rename is atomic), given the old file's mode and owner
  * (or the requested ones), then renamed over PATH. Prints the backup path if
  * one was made.
  */
-function atomicWriteCommand(path: string, options: WriteFileOptions): Command {
+function atomicWriteCommand(path: string, size: number, options: WriteFileOptions): Command {
   const steps: Command[] = [
-    sh`set -e`,
-    sh`p=${path}`,
-    script(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
-    script(`trap 'rm -f -- "$tmp"' EXIT`),
-    script(`cat > "$tmp"`),
+    ...receiveUpload(path, size),
     // Keep the existing file's metadata; a new file gets the umask's mode, not mktemp's 0600.
     script(
       `if [ -e "$p" ]; then chmod --reference="$p" -- "$tmp"; chown --reference="$p" -- "$tmp" 2>/dev/null || true; ` +
@@ -138,4 +166,8 @@ function atomicWriteCommand(path: string, options: WriteFileOptions): Command {
 /** A line of drover's own shell code, with no values in it. */
 function script(text: string): Command {
   return sh`${raw(text)}`;
+}
+
+function byteLength(content: string | Buffer): number {
+  return typeof content === 'string' ? Buffer.byteLength(content) : content.length;
 }
