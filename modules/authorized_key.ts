@@ -2,14 +2,21 @@
 // (ansible.posix.authorized_key). The file is rewritten atomically, 0600 and
 // owned by the user; with manage_dir its directory is made 0700 and owned by
 // the user too.
+// The account may be missing when the plan is made: under --check an earlier
+// task that creates it has not run. The plan then says what would be written
+// (from an empty file, under ~user) and apply looks the account up again,
+// failing clearly if it still does not exist.
 import { posix } from 'node:path';
 import { defineModule, ModuleFailure } from '../runner/module-api.js';
+import type { Host } from '../runner/host/types.js';
 import { sh } from '../runner/quote.js';
 import { parseAccountQuery, accountQueryCommand } from './support/accounts.js';
 import { updateAuthorizedKeys } from './support/authorized-keys.js';
 import { textDiff } from './support/diff.js';
 
 interface KeyState {
+  /** The account did not exist at plan time: apply plans again once it does. */
+  deferred?: true;
   path: string;
   dir: string;
   content: string;
@@ -40,8 +47,19 @@ export default defineModule({
     },
   },
   async plan(host, params) {
-    const user = parseAccountQuery((await host.check(accountQueryCommand(params.user, []))).stdout).user;
-    if (!user) throw new ModuleFailure(`Failed to lookup user ${params.user}: getpwnam(): name not found: '${params.user}'`);
+    const user = await lookUp(host, params.user);
+    if (!user) {
+      const path = params.path ?? `~${params.user}/.ssh/authorized_keys`;
+      const { content, changes } = updateAuthorizedKeys('', params);
+      const note = `(account ${params.user} does not exist yet: an earlier task must create it)`;
+      const state: KeyState = { deferred: true, path, dir: posix.dirname(path), content, writeFile: changes.length > 0, fixDir: false, uid: -1, gid: -1 };
+      return {
+        changes: changes.map((c) => `${c} in ${path} ${note}`),
+        diff: changes.length > 0 ? [textDiff(path, '', content)] : [],
+        state,
+        result: { user: params.user, keyfile: path, state: params.state, exclusive: params.exclusive, manage_dir: params.manage_dir },
+      };
+    }
     const path = params.path ?? posix.join(user.home, '.ssh', 'authorized_keys');
     const dir = posix.dirname(path);
     const [dirStat, before] = await Promise.all([host.stat(dir), host.readFile(path)]);
@@ -54,18 +72,27 @@ export default defineModule({
     // Only when there is something to write, as in Ansible: nothing is created for an absent key.
     const dirChanges = fixDir && writeFile ? [dirStat ? `make ${dir} 0700, owned by ${params.user}` : `create directory ${dir} (0700, owned by ${params.user})`] : [];
     const result = { user: params.user, keyfile: path, state: params.state, exclusive: params.exclusive, manage_dir: params.manage_dir };
+    const state: KeyState = { path, dir, content, writeFile, fixDir: dirChanges.length > 0, uid: user.uid, gid: user.gid };
     return {
       changes: [...dirChanges, ...changes.map((c) => `${c} in ${path}`)],
       diff: writeFile ? [textDiff(path, existing, content)] : [],
-      state: { path, dir, content, writeFile, fixDir: dirChanges.length > 0, uid: user.uid, gid: user.gid } satisfies KeyState,
+      state,
       result,
     };
   },
-  async apply(host, _params, plan) {
-    const s = plan.state as KeyState;
+  async apply(host, params, plan, ctx) {
+    let s = plan.state as KeyState;
+    if (s.deferred) {
+      if (!(await lookUp(host, params.user))) throw new ModuleFailure(`Failed to lookup user ${params.user}: getpwnam(): name not found: '${params.user}'`);
+      s = (await this.plan(host, params, ctx)).state as KeyState;
+    }
     if (s.fixDir) await host.check(sh`mkdir -p -- ${s.dir} && chown ${`${s.uid}:${s.gid}`} -- ${s.dir} && chmod 0700 -- ${s.dir}`);
     else if (s.writeFile) await host.check(sh`mkdir -p -- ${s.dir}`);
     if (s.writeFile) await host.writeFile(s.path, s.content, { mode: '0600', owner: String(s.uid), group: String(s.gid) });
     return {};
   },
 });
+
+async function lookUp(host: Host, name: string) {
+  return parseAccountQuery((await host.check(accountQueryCommand(name, []))).stdout).user;
+}

@@ -17,9 +17,18 @@ export default defineModule({
   },
   async plan(_host, params, ctx) {
     if (params.var !== undefined) {
-      const value = ctx.lookup(params.var);
-      return { changes: [], result: { [params.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value } };
+      const found = ctx.lookup(params.var);
+      const value = found === undefined ? 'VARIABLE IS NOT DEFINED!' : found;
+      return { changes: [], result: { [params.var]: value }, message: `${params.var} = ${shown(value)}` };
     }
-    return { changes: [], result: { msg: params.msg ?? 'Hello world!' } };
+    const msg = params.msg ?? 'Hello world!';
+    return { changes: [], result: { msg }, message: shown(msg) };
   },
 });
+
+/** Text as it is; other values as JSON, indented when they span lines. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const flat = JSON.stringify(value);
+  return flat.length <= 100 ? flat : JSON.stringify(value, null, 2);
+}

@@ -28,6 +28,8 @@ export interface Plan<State = unknown> {
   result?: Record<string, unknown>;
   /** Variables this task sets on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Text the reporters show on the task's line (debug's message). */
+  message?: string;
 }
 
 export interface ApplyResult {

@@ -19,6 +19,7 @@ export interface Schema {
   readonly items?: Schema;
   readonly minItems?: number;
   readonly minLength?: number;
+  readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
   readonly pattern?: string;

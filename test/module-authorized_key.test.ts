@@ -119,8 +119,10 @@ describe('authorized_key on a host', () => {
     assert.equal(await statOf('/etc/ssh/keys'), '755 root root');
     assert.equal(await statOf('/etc/ssh/keys/kim'), '600 kim kim');
   });
-  test('an unknown user fails', async () => {
+  test('an unknown user fails when applied; check mode plans the keys for the account an earlier task creates', async () => {
     await assert.rejects(runModule(host, authorizedKey, { user: 'nobody-here', key: K1 }), /Failed to lookup user nobody-here/);
+    const planned = await runModule(host, authorizedKey, { user: 'nobody-here', key: K1 }, { check: true });
+    assert.deepEqual(planned.changes, ['add key ssh-ed25519 ...Key1Key1Key1 kim@laptop in ~nobody-here/.ssh/authorized_keys (account nobody-here does not exist yet: an earlier task must create it)']);
   });
 });
 

@@ -174,6 +174,12 @@ const helperCases: [string, unknown][] = [
   ["{{reject nums 'gt' 2}}", [1, 2]],
   ["{{selectattr users 'admin'}}", [vars.users[0]]],
   ["{{rejectattr users 'admin'}}", [vars.users[1]]],
+  ["{{format '%02d-%s-%5.1f|%-4x|%+d|%%' 7 'a' 2.71 255 3}}", '07-a-  2.7|ff  |+3|%'],
+  ["{{extract 'a' conf}}", 1],
+  ['{{union nums packages}}', [3, 1, 2, 'nginx', 'curl']],
+  ['{{intersect nums (range 3)}}', [1, 2]],
+  ['{{difference nums (range 3)}}', [3]],
+  ['{{symmetric_difference nums (range 3)}}', [3, 0]],
   ['{{#if (and enabled (gt port 10))}}yes{{/if}}', 'yes'],
   ["{{#each (range 1 4)}}{{this}}{{/each}}", '123'],
 ];

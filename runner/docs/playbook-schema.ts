@@ -64,7 +64,8 @@ export function templatable(schema: Schema): Json {
   if (s.anyOf) s.anyOf = schema.anyOf!.map(templatable);
   if (s.oneOf) s.oneOf = schema.oneOf!.map(templatable);
   const types = schema.type === undefined ? [] : [schema.type].flat();
-  const plainString = types.includes('string') && !schema.enum && !schema.const && !schema.pattern && !schema.format;
+  // A length limit is a constraint too: '{{ bridge_name }}' may be longer than the name it renders to.
+  const plainString = types.includes('string') && !schema.enum && !schema.const && !schema.pattern && !schema.format && schema.maxLength === undefined;
   if (plainString) return s;
   const { description, default: def, ...rest } = s;
   return { ...(description !== undefined && { description }), ...(def !== undefined && { default: def }), anyOf: [rest, TEMPLATE] };

@@ -14,6 +14,7 @@ import { condition, render, OMIT, type Scope, type VarLayer } from './templating
 import { taskRefOf } from './task-runner.js';
 import { moduleContext } from './module-context.js';
 import { CENSORED } from './mask.js';
+import { isMapping, setOwn } from '../template/values.js';
 
 interface ItemOutcome {
   status: 'ok' | 'changed' | 'failed' | 'skipped';
@@ -190,13 +191,18 @@ async function attemptOnce(module: AnyModule, handle: Parameters<AnyModule['plan
   let outcome: ItemOutcome;
   try {
     const step = await runModuleStep(module, handle, params, ctx, { check });
-    outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts };
+    outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
   } catch (error) {
     if (error instanceof ConnectionError) throw error;
     outcome = failure(error);
   }
-  // Under check mode a planned-only result has no real output to judge, so the overrides wait for a real run.
-  if (outcome.planOnly) return outcome;
+  // Under check mode a planned-only result has no real output to judge, so the overrides wait for a
+  // real run; except a changed_when that does not need the output (`false`, a variable): a read-only
+  // command then plans no change.
+  if (outcome.planOnly) {
+    if (kw.changed_when !== undefined && outcome.status === 'changed' && conditionWithoutResult(kw.changed_when, scope) === false) outcome.status = 'ok';
+    return outcome;
+  }
   const resultScope = withResult(scope, kw, outcome.result);
   if (kw.changed_when !== undefined && outcome.status !== 'failed') {
     outcome.status = condition(kw.changed_when, resultScope) ? 'changed' : 'ok';
@@ -210,13 +216,33 @@ async function attemptOnce(module: AnyModule, handle: Parameters<AnyModule['plan
   return outcome;
 }
 
+/** The condition's value when it can be told without a result; undefined when it needs one. */
+function conditionWithoutResult(when: unknown, scope: Scope): boolean | undefined {
+  try {
+    return condition(when, scope);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Conditions on a result see it under the register name (and as `result`), as in Ansible. */
 function withResult(scope: Scope, kw: Inherited['keywords'], result: Record<string, unknown>): Scope {
   return scope.with({ source: 'registered result', vars: { result, ...(kw.register ? { [kw.register]: result } : {}) }, verbatim: true });
 }
 
+/**
+ * Parameters without the keys set to `omit`, at any depth of dicts (and dicts
+ * inside lists), as Ansible's remove_omit. The copy is the module's own: values
+ * that came whole from the inventory are frozen, and validation fills in defaults.
+ */
 function dropOmitted(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== OMIT));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) if (value !== OMIT) setOwn(out, key, withoutOmitted(value));
+  return out;
+}
+function withoutOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutOmitted);
+  return isMapping(value) ? dropOmitted(value) : value;
 }
 
 /** What an event may show of an outcome: nothing under no_log (known secrets are masked for every event in run.ts). */

@@ -18,7 +18,7 @@ import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
 import { createScope, render, type VarLayer } from './templating.js';
-import { hostLayers } from './variables.js';
+import { factVariables, hostLayers } from './variables.js';
 
 export interface PlayInputs {
   rt: PlayRuntime;
@@ -146,11 +146,8 @@ function magicVariables(name: string, inputs: PlayInputs): Record<string, unknow
   const { inventory, rt, states } = inputs;
   const hostvars: Record<string, unknown> = {};
   for (const other of inventory.hosts) {
-    // Other hosts' variables are built only when a template asks for them.
-    Object.defineProperty(hostvars, other, {
-      enumerable: true,
-      get: () => ({ ...inventory.hostVars(other), ...states.get(other)?.facts && { ansible_facts: states.get(other)!.facts }, ...states.get(other)?.hostVars, inventory_hostname: other }),
-    });
+    // Built when a template asks for them (so a later set_fact on that host shows).
+    Object.defineProperty(hostvars, other, { enumerable: true, get: () => hostVarsOf(other, inputs) });
   }
   return {
     inventory_hostname: name,
@@ -167,6 +164,29 @@ function magicVariables(name: string, inputs: PlayInputs): Record<string, unknow
     playbook_dir: rt.play.baseDir,
     omit: '__drover_omit_placeholder__',
   };
+}
+
+/**
+ * `hostvars[other]`: that host's inventory variables, facts, registered
+ * results and set_facts, each rendered in that host's own scope when read
+ * (`{{ inventory_hostname }}` in a group_vars value is the other host's
+ * name, as in Ansible), never in the scope of the host whose task asks.
+ */
+function hostVarsOf(other: string, inputs: PlayInputs): Record<string, unknown> {
+  const { inventory, rt, states } = inputs;
+  const state = states.get(other);
+  const facts = state?.facts ?? {};
+  const scope = createScope([
+    ...inventory.hostVarLayers(other),
+    { source: 'facts', vars: factVariables(facts), verbatim: true },
+    { source: 'registered and set_fact', vars: state?.hostVars ?? {}, verbatim: true },
+    { source: 'extra vars (-e, KEY=VALUE)', vars: rt.settings.extraVars },
+    { source: 'magic variables', vars: { inventory_hostname: other, inventory_hostname_short: other.split('.')[0], group_names: inventory.groupNames(other), groups: inventory.groupsMap() }, verbatim: true },
+  ]);
+  const names = new Set([...Object.keys(inventory.hostVars(other)), ...Object.keys(factVariables(facts)), ...Object.keys(state?.hostVars ?? {}), 'inventory_hostname', 'inventory_hostname_short', 'group_names']);
+  const vars: Record<string, unknown> = {};
+  for (const name of names) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolve(name) });
+  return vars;
 }
 
 async function loadVarsFiles(play: Play, scope: ReturnType<typeof createScope>): Promise<VarLayer[]> {

@@ -31,7 +31,7 @@ export function hostLayers(input: LayerInputs): HostLayers {
     ...roles.map((r) => ({ source: `role ${r.name} defaults`, vars: r.defaults })),
     ...input.inventoryLayers,
     // Text that came from a host is data, never a template: these layers are verbatim.
-    { source: 'facts', vars: Object.keys(facts).length ? { ansible_facts: facts, ...prefixed(facts) } : {}, verbatim: true },
+    { source: 'facts', vars: factVariables(facts), verbatim: true },
     ...(play ? [{ source: `play '${play.name}' vars`, vars: play.vars }] : []),
     ...input.varsFiles,
     ...roles.map((r) => ({ source: `role ${r.name} vars`, vars: r.vars })),
@@ -39,12 +39,14 @@ export function hostLayers(input: LayerInputs): HostLayers {
   const top: VarLayer[] = [
     { source: 'registered and set_fact', vars: input.state.hostVars, verbatim: true },
     { source: 'extra vars (-e, KEY=VALUE)', vars: input.extraVars },
-    { source: 'magic variables', vars: input.magic },
+    // Computed by the engine, never templates; hostvars renders each host's values in its own scope.
+    { source: 'magic variables', vars: input.magic, verbatim: true },
   ];
   return { base, top };
 }
 
-/** Facts are also variables of their own: ansible_os_family and so on (Ansible's inject_facts_as_vars). */
-function prefixed(facts: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v]));
+/** ansible_facts, and each fact as a variable of its own: ansible_os_family and so on (Ansible's inject_facts_as_vars). */
+export function factVariables(facts: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(facts).length === 0) return {};
+  return { ansible_facts: facts, ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])) };
 }

@@ -215,6 +215,20 @@ export const dataFilters: Record<string, Callable> = {
       return items.map((item) => ctx.filter(asText("filter 'map' filter name", name), [item, ...rest]));
     },
   },
+  // `groups['computes'] | map('extract', hostvars, 'mac')`: container[key], then [morekeys...].
+  extract: {
+    params: ['value', 'container', 'morekeys?'],
+    run: ([key, container, morekeys]) => {
+      const path = [key, ...(morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])];
+      let value = container;
+      for (const part of path) {
+        const next = getMember(value, part);
+        if (next === MISSING) return new Undefined(String(part), `filter 'extract' found no item ${JSON.stringify(part)}`);
+        value = next;
+      }
+      return value;
+    },
+  },
   select: { params: ['value', '...test'], run: ([v, args], ctx) => choose(ctx, iterate(v, "filter 'select'"), (x) => x, args as unknown[], true) },
   reject: { params: ['value', '...test'], run: ([v, args], ctx) => choose(ctx, iterate(v, "filter 'reject'"), (x) => x, args as unknown[], false) },
   selectattr: {

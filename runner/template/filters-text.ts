@@ -33,6 +33,46 @@ function toInt(value: unknown, fallback: unknown, base: unknown): unknown {
   return text !== '' && Number.isFinite(float) ? Math.trunc(float) : fallback;
 }
 
+/** printf-style conversions of Python's `%` operator: flags -+0 and space, width, precision; s r d i f F e E g G x X o c %. */
+function percentFormat(format: string, values: unknown[]): string {
+  let next = 0;
+  const out = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([srdifFeEgGxXoc%])/g, (_, flags: string, width: string, precision: string | undefined, conversion: string) => {
+    if (conversion === '%') return '%';
+    if (next >= values.length) throw new TemplateError(`filter 'format': not enough values for "${format}"`);
+    const value = values[next++];
+    let body: string;
+    const number = () => {
+      if (typeof value === 'number') return value;
+      if (typeof value === 'boolean') return value ? 1 : 0;
+      throw new TemplateError(`filter 'format': %${conversion} needs a number, got ${aType(value)}`);
+    };
+    switch (conversion) {
+      case 's': case 'r': body = toText(value); break;
+      case 'c': body = typeof value === 'number' ? String.fromCodePoint(value) : toText(value); break;
+      case 'd': case 'i': body = String(Math.trunc(Math.abs(number()))); break;
+      case 'x': case 'X': case 'o': {
+        const digits = Math.trunc(Math.abs(number())).toString(conversion === 'o' ? 8 : 16);
+        body = (flags.includes('#') ? (conversion === 'o' ? '0o' : '0x') : '') + digits;
+        if (conversion === 'X') body = body.toUpperCase();
+        break;
+      }
+      case 'e': case 'E': body = Math.abs(number()).toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2'); break;
+      case 'g': case 'G': body = String(Number(Math.abs(number()).toPrecision(precision === undefined ? 6 : Math.max(1, Number(precision))))); break;
+      default: body = Math.abs(number()).toFixed(precision === undefined ? 6 : Number(precision));
+    }
+    if (conversion === 'E' || conversion === 'G') body = body.toUpperCase();
+    if (conversion === 's' && precision !== undefined) body = body.slice(0, Number(precision));
+    const numeric = !'src'.includes(conversion);
+    const sign = numeric && number() < 0 ? '-' : numeric && flags.includes('+') ? '+' : numeric && flags.includes(' ') ? ' ' : '';
+    const size = Number(width || 0);
+    if (flags.includes('-')) return (sign + body).padEnd(size);
+    if (numeric && flags.includes('0')) return sign + body.padStart(size - sign.length, '0');
+    return (sign + body).padStart(size);
+  });
+  if (next < values.length) throw new TemplateError(`filter 'format': ${values.length - next} value(s) left over for "${format}"`);
+  return out;
+}
+
 function toFloat(value: unknown, fallback: unknown): unknown {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
@@ -95,6 +135,8 @@ export const textFilters: Record<string, Callable> = {
       return match === null ? null : match[0];
     },
   },
+  // Python's %-formatting, as Jinja's format filter: "%02d" | format(n).
+  format: textFilter('format', (t, [values]) => percentFormat(t, values as unknown[]), ['...values']),
   basename: textFilter('basename', (t) => t.slice(t.lastIndexOf('/') + 1)),
   dirname: textFilter('dirname', dirname),
   b64encode: textFilter('b64encode', (t) => Buffer.from(t, 'utf8').toString('base64')),
