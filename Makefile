@@ -1,9 +1,12 @@
-# drover: make demo (try it), make test (what CI runs), make bench (later).
+# drover: make demo (try it), make test (the suite), make test-vm (real-VM suite), make bench (drover vs ansible-playbook).
 SHELL := /bin/bash
 NODE_TEST := node --import tsx --test --test-concurrency=2
-TEST_FILES = $(shell find test -name '*.test.ts' | sort)
+TEST_FILES = $(sort $(wildcard test/*.test.ts))
+# Suites that boot several QEMU guests with their own kernel (VLANs, nfsd, enforced quotas,
+# qemu-driver scenarios): minutes each under software emulation, so not in `make test`; CI runs them.
+VM_TEST_FILES = $(sort $(wildcard test/vm/*.test.ts))
 
-.PHONY: all deps build typecheck test demo clean docs dist
+.PHONY: all deps build typecheck test test-vm demo clean docs dist bench
 
 all: build
 
@@ -24,8 +27,16 @@ typecheck: node_modules
 test: deps typecheck
 	$(NODE_TEST) $(TEST_FILES)
 
+test-vm: deps typecheck
+	$(NODE_TEST) $(VM_TEST_FILES)
+
 demo: deps build
 	node dist/runner/demo.js
+
+# drover vs ansible-playbook on the same disposable hosts; results in bench/results/.
+# Not part of `make test`. Settings (see bench/run.ts): make bench BENCH_HOSTS=1,10 BENCH_ROUNDS=1
+bench: deps build
+	node dist/bench/run.js
 
 clean:
 	rm -rf dist
@@ -39,3 +50,19 @@ docs: node_modules
 # ssh2's optional native add-ons stay out; its pure-JS code path is used.
 dist: node_modules
 	node scripts/bundle.mjs dist/drover.mjs
+
+# The old Makefile + Ansible front, for hands that type it by habit:
+#   make playbook PLAYBOOK=hub ENV=hub-dev GROUP=hub   ->  drover run playbooks/hub.yml ENV=hub-dev GROUP=hub
+#   make check PLAYBOOK=hub ENV=hub-dev                ->  the same with --check --diff
+# ARGS='...' passes more drover flags (e.g. ARGS='-l hub01 -v').
+DROVER := node dist/runner/cli.js
+DROVER_WORDS = playbooks/$(PLAYBOOK).yml $(if $(ENV),ENV=$(ENV)) $(if $(GROUP),GROUP=$(GROUP)) $(ARGS)
+
+.PHONY: playbook check
+playbook: build
+	@test -n "$(PLAYBOOK)" || { echo 'usage: make playbook PLAYBOOK=NAME [ENV=NAME] [GROUP=NAME] [ARGS=...]' >&2; exit 5; }
+	$(DROVER) run $(DROVER_WORDS)
+
+check: build
+	@test -n "$(PLAYBOOK)" || { echo 'usage: make check PLAYBOOK=NAME [ENV=NAME] [GROUP=NAME] [ARGS=...]' >&2; exit 5; }
+	$(DROVER) run $(DROVER_WORDS) --check --diff
