@@ -1,48 +1,57 @@
-// `make demo`: disposable local hosts, the example playbook three times
-// (check, apply, apply again with 0 changed), then everything torn down.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// `make demo`: our users' two main workflows end to end on disposable local
+// hosts, each playbook against its example environment through its scenario
+// (playbooks/tests/NAME): test doubles prepared, `--check --diff` on the
+// fresh host (what would change; nothing does), the real run, a second run
+// with 0 changed, verify, destroy. The playbooks' own output is shown, each
+// run ending with Ansible's PLAY RECAP.
 import { join } from 'node:path';
+import type { Reporter } from './engine/events.js';
 import { projectRoot } from './paths.js';
-import { startHosts } from './testground/namespace-hosts.js';
-import { runPlaybook } from './engine/run.js';
 import { createReporter } from './report/index.js';
+import { scenarioAt } from './scenario/discover.js';
+import { PlainScenarioReporter } from './scenario/report-plain.js';
+import { runScenario } from './scenario/sequence.js';
+import type { ScenarioEvent, StepName } from './scenario/types.js';
 
-const playbook = join(projectRoot(), 'playbooks', 'demo.yml');
+const WORKFLOWS = [
+  { playbook: 'openchami', command: 'drover run playbooks/openchami.yml ENV=openchami-demo' },
+  { playbook: 'hub', command: 'drover run playbooks/hub.yml ENV=hub-dev GROUP=hub' },
+];
+/** The steps whose playbook output the demo shows, and how each is introduced. */
+const SHOWN: Partial<Record<StepName, string>> = {
+  check: '--check --diff: what would change on the fresh host (nothing is changed)',
+  converge: 'apply',
+  idempotence: 'apply again: changed=0 everywhere',
+};
 
 async function main(): Promise<number> {
-  process.stdout.write('Starting 3 disposable hosts (network namespaces with their own sshd and filesystem)...\n');
-  const ground = await startHosts({ count: 3, namePrefix: 'demo' });
-  const dir = await mkdtemp(join(tmpdir(), 'drover-demo-'));
-  try {
-    const inventory = join(dir, 'hosts.ini');
-    await writeFile(inventory, ground.inventoryIni('demo'));
-    const runs = [
-      { title: 'check mode: what would change (nothing is changed)', check: true },
-      { title: 'apply', check: false },
-      { title: 'apply again: expect changed=0 everywhere', check: false },
-    ];
-    let last = 0;
-    let changedOnLastRun = -1;
-    for (const run of runs) {
-      process.stdout.write(`\n=== drover run playbooks/demo.yml ${run.check ? '--check ' : ''}--diff  (${run.title})\n`);
-      const reporter = createReporter({ format: 'auto', stream: process.stdout, diff: true, verbose: 0, color: Boolean(process.stdout.isTTY) });
-      const summary = await runPlaybook({ playbook, inventory: [inventory], check: run.check, diff: true, knownHostsFile: ground.knownHostsFile, onEvent: (e) => reporter.handle(e) });
-      await reporter.close();
-      last = summary.exitCode;
-      if (last !== 0) return last;
-      changedOnLastRun = Object.values(summary.stats).reduce((n, s) => n + s.changed, 0);
-    }
-    if (changedOnLastRun !== 0) {
-      process.stderr.write(`demo: the second apply reported ${changedOnLastRun} changes; expected 0\n`);
-      return 1;
-    }
-    process.stdout.write('\nDemo done: check, apply, and an idempotent second apply (0 changed).\n');
-    return last;
-  } finally {
-    await ground.stop();
-    await rm(dir, { recursive: true, force: true });
+  const root = projectRoot();
+  process.chdir(root);
+  // The example environments' vault (hub-dev's DNS credentials) opens with the identity committed for them.
+  process.env.DROVER_AGE_IDENTITY_FILE ??= join(root, 'inventories/example-environments.age-identity.txt');
+  const color = Boolean(process.stdout.isTTY);
+  for (const { playbook, command } of WORKFLOWS) {
+    process.stdout.write(`\n##### ${command}   (on a disposable host standing in for the environment's)\n`);
+    const steps = new PlainScenarioReporter({ stream: process.stdout, color });
+    let engine: Reporter | undefined;
+    const onEvent = (event: ScenarioEvent) => {
+      if (event.type === 'step.engine' && SHOWN[event.step]) {
+        if (event.event.type === 'run.start') {
+          process.stdout.write(`\n=== ${SHOWN[event.step]}\n`);
+          engine = createReporter({ format: 'plain', stream: process.stdout, diff: event.step === 'check', color });
+        }
+        engine?.handle(event.event);
+        return;
+      }
+      steps.handle(event);
+    };
+    const result = await runScenario(scenarioAt(join(root, 'playbooks', 'tests', playbook)), { onEvent, diff: true });
+    await engine?.close();
+    await steps.close();
+    if (result.exitCode !== 0) return result.exitCode;
   }
+  process.stdout.write('\nDemo done: both workflows planned, applied, re-applied with 0 changed, verified, and their hosts destroyed.\n');
+  return 0;
 }
 
 process.exitCode = await main();
