@@ -35,7 +35,7 @@ demo: deps build
 
 # drover vs ansible-playbook on the same disposable hosts; results in bench/results/.
 # Not part of `make test`. Settings (see bench/run.ts): make bench BENCH_HOSTS=1,10 BENCH_ROUNDS=1
-bench: deps build
+bench: deps build dist
 	node dist/bench/run.js
 
 clean:

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { registerExitCleanup } from '../runner/testground/exit-cleanup.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { CLEAN_ENV } from '../runner/testground/run-command.js';
@@ -66,6 +66,8 @@ export interface BenchResult {
   machine: MachineInfo;
   loadAverageAtEnd: number[];
   config: Omit<BenchConfig, 'log' | 'droverEntry'>;
+  /** The file drover ran from (drover.mjs: the bundle; cli.js: the unbundled build). */
+  droverFile: string;
   trials: Trial[];
   /** One `true` exec over an open drover connection, median per round. */
   floorMs: number[];
@@ -188,7 +190,7 @@ export async function runBenchmark(config: BenchConfig): Promise<BenchResult> {
     unregister();
   }
   const { droverEntry: _entry, log: _log, ...rest } = config;
-  return { startedAt, finishedAt: new Date(), machine, loadAverageAtEnd: (await describeMachine()).loadAverage, config: rest, trials, floorMs, startupMs: startup, profiles };
+  return { startedAt, finishedAt: new Date(), machine, loadAverageAtEnd: (await describeMachine()).loadAverage, config: rest, droverFile: basename(config.droverEntry), trials, floorMs, startupMs: startup, profiles };
 }
 
 /** One more drover trial of workload b, under --cpu-prof: where the time goes, per run. */

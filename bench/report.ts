@@ -62,7 +62,7 @@ export function renderMarkdown(result: BenchResult, pngName: string | undefined)
     '',
     '## drover: peak memory and cost per task',
     '',
-    `Start-up alone, before any host is contacted (median over rounds): drover (\`node cli.js --help\`) ${n0(median(result.startupMs.drover))} ms, ansible-playbook (\`--version\`) ${n0(median(result.startupMs.ansible))} ms.`,
+    `Start-up alone, before any host is contacted (median over rounds): drover (\`node ${result.droverFile} --help\`) ${n0(median(result.startupMs.drover))} ms, ansible-playbook (\`--version\`) ${n0(median(result.startupMs.ansible))} ms.`,
     '',
     `Exec round trip (the floor): one \`true\` over drover's already-open SSH connection, median ${n2(floor)} ms (per round: ${result.floorMs.map(n2).join(', ')}). Per task: mean duration of one task on one host from drover's own task events, each host's first task (which opens the connection) left out. Peak memory: max RSS of the drover process (GNU time), highest over rounds.`,
     '',

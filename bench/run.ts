@@ -7,7 +7,8 @@
 //   BENCH_PROFILE_HOSTS=N|none one extra drover run of workload b under --cpu-prof (default: as facts)
 //   BENCH_ANSIBLE_MAX_HOSTS=N  run ansible-playbook only up to N hosts (default: every count)
 //   BENCH_OUT=bench/results   where <date>.md/.json/.png go
-//   BENCH_DROVER=dist/runner/cli.js  the compiled drover CLI
+//   BENCH_DROVER=dist/drover.mjs  drover as bastion hosts install it: the one-file bundle (make dist);
+//                                 dist/runner/cli.js is the unbundled build (about twice the start-up)
 import { freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../runner/paths.js';
@@ -45,7 +46,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     factsHosts: optionalCount(env.BENCH_FACTS_HOSTS, Number.isFinite(small) ? small : undefined),
     profileHosts: optionalCount(env.BENCH_PROFILE_HOSTS, Number.isFinite(small) ? small : undefined),
     ansibleMaxHosts: optionalCount(env.BENCH_ANSIBLE_MAX_HOSTS, undefined),
-    droverEntry: resolve(env.BENCH_DROVER ?? join(projectRoot(), 'dist', 'runner', 'cli.js')),
+    droverEntry: resolve(env.BENCH_DROVER ?? join(projectRoot(), 'dist', 'drover.mjs')),
     log,
   };
 }

@@ -3,11 +3,15 @@
 // made only when the files changed since the newest one: its name carries a
 // fingerprint of the archived content (content, names, modes, owners; not
 // times), so a second run with nothing changed reports ok, not a needless copy.
-import { defineModule, ModuleFailure } from '../runner/module-api.js';
+// A file missing at plan time is planned as archived (under --check, the task
+// that makes it has not run); apply looks again and fails if it is still missing.
+import { defineModule, ModuleFailure, type Plan } from '../runner/module-api.js';
 import type { Host } from '../runner/host/types.js';
 import { sh, type Command } from '../runner/quote.js';
 
 interface BackupState {
+  /** Some paths did not exist at plan time: apply plans again. */
+  deferred?: true;
   fingerprint: string;
   prune: string[];
   dirMissing: boolean;
@@ -44,31 +48,9 @@ export default defineModule({
       keep: { type: 'integer', minimum: 1, default: 7, description: 'How many archives of this name to keep (the oldest are removed).' },
     },
   },
-  async plan(host, params) {
-    const name = params.name ?? 'backup';
-    const keep = params.keep ?? 7;
-    const missing = (await Promise.all(params.paths.map(async (p) => ((await host.stat(p)) ? null : p)))).filter((p): p is string => p !== null);
-    if (missing.length) throw new ModuleFailure(`nothing to back up at ${missing.join(', ')} (no such file or directory)`);
-    const fingerprint = (await tarInto(host, params.paths, sh`sha256sum`)).slice(0, 16);
-    const dirStat = await host.stat(params.dest);
-    if (dirStat && dirStat.kind !== 'directory') throw new ModuleFailure(`${params.dest} is a ${dirStat.kind}, not a directory`);
-    const existing = dirStat ? (await host.check(sh`ls -1 -- ${params.dest}`)).stdout.split('\n').filter((f) => ARCHIVE.exec(f)?.[1] === name).sort() : [];
-    const newest = existing.at(-1);
-    const upToDate = newest !== undefined && ARCHIVE.exec(newest)![3] === fingerprint;
-    const kept = upToDate ? existing : [...existing, `${name}-<now>-${fingerprint}.tar.gz`];
-    const prune = kept.slice(0, Math.max(0, kept.length - keep));
-    const changes = [
-      ...(upToDate ? [] : [`archive ${params.paths.join(', ')} to ${params.dest}/${name}-<now>-${fingerprint}.tar.gz`]),
-      ...(prune.length ? [`remove ${prune.length} old archive(s) of ${name}, keeping ${keep}`] : []),
-    ];
-    return {
-      changes,
-      diff: changes.length ? [{ label: `archives in ${params.dest}`, before: lines(existing), after: lines(kept.slice(prune.length)) }] : [],
-      state: { fingerprint, prune, dirMissing: dirStat === null } satisfies BackupState,
-      result: { dest: params.dest, fingerprint, archives: upToDate ? existing.slice(prune.length) : undefined },
-    };
-  },
-  async apply(host, params, plan) {
+  plan: (host, params) => planBackup(host, params, true),
+  async apply(host, params, planned) {
+    const plan = (planned.state as BackupState).deferred ? await planBackup(host, params, false) : planned;
     const s = plan.state as BackupState;
     const name = params.name ?? 'backup';
     if (s.dirMissing) await host.check(sh`mkdir -p -m 0700 -- ${params.dest}`);
@@ -90,6 +72,38 @@ export default defineModule({
     return { result: { archive, removed: s.prune } };
   },
 });
+
+type BackupParams = { readonly paths: readonly string[]; readonly dest: string; readonly name?: string; readonly keep?: number };
+
+/** What to archive and prune; with `allowMissing`, missing paths give a deferred plan instead of a failure. */
+async function planBackup(host: Host, params: BackupParams, allowMissing: boolean): Promise<Plan<BackupState>> {
+  const name = params.name ?? 'backup';
+  const keep = params.keep ?? 7;
+  const missing = (await Promise.all(params.paths.map(async (p) => ((await host.stat(p)) ? null : p)))).filter((p): p is string => p !== null);
+  if (missing.length && !allowMissing) throw new ModuleFailure(`nothing to back up at ${missing.join(', ')} (no such file or directory)`);
+  if (missing.length) {
+    const change = `archive ${params.paths.join(', ')} to ${params.dest} (${missing.join(', ')} does not exist yet: an earlier task must create it)`;
+    return { changes: [change], state: { deferred: true, fingerprint: '', prune: [], dirMissing: false }, result: { dest: params.dest } };
+  }
+  const fingerprint = (await tarInto(host, params.paths, sh`sha256sum`)).slice(0, 16);
+  const dirStat = await host.stat(params.dest);
+  if (dirStat && dirStat.kind !== 'directory') throw new ModuleFailure(`${params.dest} is a ${dirStat.kind}, not a directory`);
+  const existing = dirStat ? (await host.check(sh`ls -1 -- ${params.dest}`)).stdout.split('\n').filter((f) => ARCHIVE.exec(f)?.[1] === name).sort() : [];
+  const newest = existing.at(-1);
+  const upToDate = newest !== undefined && ARCHIVE.exec(newest)![3] === fingerprint;
+  const kept = upToDate ? existing : [...existing, `${name}-<now>-${fingerprint}.tar.gz`];
+  const prune = kept.slice(0, Math.max(0, kept.length - keep));
+  const changes = [
+    ...(upToDate ? [] : [`archive ${params.paths.join(', ')} to ${params.dest}/${name}-<now>-${fingerprint}.tar.gz`]),
+    ...(prune.length ? [`remove ${prune.length} old archive(s) of ${name}, keeping ${keep}`] : []),
+  ];
+  return {
+    changes,
+    diff: changes.length ? [{ label: `archives in ${params.dest}`, before: lines(existing), after: lines(kept.slice(prune.length)) }] : [],
+    state: { fingerprint, prune, dirMissing: dirStat === null },
+    result: { dest: params.dest, fingerprint, archives: upToDate ? existing.slice(prune.length) : undefined },
+  };
+}
 
 function lines(names: readonly string[]): string {
   return names.length ? `${names.join('\n')}\n` : '';

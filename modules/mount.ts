@@ -7,7 +7,8 @@
 // or fstype never reaches the running system), drover compares what is
 // mounted with the wanted src/fstype and unmounts and mounts again when they
 // differ; a change of options alone is a remount. Bind mounts are compared by
-// being mounted only (their source reads as the underlying device).
+// being mounted only (their source reads as the underlying device); an image
+// mounted with -o loop by the file behind its loop device.
 import { defineModule, ModuleFailure, type Plan } from '../runner/module-api.js';
 import { sh, type Command } from '../runner/quote.js';
 import type { Host } from '../runner/host/types.js';
@@ -34,10 +35,20 @@ async function resolveSource(host: Host, src: string): Promise<string> {
   return r.rc === 0 ? r.stdout.trim() : src;
 }
 
+/** An image file mounted with -o loop reads as /dev/loopN: the file it is backed by, and the image the entry names, both resolved. */
+async function sameLoopImage(host: Host, src: string, loopDevice: string): Promise<boolean> {
+  const device = /^\/dev\/(loop\d+)$/.exec(loopDevice)?.[1];
+  if (!device || src.startsWith('/dev/')) return false;
+  const r = await host.run(sh`cat -- ${`/sys/block/${device}/loop/backing_file`} && readlink -f -- ${src}`);
+  const [backing, image] = r.stdout.split('\n');
+  return r.rc === 0 && backing !== undefined && backing === image;
+}
+
 /** Whether the running mount is what the entry asks for (src, fstype; bind mounts: mounted at all). */
 async function matches(host: Host, wanted: FstabEntry, running: MountedFs): Promise<boolean> {
   if (isBind(wanted.opts)) return true;
-  return sameFstype(wanted.fstype, running.fstype) && (await resolveSource(host, wanted.src)) === running.source;
+  if (!sameFstype(wanted.fstype, running.fstype)) return false;
+  return (await resolveSource(host, wanted.src)) === running.source || (await sameLoopImage(host, wanted.src, running.source));
 }
 
 export default defineModule({

@@ -60,10 +60,15 @@ test('a changed file makes a new archive; past `keep`, the oldest goes', async (
   assert.equal((await runModule(host, backup, PARAMS)).changed, false);
 });
 
-test('a mode change counts as a change; a missing path fails clearly and writes nothing', async () => {
+test('a mode change counts as a change; a missing path fails clearly when applied and writes nothing', async () => {
   await sh('chmod 0640 /etc/hub/secret.conf');
   assert.equal((await runModule(host, backup, PARAMS, { check: true })).changed, true);
   const before = await archives();
   await assert.rejects(runModule(host, backup, { ...PARAMS, paths: ['/etc/hub/nope'] }), /nothing to back up at \/etc\/hub\/nope/);
   assert.deepEqual(await archives(), before);
+});
+
+test('under --check a path an earlier task will create is planned as archived', async () => {
+  const planned = await runModule(host, backup, { ...PARAMS, paths: ['/etc/hub/later.key'] }, { check: true });
+  assert.deepEqual(planned.changes, [`archive /etc/hub/later.key to ${PARAMS.dest} (/etc/hub/later.key does not exist yet: an earlier task must create it)`]);
 });

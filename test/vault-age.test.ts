@@ -27,7 +27,7 @@ test('drover writes ASCII armor that the age CLI decrypts', async () => {
   const armored = await encryptAge(plaintext, { recipients: [vault.recipient] });
   assert.match(armored, /^-----BEGIN AGE ENCRYPTED FILE-----\n[A-Za-z0-9+/=\n]+-----END AGE ENCRYPTED FILE-----\n$/);
   assert.ok(isAge(armored));
-  assert.equal(ageKind(armored), 'recipients');
+  assert.equal(await ageKind(armored), 'recipients');
   const path = join(vault.dir, 'by-drover.age');
   await writeFile(path, armored);
   const { stdout } = await run('age', ['--decrypt', '--identity', vault.identityFile, path]);
@@ -45,7 +45,7 @@ test('drover decrypts what the age CLI wrote (armored), and refuses binary age a
 
 test('a passphrase payload is recognised and needs the passphrase', async () => {
   const armored = await encryptAge('x: 1\n', { passphrase: 'a long passphrase for tests' });
-  assert.equal(ageKind(armored), 'passphrase');
+  assert.equal(await ageKind(armored), 'passphrase');
   const keys = new VaultKeys({ env: { DROVER_VAULT_PASSPHRASE: 'a long passphrase for tests' } });
   assert.equal(new TextDecoder().decode(await decryptAge(armored, keys.ageKeys('passphrase', 'f'))), 'x: 1\n');
   assert.throws(() => new VaultKeys({ env: {} }).ageKeys('passphrase', 'secrets.yml'), /secrets\.yml is encrypted with an age passphrase.*--passphrase-file FILE.*DROVER_VAULT_PASSPHRASE/);

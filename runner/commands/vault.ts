@@ -77,13 +77,13 @@ function ageEncrypter(flags: EncryptFlags, dir: string): Encrypt {
 }
 
 /** For `edit`: encrypt again the way the file was encrypted (same password, passphrase, or the current recipients). */
-function sameKindEncrypter(original: string, file: string, flags: KeyFlags): Encrypt {
+async function sameKindEncrypter(original: string, file: string, flags: KeyFlags): Promise<Encrypt> {
   const keys = new VaultKeys(keySources(flags));
   if (isAnsibleVault(original)) {
     const password = keys.ansiblePassword(file);
     return async (plaintext) => encryptAnsibleVault(plaintext, password);
   }
-  return ageEncrypter({ ...flags, recipient: [], recipientsFile: [], passphrase: ageKind(original) === 'passphrase' }, dirname(file));
+  return ageEncrypter({ ...flags, recipient: [], recipientsFile: [], passphrase: (await ageKind(original)) === 'passphrase' }, dirname(file));
 }
 
 function output(flags: { output?: string }, file: string, text: string): void {
@@ -134,7 +134,7 @@ export function vaultCommand(): Command {
       const original = readLocalFile(file);
       const plaintext = await decryptFile(file, original);
       // Known before the editor opens: a missing recipient must not cost the user their edit.
-      const encrypt = sameKindEncrypter(original, file, command.optsWithGlobals<KeyFlags>());
+      const encrypt = await sameKindEncrypter(original, file, command.optsWithGlobals<KeyFlags>());
       const edited = editPrivately(plaintext, basename(file));
       if (edited === plaintext) {
         process.stderr.write(`${file}: unchanged, not re-encrypted\n`);

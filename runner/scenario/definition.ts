@@ -75,12 +75,15 @@ interface RawDefinition {
   check?: boolean;
 }
 
-const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(scenarioSchema);
+// Compiled on first use: `drover run` and `--help` never read a scenario.
+let compiled: ReturnType<typeof compileSchema> | undefined;
+const compileSchema = () => new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(scenarioSchema);
 
 /** Reads and checks `DIR/scenario.yml`; every problem in one InputError. */
 export async function loadDefinition(dir: string, drivers: DriverRegistry): Promise<ScenarioDefinition> {
   const file = join(dir, 'scenario.yml');
   const raw = ((await readYamlFile(file)) ?? {}) as RawDefinition;
+  const validate = (compiled ??= compileSchema());
   if (!validate(raw)) throw new InputError((validate.errors ?? []).map((e) => schemaProblem(e, raw, file)));
   const problems: Problem[] = [];
   const driver = raw.driver ?? DEFAULT_DRIVER;

@@ -16,6 +16,7 @@ export interface PlaybookContext {
   /** With an ENV inventory: only the hosts the scenario created (the others are not there to reach). */
   limit?: string[];
   knownHostsFile: string;
+  diff?: boolean;
   emit(event: ScenarioEvent): void;
   signal?: AbortSignal;
 }
@@ -47,6 +48,7 @@ export async function runStepPlaybook(step: StepName, playbook: string, ctx: Pla
     extraVars: ctx.extraVars,
     limit: ctx.limit?.join(","),
     check: mode.check ?? false,
+    diff: ctx.diff ?? false,
     knownHostsFile: ctx.knownHostsFile,
     signal: run.signal,
     onEvent: (event) => {

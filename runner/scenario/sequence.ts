@@ -25,6 +25,8 @@ export interface ScenarioOptions {
   drivers?: DriverRegistry;
   /** Aborting lets the running step finish, skips the rest, and still destroys. */
   signal?: AbortSignal;
+  /** Engine events carry before/after diffs (for a reporter that shows them). */
+  diff?: boolean;
 }
 
 export interface ScenarioResult {
@@ -59,7 +61,7 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
     const file = join(ref.dir, STEP_FILES[step]);
     return existsSync(file) ? file : undefined;
   };
-  const context = (): PlaybookContext => ({ scenario, inventories: run.inventories!, extraVars: run.definition!.extraVars, limit: run.definition!.inventory ? run.definition!.hosts.map((h) => h.name) : undefined, knownHostsFile: run.ground!.knownHostsFile, emit, signal: options.signal });
+  const context = (): PlaybookContext => ({ scenario, inventories: run.inventories!, extraVars: run.definition!.extraVars, limit: run.definition!.inventory ? run.definition!.hosts.map((h) => h.name) : undefined, knownHostsFile: run.ground!.knownHostsFile, emit, signal: options.signal, diff: options.diff });
   const optionalPlaybook = (step: 'prepare' | 'side_effect' | 'verify') => async () => {
     const file = optional(step);
     if (!file) return { skipped: `no ${STEP_FILES[step]}` };

@@ -2,7 +2,11 @@
 // the only file that imports it. drover writes ASCII armor, so encrypted files
 // and inline values are text that diffs and reviews well in git. Files made
 // with the `age` CLI work when armored (`age -a`): vars files are text.
-import * as age from 'age-encryption';
+// The package (and the post-quantum code it pulls in) loads on first use:
+// about 0.25 s of start-up that runs without a vault never pay.
+type AgeModule = typeof import('age-encryption');
+let loading: Promise<AgeModule> | undefined;
+const loadAge = (): Promise<AgeModule> => (loading ??= import('age-encryption'));
 
 const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
 
@@ -14,13 +18,13 @@ export function isAge(text: string): boolean {
 }
 
 /** The raw age file of armored text. */
-function ageBytes(text: string): Uint8Array {
-  return age.armor.decode(text.trim());
+async function ageBytes(text: string): Promise<Uint8Array> {
+  return (await loadAge()).armor.decode(text.trim());
 }
 
 /** Whether a payload needs a passphrase or an identity, read from its header stanzas. */
-export function ageKind(text: string): AgeKind {
-  const bytes = ageBytes(text);
+export async function ageKind(text: string): Promise<AgeKind> {
+  const bytes = await ageBytes(text);
   const end = Math.min(bytes.length, 4096);
   const header = new TextDecoder('latin1').decode(bytes.subarray(0, end));
   return /\n-> scrypt /.test(header) ? 'passphrase' : 'recipients';
@@ -34,16 +38,17 @@ export interface AgeKeys {
 
 /** Plaintext bytes; throws the package's error when no key fits. */
 export async function decryptAge(text: string, keys: AgeKeys): Promise<Uint8Array> {
-  const decrypter = new age.Decrypter();
+  const decrypter = new (await loadAge()).Decrypter();
   for (const identity of keys.identities) decrypter.addIdentity(identity);
   if (keys.passphrase !== undefined) decrypter.addPassphrase(keys.passphrase);
-  return decrypter.decrypt(ageBytes(text));
+  return decrypter.decrypt(await ageBytes(text));
 }
 
 export type AgeTarget = { recipients: string[] } | { passphrase: string };
 
 /** Armored age text of `plaintext` for the recipients, or under the passphrase. */
 export async function encryptAge(plaintext: Uint8Array | string, target: AgeTarget): Promise<string> {
+  const age = await loadAge();
   const encrypter = new age.Encrypter();
   if ('passphrase' in target) encrypter.setPassphrase(target.passphrase);
   else for (const recipient of target.recipients) encrypter.addRecipient(recipient);
@@ -52,11 +57,12 @@ export async function encryptAge(plaintext: Uint8Array | string, target: AgeTarg
 
 /** A new X25519 identity and its recipient (`drover vault keygen`). */
 export async function newIdentity(): Promise<{ identity: string; recipient: string }> {
+  const age = await loadAge();
   const identity = await age.generateX25519Identity();
   return { identity, recipient: await age.identityToRecipient(identity) };
 }
 
 /** The recipient (age1...) of an identity, to check what a key file holds. */
-export function recipientOf(identity: string): Promise<string> {
-  return age.identityToRecipient(identity);
+export async function recipientOf(identity: string): Promise<string> {
+  return (await loadAge()).identityToRecipient(identity);
 }

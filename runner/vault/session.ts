@@ -49,7 +49,7 @@ async function decryptUncached(payload: string, subject: string): Promise<string
   }
   let kind;
   try {
-    kind = ageKind(payload);
+    kind = await ageKind(payload);
   } catch (error) {
     throw new InputError([{ message: `cannot decrypt ${subject}: not a valid age payload (${(error as Error).message})` }]);
   }

@@ -18,6 +18,9 @@ const RUN_ELSEWHERE: Record<string, string> = {
   'roles/example_motd/tests/vm': 'test/drover-test-qemu-scenario.test.ts (and what the qemu driver leaves behind)',
 };
 
+// The example environments' vault files (hub-dev, hub-prod) open with the demo identity committed beside them.
+process.env.DROVER_AGE_IDENTITY_FILE ??= join(projectRoot(), 'inventories/example-environments.age-identity.txt');
+
 export function projectScenarios(driver: string): ScenarioRef[] {
   return allScenarios(projectRoot()).filter((ref) => {
     const raw = (parse(readFileSync(join(ref.dir, 'scenario.yml'), 'utf8')) ?? {}) as { driver?: string };

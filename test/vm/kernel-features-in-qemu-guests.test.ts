@@ -130,6 +130,16 @@ describe('nfs_export and mount: a real nfsd in one guest, a client mount in the 
   });
 });
 
+describe('mount: an image file on a loop device', () => {
+  test('mounted with -o loop, then found mounted (its loop device is backed by the image), and removed', async () => {
+    await inGuest('kf2', 'truncate -s 32M /var/tmp/loop.img && mkfs.ext4 -q -F /var/tmp/loop.img');
+    const observeMount = () => inGuest('kf2', 'cat /etc/fstab; grep " /mnt/image " /proc/self/mountinfo | cut -d" " -f5,9,10 || true');
+    await convergeTwice(handle('kf2'), mount, { path: '/mnt/image', src: '/var/tmp/loop.img', fstype: 'ext4', opts: 'loop', state: 'mounted' }, observeMount);
+    assert.match(await observeMount(), /\/mnt\/image ext4 \/dev\/loop\d+/);
+    await convergeTwice(handle('kf2'), mount, { path: '/mnt/image', state: 'absent' }, observeMount);
+  });
+});
+
 describe('modprobe: a real kernel module', () => {
   test('loads dummy with its parameter, then unloads it', async () => {
     const loaded = () => inGuest('kf1', 'grep "^dummy " /proc/modules || true; ip -o link show type dummy || true');
