@@ -8,6 +8,7 @@
 // machines this project runs on, /dev/kvm exists but KVM guests hang
 // (MACHINE.md), so guests there run under software emulation (TCG).
 // DROVER_QEMU_ACCEL=tcg|kvm skips the probe.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,7 +149,9 @@ export async function startVms(options: StartVmsOptions): Promise<QemuGround> {
         const guestDir = join(dir, 'guests', name);
         mkdirSync(guestDir, { recursive: true });
         const segmentPorts = await Promise.all(Array.from({ length: nicCount(options.extraNics, name) }, () => segment.addPort()));
-        const append = [`systemd.hostname=${name}`, `drover.private=${addresses[index]}/24`, `drover.hosts=${peers}`, `drover.nics=${segmentPorts.length}`];
+        // Every guest boots the same image: its own machine-id (DHCP client ids, journal, dbus are keyed by it).
+        const machineId = randomBytes(16).toString('hex');
+        const append = [`systemd.hostname=${name}`, `systemd.machine_id=${machineId}`, `drover.private=${addresses[index]}/24`, `drover.hosts=${peers}`, `drover.nics=${segmentPorts.length}`];
         const memoryMb = options.memoryMb ?? 512;
         const g = await launchGuest({ name, dir: guestDir, disk: image.disk, kernel: image.kernel, initrd: image.initrd, memoryMb, accel, append, segmentPorts, index });
         return { name, index, ...g, nics: segmentPorts.length, startedAt: Date.now() };

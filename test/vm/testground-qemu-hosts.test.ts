@@ -64,18 +64,21 @@ describe('qemu test ground', () => {
   );
   after(() => ground?.stop());
 
-  test("drover's own ssh connection reaches every guest, host key checked", async () => {
+  test("drover's own ssh connection reaches every guest, host key checked; each guest has its own machine-id", async () => {
+    const machineIds = new Set<string>();
     for (const h of g().hosts) {
       const connection = openConnection(g().target(h.name));
       try {
         await connection.connect();
         const r = await connection.exec('hostname; id -u');
         assert.deepEqual({ rc: r.rc, stdout: r.stdout }, { rc: 0, stdout: `${h.name}\n0\n` });
+        machineIds.add((await connection.exec('cat /etc/machine-id')).stdout.trim());
       } finally {
         await connection.close();
       }
     }
     assert.match(readFileSync(g().knownHostsFile, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${g().host('vm1').port} ssh-ed25519 `, 'm'));
+    assert.equal(machineIds.size, g().hosts.length);
   });
 
   test('exec passes argv and stdin through unchanged', async () => {
