@@ -15,6 +15,7 @@ import { runScenario, type ScenarioResult } from '../runner/scenario/sequence.js
 import type { ScenarioEvent, StepName } from '../runner/scenario/types.js';
 import { WORKSPACE_PREFIX } from '../runner/scenario/workspace.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { liveNetns } from './support/netns.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/scenarios/', import.meta.url));
 const started: TestGround[] = [];
@@ -34,18 +35,6 @@ function footprint(g: TestGround): Footprint {
   return { pids: g.hosts.flatMap((h) => [h.pid, h.initPid]), netns: g.hosts.map((h) => readlinkSync(h.netns)), bridge: g.network.bridge, dir: g.dir };
 }
 
-/** Network namespaces any process on the machine is in. */
-function liveNetns(): Set<string> {
-  const seen = new Set<string>();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      seen.add(readlinkSync(`/proc/${pid}/ns/net`));
-    } catch {
-      // Exited meanwhile.
-    }
-  }
-  return seen;
-}
 
 function assertNothingLeft(f: Footprint): void {
   for (const pid of f.pids) assert.equal(existsSync(`/proc/${pid}`), false, `host process ${pid} still exists`);

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { liveNetns } from './support/netns.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -32,18 +33,6 @@ async function netnsList(): Promise<string> {
   return (await run('ip', ['netns', 'list'], { encoding: 'utf8' })).stdout;
 }
 
-/** Network namespaces any process on the machine is in. */
-function liveNetns(): Set<string> {
-  const seen = new Set<string>();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      seen.add(readlinkSync(`/proc/${pid}/ns/net`));
-    } catch {
-      // Exited meanwhile, or not ours to read.
-    }
-  }
-  return seen;
-}
 
 interface Footprint {
   pids: number[];

@@ -33,7 +33,7 @@ export interface ListrReporterOptions {
    * to listr's line renderer 'simple' (createReporter picks plain output
    * there instead). Tests choose 'simple' or 'verbose' to get stable text.
    */
-  renderer?: 'default' | 'simple' | 'verbose';
+  renderer?: ListrRendererChoice;
   /** Plays with more hosts show one aggregate line instead of a row per host (a terminal has ~50 lines). */
   maxHostRows?: number;
 }
@@ -211,23 +211,7 @@ export class ListrReporter implements Reporter {
   }
 
   private listrOptions(): ConstructorParameters<typeof Listr>[1] {
-    const stream = this.options.stream as NodeJS.WriteStream;
-    // listr writes to process.stdout unless given a logger; ours points at our stream (stdout and stderr alike).
-    const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: true });
-    const choice = this.options.renderer ?? 'default';
-    const plainColors = this.color ? {} : { color: noColors() };
-    return {
-      concurrent: false,
-      exitOnError: false,
-      // listr would call process.exit(127) on SIGINT; stopping a run is the CLI's business.
-      registerSignalListeners: false,
-      renderer: choice === 'default' ? StreamTreeRenderer : choice,
-      fallbackRenderer: 'simple',
-      // The listr2 non-TTY trap: what decides is the stream we were given, not process.stdout.
-      fallbackRendererCondition: choice === 'default' && this.options.stream.isTTY !== true,
-      rendererOptions: { logger, collapseSubtasks: false, collapseErrors: false, showErrorMessage: true, ...plainColors },
-      fallbackRendererOptions: { logger, ...plainColors },
-    } as ConstructorParameters<typeof Listr>[1];
+    return listrOptions(this.options.stream, this.color, this.options.renderer);
   }
 }
 
@@ -235,7 +219,7 @@ export class ListrReporter implements Reporter {
  * listr's tree renderer, minus listr's own terminal check (process.stdout.isTTY):
  * we may draw on another stream, so fallbackRendererCondition above decides.
  */
-export class StreamTreeRenderer extends DefaultRenderer {
+class StreamTreeRenderer extends DefaultRenderer {
   static override nonTTY = true;
 }
 
@@ -254,7 +238,34 @@ function hostTask(host: HostState): ListrTask {
 }
 
 /** listr2 colours its icons itself (colorette, keyed on process.stdout); when colour is off, make every style a no-op. */
-export function noColors(): Record<string, (text?: string) => string> {
+function noColors(): Record<string, (text?: string) => string> {
   const levels = [...Object.keys(LISTR_DEFAULT_RENDERER_STYLE.color ?? {}), ...Object.keys(LISTR_LOGGER_STYLE.color ?? {})];
   return Object.fromEntries(levels.map((level) => [level, (text?: string) => text ?? '']));
+}
+
+/**
+ * Options for a listr2 run on `stream` (drover run's tree, drover test's steps):
+ * the tree renderer on a terminal, the simple one elsewhere, no colours when
+ * off, and no signal handlers (Ctrl-C is the command's business).
+ */
+/** Which listr2 renderer: drover's tree (default), or listr2's own simple or verbose. */
+export type ListrRendererChoice = 'default' | 'simple' | 'verbose';
+
+export function listrOptions(out: OutputStream, color: boolean, renderer: ListrRendererChoice = 'default'): ConstructorParameters<typeof Listr>[1] {
+  const stream = out as NodeJS.WriteStream;
+  // listr writes to process.stdout unless given a logger; ours points at our stream (stdout and stderr alike).
+  const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: true });
+  const plainColors = color ? {} : { color: noColors() };
+  return {
+    concurrent: false,
+    exitOnError: false,
+    // listr would call process.exit(127) on SIGINT, and drover test must still destroy its hosts.
+    registerSignalListeners: false,
+    renderer: renderer === 'default' ? StreamTreeRenderer : renderer,
+    fallbackRenderer: 'simple',
+    // The listr2 non-TTY trap: what decides is the stream we were given, not process.stdout.
+    fallbackRendererCondition: renderer === 'default' && stream.isTTY !== true,
+    rendererOptions: { logger, collapseSubtasks: false, collapseErrors: false, showErrorMessage: true, ...plainColors },
+    fallbackRendererOptions: { logger, ...plainColors },
+  } as ConstructorParameters<typeof Listr>[1];
 }

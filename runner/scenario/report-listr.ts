@@ -4,9 +4,9 @@
 // printed after listr lets go of the terminal. Like runner/report/listr.ts,
 // the events push while listr pulls, so each row waits on a latch that the
 // step's end event settles.
-import { Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
+import { Listr, type ListrTask } from 'listr2';
 import { taskTitle, unhandled } from '../report/format.js';
-import { noColors, StreamTreeRenderer } from '../report/listr.js';
+import { listrOptions } from '../report/listr.js';
 import { Latch, type Row } from '../report/live-state.js';
 import { painter, Sink, type Paint } from '../report/style.js';
 import { indented, seconds, type ScenarioReportOptions } from './report-plain.js';
@@ -117,20 +117,6 @@ export class ListrScenarioReporter implements ScenarioReporter {
   }
 
   private listrOptions(): ConstructorParameters<typeof Listr>[1] {
-    const stream = this.options.stream as NodeJS.WriteStream;
-    const logger = new ListrLogger({ processOutput: new ProcessOutput(stream, stream), useIcons: true });
-    const choice = this.options.renderer ?? 'default';
-    const plainColors = this.options.color ? {} : { color: noColors() };
-    return {
-      concurrent: false,
-      exitOnError: false,
-      // Ctrl-C is the command's business: it must still destroy the hosts.
-      registerSignalListeners: false,
-      renderer: choice === 'default' ? StreamTreeRenderer : choice,
-      fallbackRenderer: 'simple',
-      fallbackRendererCondition: choice === 'default' && this.options.stream.isTTY !== true,
-      rendererOptions: { logger, collapseSubtasks: false, collapseErrors: false, showErrorMessage: true, ...plainColors },
-      fallbackRendererOptions: { logger, ...plainColors },
-    } as ConstructorParameters<typeof Listr>[1];
+    return listrOptions(this.options.stream, this.options.color === true, this.options.renderer);
   }
 }
