@@ -52,6 +52,7 @@ describe('drover test', () => {
     assert.ok(text.includes('\x1b[2K'), 'no live redraw: not the listr tree renderer');
     assert.match(text, /✔ syntax {2}\d+\.\d\d s {2}scenario\.yml and 2 playbooks/);
     assert.match(text, /↓ prepare {2}no prepare\.yml/);
+    assert.match(text, /↓ check {2}check: false in scenario\.yml/);
     assert.match(text, /✖ verify/);
     assert.match(text, /verify failed:\n {2}failed: \[app1\] The application listens on port 9090/);
     assert.match(text, /FAILED at verify \(exit code 16\)/);

@@ -1,6 +1,7 @@
 // A host that dies mid-task or never answers is unreachable (exit 4) within a
 // bounded time while the others finish; a task that runs past its `timeout:`
-// fails on that host (exit 2), as in Ansible, and the host stays reachable.
+// fails on that host (exit 2), as in Ansible, its command is killed there,
+// and the host stays reachable.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
@@ -87,6 +88,8 @@ test('a task past its timeout fails on that host, which still runs later tasks a
     ['Next play', 'changed'],
   ]);
   assert.equal(results(r.events, 'frail3').filter((e) => e.status === 'changed').length, 2);
+  // The timed-out commands were ended on their hosts too, with what they started.
+  for (const host of ground.hosts.slice(0, 2)) assert.equal(await runsIn(host.initPid, 'sleep 30'), false, `sleep 30 still runs on ${host.name}`);
   assert.ok(r.ms < 20_000, `run took ${r.ms} ms`);
   console.log(`# timeout: run took ${r.ms} ms; frail2 "${slow.message}"`);
 });

@@ -64,6 +64,12 @@ export class RemoteShell {
   private readonly errMarker = Buffer.from(`\n@@drover-${this.nonce}\n`);
   private pending: Pending | undefined;
   private broken: Error | undefined;
+  /**
+   * The session id its commands run in (sshd starts every channel in a
+   * session of its own), when the host has /proc: a command past its timeout
+   * is ended with everything it started by killing the session.
+   */
+  session: string | undefined;
 
   constructor(
     private readonly channel: ClientChannel,

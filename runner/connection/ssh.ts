@@ -11,7 +11,7 @@ import { createConnection, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
-import { quote } from '../quote.js';
+import { quote, sh } from '../quote.js';
 import { RemoteShell } from './remote-shell.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
@@ -28,6 +28,9 @@ const HOST_KEY_ALGORITHMS: ReadonlyArray<[algorithm: string, keyType: string]> =
   ['rsa-sha2-256', 'ssh-rsa'],
 ];
 /** OpenSSH's default MaxSessions is 10: stay under it (with the long-lived shell's channel), queue the rest. */
+/** The session id of the shell that reads it, from /proc (field 6 of stat, after the command name). */
+const SESSION_ID = 'read -r l < /proc/self/stat && set -- ${l##*) } && echo "$4"';
+
 const MAX_CHANNELS = 7;
 
 /**
@@ -264,7 +267,14 @@ export class SshConnection implements Connection {
           return;
         }
         const lostMidCommand = () => this.lost ?? new ConnectionError('closed', `${where(this.target)}: connection lost during the command (the remote shell ended)`);
-        resolve(new RemoteShell(channel, lostMidCommand));
+        const shell = new RemoteShell(channel, lostMidCommand);
+        shell.run(SESSION_ID).then(
+          (r) => {
+            if (r.rc === 0 && /^\d+$/.test(r.stdout.trim())) shell.session = r.stdout.trim();
+            resolve(shell);
+          },
+          () => resolve(shell),
+        );
       });
     }).finally(() => (this.shellOpening = undefined));
     this.shell = await this.shellOpening;
@@ -272,16 +282,38 @@ export class SshConnection implements Connection {
   }
 
   private async runInShell(shell: RemoteShell, script: string, timeoutMs: number | undefined): Promise<ExecResult> {
-    // A command past its time ends the whole shell (the next command gets a new one), as a channel would be.
+    // A command past its time ends the whole shell (the next command gets a new one), as a channel
+    // would be, and on the host everything the command started (its session) is killed.
+    let timedOut = false;
     const timer =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(() => shell.kill(new CommandTimeout(`${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`)), timeoutMs);
+        : setTimeout(() => {
+            timedOut = true;
+            shell.kill(new CommandTimeout(`${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`));
+          }, timeoutMs);
     try {
       return await shell.run(script);
+    } catch (error) {
+      if (timedOut && shell.session !== undefined) await this.killSession(shell.session);
+      throw error;
     } finally {
       clearTimeout(timer);
       if (!shell.usable && this.shell === shell) this.shell = undefined;
+    }
+  }
+
+  /** Kills every process of a session on the host (as root through sudo -n when the login user is not root and may). */
+  private async killSession(session: string): Promise<void> {
+    const kill = sh`for f in /proc/[0-9]*/stat; do read -r l < "$f" 2>/dev/null || continue; set -- \${l##*) }; [ "$4" = ${session} ] || continue; p=\${f#/proc/}; kill -KILL "\${p%/stat}" 2>/dev/null; done; true`.text;
+    const script = `if [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null; then sudo -n sh -c ${quote(kill)}; else sh -c ${quote(kill)}; fi`;
+    await this.acquire();
+    try {
+      await this.run(`sh -c ${quote(script)}`, { timeoutMs: 10_000 });
+    } catch {
+      // The host may be gone meanwhile: the command's failure is reported already.
+    } finally {
+      this.release();
     }
   }
 

@@ -46,7 +46,7 @@ export const TASK_KEYWORDS: Record<string, KeywordSpec> = {
   environment: { schema: { anyOf: [{ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, template] }, description: 'Environment variables for the remote commands.' },
   vars: { schema: { type: 'object' }, description: 'Variables for this task (or block) only.' },
   args: { schema: { anyOf: [{ type: 'object' }, template] }, description: 'Module parameters given apart from the module key.' },
-  timeout: { schema: count, description: 'Fail the task if it runs longer than this many seconds.' },
+  timeout: { schema: count, description: 'Fail the task if it runs longer than this many seconds; the command is killed on the host, with every process it started.' },
   any_errors_fatal: { schema: bool, description: 'Accepted for compatibility; hosts stay independent in drover.' },
   // Ansible's older loop spellings, turned into `loop` by the loader.
   with_items: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Old spelling of loop (flattens one level).' },
