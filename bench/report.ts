@@ -1,6 +1,6 @@
 // The results file: bench/results/<date>.md (tables), <date>.json (every
 // sample), <date>.png (time vs hosts, drawn by plot.ts).
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResult } from './harness.js';
 import { plotTimes } from './plot.js';
@@ -87,6 +87,7 @@ export function renderMarkdown(result: BenchResult, pngName: string | undefined)
 /** Write <name>.md, <name>.json and (when gnuplot can) <name>.png into dir; returns the markdown path. */
 export async function writeResults(result: BenchResult, dir: string, options: { plot: boolean }): Promise<string> {
   const name = resultName(result);
+  await mkdir(dir, { recursive: true });
   const png = options.plot ? await plotTimes(rows(result), join(dir, `${name}.png`)) : undefined;
   await writeFile(join(dir, `${name}.json`), `${JSON.stringify(result, null, 1)}\n`);
   const md = join(dir, `${name}.md`);
