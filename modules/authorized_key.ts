@@ -82,10 +82,8 @@ export default defineModule({
   },
   async apply(host, params, plan, ctx) {
     let s = plan.state as KeyState;
-    if (s.deferred) {
-      if (!(await lookUp(host, params.user))) throw new ModuleFailure(`Failed to lookup user ${params.user}: getpwnam(): name not found: '${params.user}'`);
-      s = (await this.plan(host, params, ctx)).state as KeyState;
-    }
+    if (s.deferred) s = (await this.plan(host, params, ctx)).state as KeyState;
+    if (s.deferred) throw new ModuleFailure(`Failed to lookup user ${params.user}: getpwnam(): name not found: '${params.user}'`);
     if (s.fixDir) await host.check(sh`mkdir -p -- ${s.dir} && chown ${`${s.uid}:${s.gid}`} -- ${s.dir} && chmod 0700 -- ${s.dir}`);
     else if (s.writeFile) await host.check(sh`mkdir -p -- ${s.dir}`);
     if (s.writeFile) await host.writeFile(s.path, s.content, { mode: '0600', owner: String(s.uid), group: String(s.gid) });

@@ -7,7 +7,7 @@ import { splitCommandLine } from './split-command.js';
 import { ModuleFailure } from '../../runner/module-api.js';
 import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh, raw, joinCommands, type Command } from '../../runner/quote.js';
-import { receiveUpload } from '../../runner/host/handle.js';
+import { atomicWriteCommand } from '../../runner/host/handle.js';
 import { applyAttributes, attributeChanges, type Attributes } from './file-attributes.js';
 
 export const validateSchemaProperty = {
@@ -25,22 +25,9 @@ export async function writeContent(host: Host, path: string, content: Buffer, op
   if (options.validate === undefined) return host.writeFile(path, content, { backup: options.backup });
   const validate = validateCommand(options.validate);
   const text = (line: string) => sh`${raw(line)}`;
-  const script = joinCommands([
-    ...receiveUpload(path, content.length),
-    // The same metadata rules as the host handle: keep the old file's, else the umask's.
-    text(
-      `if [ -e "$p" ]; then chmod --reference="$p" -- "$tmp"; chown --reference="$p" -- "$tmp" 2>/dev/null || true; ` +
-        `else m=$(umask); chmod "$(printf '%o' $(( 0666 & ~m )))" -- "$tmp"; fi`,
-    ),
-    // Exit 97 tells a refused validation apart from a failure of drover's own steps.
-    sh`set +e; ${validate} </dev/null >&2; rc=$?; set -e`,
-    text(`if [ "$rc" -ne 0 ]; then echo "validate exit status $rc" >&2; exit 97; fi`),
-    ...(options.backup
-      ? [text(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`)]
-      : []),
-    text(`mv -f -- "$tmp" "$p"`),
-    text(`trap - EXIT`),
-  ]);
+  // Exit 97 tells a refused validation apart from a failure of drover's own steps.
+  const validation = [sh`set +e; ${validate} </dev/null >&2; rc=$?; set -e`, text(`if [ "$rc" -ne 0 ]; then echo "validate exit status $rc" >&2; exit 97; fi`)];
+  const script = atomicWriteCommand(path, content.length, { backup: options.backup }, validation);
   const result = await host.run(script, { stdin: content });
   if (result.rc === 97) throw new ModuleFailure(`failed to validate: ${result.stderr.trim()}`, { ...result });
   if (result.rc !== 0) throw new ModuleFailure(`cannot write ${path}: ${result.stderr.trim() || `exit status ${result.rc}`}`, { ...result });

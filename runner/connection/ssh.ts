@@ -27,10 +27,10 @@ const HOST_KEY_ALGORITHMS: ReadonlyArray<[algorithm: string, keyType: string]> =
   ['rsa-sha2-512', 'ssh-rsa'],
   ['rsa-sha2-256', 'ssh-rsa'],
 ];
-/** OpenSSH's default MaxSessions is 10: stay under it (with the long-lived shell's channel), queue the rest. */
 /** The session id of the shell that reads it, from /proc (field 6 of stat, after the command name). */
 const SESSION_ID = 'read -r l < /proc/self/stat && set -- ${l##*) } && echo "$4"';
 
+/** OpenSSH's default MaxSessions is 10: stay under it (with the long-lived shell's channel), queue the rest. */
 const MAX_CHANNELS = 7;
 
 /**

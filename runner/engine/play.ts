@@ -15,10 +15,10 @@ import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
 import { flushHandlers } from './handlers.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
-import type { HostState } from './state.js';
+import { newHostState, type HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
 import { createScope, render, type VarLayer } from './templating.js';
-import { factVariables, hostLayers } from './variables.js';
+import { hostLayers } from './variables.js';
 
 export interface PlayInputs {
   rt: PlayRuntime;
@@ -144,16 +144,17 @@ function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string):
 
 function magicVariables(name: string, inputs: PlayInputs): Record<string, unknown> {
   const { inventory, rt, states } = inputs;
+  const groups = inventory.groupsMap();
   const hostvars: Record<string, unknown> = {};
   for (const other of inventory.hosts) {
     // Built when a template asks for them (so a later set_fact on that host shows).
-    Object.defineProperty(hostvars, other, { enumerable: true, get: () => hostVarsOf(other, inputs) });
+    Object.defineProperty(hostvars, other, { enumerable: true, get: () => hostVarsOf(other, inputs, groups) });
   }
   return {
     inventory_hostname: name,
     inventory_hostname_short: name.split('.')[0],
     group_names: inventory.groupNames(name),
-    groups: inventory.groupsMap(),
+    groups,
     hostvars,
     play_hosts: rt.hosts,
     ansible_play_hosts: rt.hosts,
@@ -168,24 +169,19 @@ function magicVariables(name: string, inputs: PlayInputs): Record<string, unknow
 
 /**
  * `hostvars[other]`: that host's inventory variables, facts, registered
- * results and set_facts, each rendered in that host's own scope when read
+ * results and set_facts (its layers as hostLayers orders them, without any
+ * play's vars), each rendered in that host's own scope when read
  * (`{{ inventory_hostname }}` in a group_vars value is the other host's
  * name, as in Ansible), never in the scope of the host whose task asks.
  */
-function hostVarsOf(other: string, inputs: PlayInputs): Record<string, unknown> {
+function hostVarsOf(other: string, inputs: PlayInputs, groups: Record<string, string[]>): Record<string, unknown> {
   const { inventory, rt, states } = inputs;
-  const state = states.get(other);
-  const facts = state?.facts ?? {};
-  const scope = createScope([
-    ...inventory.hostVarLayers(other),
-    { source: 'facts', vars: factVariables(facts), verbatim: true },
-    { source: 'registered and set_fact', vars: state?.hostVars ?? {}, verbatim: true },
-    { source: 'extra vars (-e, KEY=VALUE)', vars: rt.settings.extraVars },
-    { source: 'magic variables', vars: { inventory_hostname: other, inventory_hostname_short: other.split('.')[0], group_names: inventory.groupNames(other), groups: inventory.groupsMap() }, verbatim: true },
-  ]);
-  const names = new Set([...Object.keys(inventory.hostVars(other)), ...Object.keys(factVariables(facts)), ...Object.keys(state?.hostVars ?? {}), 'inventory_hostname', 'inventory_hostname_short', 'group_names']);
+  const magic = { inventory_hostname: other, inventory_hostname_short: other.split('.')[0], group_names: inventory.groupNames(other), groups };
+  const { base, top } = hostLayers({ inventoryLayers: inventory.hostVarLayers(other), varsFiles: [], state: states.get(other) ?? newHostState(other), extraVars: rt.settings.extraVars, magic });
+  const layers = [...base, ...top];
+  const scope = createScope(layers);
   const vars: Record<string, unknown> = {};
-  for (const name of names) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolve(name) });
+  for (const name of new Set(layers.flatMap((l) => Object.keys(l.vars)))) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolve(name) });
   return vars;
 }
 

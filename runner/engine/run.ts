@@ -87,9 +87,18 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
-      if (options.signal) options.signal.addEventListener('abort', () => { rt.ended = true; rt.interrupted = true; }, { once: true });
+      const interrupt = () => {
+        rt.ended = true;
+        rt.interrupted = true;
+      };
+      options.signal?.addEventListener('abort', interrupt, { once: true });
       pending.seed(playIndex, selection.hosts, states);
-      await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+      try {
+        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+      } finally {
+        // One listener per play would pile up on a signal shared by many runs (drover test).
+        options.signal?.removeEventListener('abort', interrupt);
+      }
       pending.collect(playIndex, selection.hosts, states);
     }
   } finally {

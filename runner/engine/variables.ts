@@ -46,7 +46,7 @@ export function hostLayers(input: LayerInputs): HostLayers {
 }
 
 /** ansible_facts, and each fact as a variable of its own: ansible_os_family and so on (Ansible's inject_facts_as_vars). */
-export function factVariables(facts: Record<string, unknown>): Record<string, unknown> {
+function factVariables(facts: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(facts).length === 0) return {};
   return { ansible_facts: facts, ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])) };
 }

@@ -117,10 +117,9 @@ export class HostHandle implements Host {
  * Shell steps that receive SIZE bytes of stdin into "$tmp", a new temp file
  * `.drover-tmp.XXXXXXXX` next to PATH (set as "$p"), and fail unless all of
  * them arrived: when drover dies mid-upload the remote side sees an early EOF,
- * and a short file must never replace PATH. The caller renames "$tmp" last and
- * then clears the EXIT trap (docs/atomic-writes.md).
+ * and a short file must never replace PATH (docs/atomic-writes.md).
  */
-export function receiveUpload(path: string, size: number): Command[] {
+function receiveUpload(path: string, size: number): Command[] {
   return [
     sh`set -e`,
     sh`p=${path}`,
@@ -139,9 +138,10 @@ export function receiveUpload(path: string, size: number): Command[] {
  * Write stdin to PATH atomically: a temp file in the same directory (same
  * filesystem, so the rename is atomic), given the old file's mode and owner
  * (or the requested ones), then renamed over PATH. Prints the backup path if
- * one was made.
+ * one was made. `checks` run on the finished "$tmp" before anything replaces
+ * PATH (a module's validate command); one that exits stops the write.
  */
-function atomicWriteCommand(path: string, size: number, options: WriteFileOptions): Command {
+export function atomicWriteCommand(path: string, size: number, options: WriteFileOptions, checks: readonly Command[] = []): Command {
   const steps: Command[] = [
     ...receiveUpload(path, size),
     // Keep the existing file's metadata; a new file gets the umask's mode, not mktemp's 0600.
@@ -156,6 +156,7 @@ function atomicWriteCommand(path: string, size: number, options: WriteFileOption
   }
   // chmod after chown: chown clears setuid/setgid bits.
   if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
+  steps.push(...checks);
   if (options.backup) {
     steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`));
   }

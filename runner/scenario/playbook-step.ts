@@ -13,8 +13,8 @@ export interface PlaybookContext {
   /** An ENV inventory (when the scenario names one), then the generated one. */
   inventories: string[];
   extraVars: Record<string, unknown>;
-  /** With an ENV inventory: only the hosts the scenario created (the others are not there to reach). */
-  limit?: string[];
+  /** With an ENV inventory: a limit to the hosts the scenario created (the others are not there to reach). */
+  limit?: string;
   knownHostsFile: string;
   diff?: boolean;
   emit(event: ScenarioEvent): void;
@@ -36,21 +36,15 @@ export async function runStepPlaybook(step: StepName, playbook: string, ctx: Pla
   const changed: TaskResultEvent[] = [];
   const failed: TaskResultEvent[] = [];
   const hosts = new Set<string>();
-  // The engine adds an abort listener per play and never removes it; one signal per run keeps
-  // a suite of many playbook runs under Node's listener warning threshold.
-  const run = new AbortController();
-  const forward = () => run.abort();
-  if (ctx.signal?.aborted) run.abort();
-  ctx.signal?.addEventListener('abort', forward, { once: true });
   const summary = await runPlaybook({
     playbook,
     inventory: ctx.inventories,
     extraVars: ctx.extraVars,
-    limit: ctx.limit?.join(","),
+    limit: ctx.limit,
     check: mode.check ?? false,
     diff: ctx.diff ?? false,
     knownHostsFile: ctx.knownHostsFile,
-    signal: run.signal,
+    signal: ctx.signal,
     onEvent: (event) => {
       if (event.type === 'host.task.result' && event.item === undefined) {
         if (event.status !== 'skipped') hosts.add(event.host);
@@ -59,7 +53,7 @@ export async function runStepPlaybook(step: StepName, playbook: string, ctx: Pla
       }
       ctx.emit({ type: 'step.engine', scenario: ctx.scenario, step, event });
     },
-  }).finally(() => ctx.signal?.removeEventListener('abort', forward));
+  });
   return { exitCode: summary.exitCode, changed, failed, hosts };
 }
 

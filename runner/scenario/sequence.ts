@@ -61,7 +61,7 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
     const file = join(ref.dir, STEP_FILES[step]);
     return existsSync(file) ? file : undefined;
   };
-  const context = (): PlaybookContext => ({ scenario, inventories: run.inventories!, extraVars: run.definition!.extraVars, limit: run.definition!.inventory ? run.definition!.hosts.map((h) => h.name) : undefined, knownHostsFile: run.ground!.knownHostsFile, emit, signal: options.signal, diff: options.diff });
+  const context = (): PlaybookContext => ({ scenario, inventories: run.inventories!, extraVars: run.definition!.extraVars, limit: run.definition!.inventory ? run.definition!.hosts.map((h) => h.name).join(',') : undefined, knownHostsFile: run.ground!.knownHostsFile, emit, signal: options.signal, diff: options.diff });
   const optionalPlaybook = (step: 'prepare' | 'side_effect' | 'verify') => async () => {
     const file = optional(step);
     if (!file) return { skipped: `no ${STEP_FILES[step]}` };
