@@ -2,7 +2,7 @@
 // JSON events on stdout so the harness can read the recap and task durations.
 import { CLEAN_ENV } from '../runner/testground/run-command.js';
 import { timedRun } from './timed-run.js';
-import { checkRun, type RunOutcome, type RunRequest, type Tool } from './tool.js';
+import { checkRun, type RunOutcome, type Tool } from './tool.js';
 
 interface JsonEvent {
   type: string;

@@ -10,8 +10,8 @@ import type { Host } from '../runner/host/types.js';
 import { sh, type Command } from '../runner/quote.js';
 
 interface BackupState {
-  /** Some paths did not exist at plan time: apply plans again. */
-  deferred?: true;
+  /** Paths that did not exist at plan time: apply plans again. */
+  missing?: string[];
   fingerprint: string;
   prune: string[];
   dirMissing: boolean;
@@ -48,10 +48,11 @@ export default defineModule({
       keep: { type: 'integer', minimum: 1, default: 7, description: 'How many archives of this name to keep (the oldest are removed).' },
     },
   },
-  plan: (host, params) => planBackup(host, params, true),
+  plan: (host, params) => planBackup(host, params),
   async apply(host, params, planned) {
-    const plan = (planned.state as BackupState).deferred ? await planBackup(host, params, false) : planned;
+    const plan = (planned.state as BackupState).missing ? await planBackup(host, params) : planned;
     const s = plan.state as BackupState;
+    if (s.missing) throw new ModuleFailure(`nothing to back up at ${s.missing.join(', ')} (no such file or directory)`);
     const name = params.name ?? 'backup';
     if (s.dirMissing) await host.check(sh`mkdir -p -m 0700 -- ${params.dest}`);
     let archive: string | undefined;
@@ -75,15 +76,14 @@ export default defineModule({
 
 type BackupParams = { readonly paths: readonly string[]; readonly dest: string; readonly name?: string; readonly keep?: number };
 
-/** What to archive and prune; with `allowMissing`, missing paths give a deferred plan instead of a failure. */
-async function planBackup(host: Host, params: BackupParams, allowMissing: boolean): Promise<Plan<BackupState>> {
+/** What to archive and prune; while some paths are missing, the plan names them and apply must look again. */
+async function planBackup(host: Host, params: BackupParams): Promise<Plan<BackupState>> {
   const name = params.name ?? 'backup';
   const keep = params.keep ?? 7;
   const missing = (await Promise.all(params.paths.map(async (p) => ((await host.stat(p)) ? null : p)))).filter((p): p is string => p !== null);
-  if (missing.length && !allowMissing) throw new ModuleFailure(`nothing to back up at ${missing.join(', ')} (no such file or directory)`);
   if (missing.length) {
     const change = `archive ${params.paths.join(', ')} to ${params.dest} (${missing.join(', ')} does not exist yet: an earlier task must create it)`;
-    return { changes: [change], state: { deferred: true, fingerprint: '', prune: [], dirMissing: false }, result: { dest: params.dest } };
+    return { changes: [change], state: { missing, fingerprint: '', prune: [], dirMissing: false }, result: { dest: params.dest } };
   }
   const fingerprint = (await tarInto(host, params.paths, sh`sha256sum`)).slice(0, 16);
   const dirStat = await host.stat(params.dest);

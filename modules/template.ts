@@ -4,9 +4,10 @@
 // mode/owner/group. Rendering happens in plan, on the controller, so --check
 // and --diff show the exact content that would be written.
 import { stat } from 'node:fs/promises';
-import { defineModule, ModuleFailure } from '../runner/module-api.js';
+import { defineModule } from '../runner/module-api.js';
 import { attributeSchemaProperties } from './support/file-attributes.js';
 import { applyInstall, planInstall } from './support/install-content.js';
+import { readLocalTemplate } from './support/render-local-template.js';
 import { validateSchemaProperty } from './support/write-content.js';
 
 const NEWLINES: Record<string, string> = { '\n': '\n', '\r': '\r', '\r\n': '\r\n', '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
@@ -32,15 +33,9 @@ export default defineModule({
     },
   },
   async plan(host, params, ctx) {
-    const source = await ctx.readLocalFile(params.src, 'templates');
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(source.content);
-    } catch {
-      throw new ModuleFailure(`Template source files must be utf-8 encoded: ${params.src}`);
-    }
+    const source = await readLocalTemplate(ctx, params.src);
     // Jinja2 gives every line of template text the configured line ending.
-    text = text.replace(/\r\n|\r|\n/g, NEWLINES[params.newline_sequence] ?? '\n');
+    const text = source.text.replace(/\r\n|\r|\n/g, NEWLINES[params.newline_sequence] ?? '\n');
     const rendered = Buffer.from(ctx.renderTemplate(text, source.path), 'utf8');
     const mode = params.mode === 'preserve' ? ((await stat(source.path)).mode & 0o7777).toString(8).padStart(4, '0') : params.mode;
     const plan = await planInstall(host, { ...params, mode }, rendered, params.src);

@@ -143,7 +143,7 @@ function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string):
 }
 
 function magicVariables(name: string, inputs: PlayInputs): Record<string, unknown> {
-  const { inventory, rt, states } = inputs;
+  const { inventory, rt } = inputs;
   const groups = inventory.groupsMap();
   const hostvars: Record<string, unknown> = {};
   for (const other of inventory.hosts) {

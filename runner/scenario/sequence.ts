@@ -45,8 +45,8 @@ interface Run {
   workspace?: Workspace;
   converge?: string;
   ground?: HostGround;
-  /** An ENV inventory (scenario.yml `inventory`), then the generated one. */
-  inventories?: string[];
+  /** How every playbook of the scenario runs, once the hosts exist. */
+  context?: PlaybookContext;
   /** What the check step planned; the converge step holds it to that. */
   planned?: PlaybookOutcome;
 }
@@ -61,11 +61,10 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
     const file = join(ref.dir, STEP_FILES[step]);
     return existsSync(file) ? file : undefined;
   };
-  const context = (): PlaybookContext => ({ scenario, inventories: run.inventories!, extraVars: run.definition!.extraVars, limit: run.definition!.inventory ? run.definition!.hosts.map((h) => h.name).join(',') : undefined, knownHostsFile: run.ground!.knownHostsFile, emit, signal: options.signal, diff: options.diff });
   const optionalPlaybook = (step: 'prepare' | 'side_effect' | 'verify') => async () => {
     const file = optional(step);
     if (!file) return { skipped: `no ${STEP_FILES[step]}` };
-    const outcome = await playbookMustPass(step, file, context());
+    const outcome = await playbookMustPass(step, file, run.context!);
     return { detail: step === 'verify' ? `${plural(outcome.hosts.size, 'host')} verified` : changedSummary(outcome) };
   };
 
@@ -86,23 +85,33 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
       const log = (line: string) => emit({ type: 'step.log', scenario, step: 'create', line });
       run.ground = await driver.start({ names: definition.hosts.map((h) => h.name), log });
       const generated = await writeInventory(run.workspace!, definition, run.ground);
-      run.inventories = definition.inventory ? [definition.inventory, generated] : [generated];
+      run.context = {
+        scenario,
+        // An ENV inventory first (scenario.yml `inventory`), limited to the hosts standing in for its own.
+        inventories: definition.inventory ? [definition.inventory, generated] : [generated],
+        limit: definition.inventory ? definition.hosts.map((h) => h.name).join(',') : undefined,
+        extraVars: definition.extraVars,
+        knownHostsFile: run.ground.knownHostsFile,
+        emit,
+        signal: options.signal,
+        diff: options.diff,
+      };
       return { detail: `${plural(definition.hosts.length, `${definition.driver} host`)}` };
     },
     prepare: optionalPlaybook('prepare'),
     check: async () => {
       if (!run.definition!.check) return { skipped: 'check: false in scenario.yml' };
-      run.planned = await playbookMustPass('check', run.converge!, context(), { check: true });
+      run.planned = await playbookMustPass('check', run.converge!, run.context!, { check: true });
       return { detail: `${plural(run.planned.changed.length, 'change')} planned on ${plural(run.planned.hosts.size, 'host')}` };
     },
     converge: async () => {
-      const outcome = await playbookMustPass('converge', run.converge!, context());
+      const outcome = await playbookMustPass('converge', run.converge!, run.context!);
       if (!run.planned) return { detail: changedSummary(outcome) };
       const { unforeseen } = checkAgainstConverge(run.planned.changed, outcome.changed);
       return { detail: `${changedSummary(outcome)}, as planned${unforeseen.length > 0 ? ` (${unforeseen.length} not foreseen by check mode)` : ''}` };
     },
     idempotence: async () => {
-      const outcome = await runStepPlaybook('idempotence', run.converge!, context());
+      const outcome = await runStepPlaybook('idempotence', run.converge!, run.context!);
       if (outcome.changed.length > 0) throw idempotenceFailure(outcome.changed);
       if (outcome.exitCode !== EXIT.ok) throw new StepFailure(`the second converge failed (exit code ${outcome.exitCode}) where the first passed`);
       return { detail: `0 changed on ${plural(outcome.hosts.size, 'host')}` };
@@ -131,7 +140,7 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
   };
   if (options.keep && run.ground) {
     emit({ type: 'step.end', scenario, step: 'destroy', status: 'skipped', durationMs: 0, detail: 'kept (--keep)' });
-    emit({ type: 'scenario.kept', scenario, instructions: keptInstructions(run.ground, run.inventories!, run.workspace!.dir) });
+    emit({ type: 'scenario.kept', scenario, instructions: keptInstructions(run.ground, run.context?.inventories ?? [], run.workspace!.dir) });
     kept = { destroy };
   } else {
     const destroyed = await runStep(scenario, 'destroy', async () => {
