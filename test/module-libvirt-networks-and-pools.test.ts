@@ -82,33 +82,26 @@ const VOLUMES = [
 const sizeOf = (file: string) => lv.sh('stat -c %s -- "$1"', file).then((s) => Number(s.trim()));
 
 describe('libvirt_pool', () => {
+  /** What check mode plans on fresh state, and what the first apply then does. */
+  const POOL_CHANGES = [
+    'define pool images',
+    'start pool images',
+    'enable autostart of pool images',
+    'create directory /srv/images',
+    'create volume base.img in pool images (16777216 bytes, raw)',
+    'create volume disk.qcow2 in pool images (33554432 bytes, qcow2)',
+    'create volume copy.img in pool images as a copy of base.img',
+    'create volume seed.img in pool images from /srv/seed.raw',
+  ];
   before(() => lv.sh('head -c 1048576 /dev/urandom > /srv/seed.raw'));
   test('check mode on fresh state: plans pool, directory and volumes, creates nothing', async () => {
     const out = await runModule(lv.host, libvirtPool, { uri: QEMU_URI, ...POOL, volumes: VOLUMES }, { check: true });
-    assert.deepEqual(out.changes, [
-      'define pool images',
-      'start pool images',
-      'enable autostart of pool images',
-      'create directory /srv/images',
-      'create volume base.img in pool images (16777216 bytes, raw)',
-      'create volume disk.qcow2 in pool images (33554432 bytes, qcow2)',
-      'create volume copy.img in pool images as a copy of base.img',
-      'create volume seed.img in pool images from /srv/seed.raw',
-    ]);
+    assert.deepEqual(out.changes, POOL_CHANGES);
     assert.doesNotMatch(await lv.virsh('pool-list', '--all', '--name'), /images/);
     assert.equal((await lv.ground.exec(lv.name, ['test', '-e', '/srv/images'])).rc, 1);
   });
   test('pool with volumes from a size, a clone and an upload: created, then 0 changed', async () => {
-    await converge(libvirtPool, { ...POOL, volumes: VOLUMES }, [
-      'define pool images',
-      'start pool images',
-      'enable autostart of pool images',
-      'create directory /srv/images',
-      'create volume base.img in pool images (16777216 bytes, raw)',
-      'create volume disk.qcow2 in pool images (33554432 bytes, qcow2)',
-      'create volume copy.img in pool images as a copy of base.img',
-      'create volume seed.img in pool images from /srv/seed.raw',
-    ]);
+    await converge(libvirtPool, { ...POOL, volumes: VOLUMES }, POOL_CHANGES);
     assert.equal(await sizeOf('/srv/images/base.img'), 16 * 2 ** 20);
     assert.equal(await sizeOf('/srv/images/copy.img'), 16 * 2 ** 20);
     assert.match(await lv.sh('qemu-img info /srv/images/disk.qcow2'), /file format: qcow2[\s\S]*virtual size: 32 MiB/);
