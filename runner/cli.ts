@@ -7,6 +7,7 @@ import { EXIT, runPlaybook } from './engine/run.js';
 import { addOutputOptions, addTargetOptions, collect, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
 import { applyCommand, planCommand } from './commands/plan.js';
 import { testCommand } from './commands/test.js';
+import { reportCommand } from './commands/report.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -101,6 +102,7 @@ export function buildProgram(): Command {
   program.addCommand(planCommand());
   program.addCommand(applyCommand());
   program.addCommand(testCommand());
+  program.addCommand(reportCommand());
   return program;
 }
 

@@ -4,13 +4,16 @@
 // encrypt_string value) in a copy content with a --diff of a change, a
 // template, a command line, debug messages, a registered result, failing
 // tasks and a fatal error; runs it with every reporter and -vvv against a
-// real sshd host; then greps all stdout and stderr: no secret may appear. The
+// real sshd host; then greps all stdout and stderr, the run log and its HTML
+// report: no secret may appear. The
 // files on the host must hold the secrets, proving the values were used.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { runLogs } from '../runner/report/run-log.js';
 import { encryptAge } from '../runner/vault/age.js';
 import { runDrover, type CliResult } from './support/cli.js';
 import { ansibleEncryptString, ansibleVaultFile, makeVaultDir, type VaultDir } from './support/vault.js';
@@ -92,6 +95,24 @@ for (const [label, args] of runs) {
     }
   });
 }
+
+test('no secret appears in the run log or in its HTML report', async () => {
+  const logs = await mkdtemp(join(tmpdir(), 'drover-leak-logs-'));
+  try {
+    const run = await drover('--output', 'plain', '--diff', '--log', logs);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    const [log] = runLogs(logs);
+    const page = join(logs, 'report.html');
+    const report = await runDrover(['report', 'latest', '--log', logs, '-o', page]);
+    assert.equal(report.code, 0, report.stderr);
+    const recorded = { code: 0, stdout: await readFile(log!, 'utf8'), stderr: await readFile(page, 'utf8') };
+    assert.deepEqual(leaks(recorded), []);
+    assert.match(recorded.stdout, /password=\*{8}\\ntoken=\*{8}/, 'the log holds the masked diff');
+    assert.match(recorded.stderr, /giving up on \*{8} and \*{8}/, 'the page shows the masked failure');
+  } finally {
+    await rm(logs, { recursive: true, force: true });
+  }
+});
 
 test('no secret appears in an input error that stops the run', async () => {
   const run = await droverOn('missing-vars-file.yml', '--output', 'plain');

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { Reporter } from '../engine/events.js';
 import { EXIT } from '../engine/run.js';
 import { createReporter } from '../report/index.js';
+import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -24,6 +25,8 @@ export interface OutputFlags {
   acceptNewHostKeys?: boolean;
   color: boolean;
   diff?: boolean;
+  /** --log DIR, or false with --no-log; true (the default directory) otherwise. */
+  log: string | boolean;
 }
 
 /** Which hosts and tasks: inventory, limit, tags, extra vars, forks. */
@@ -46,7 +49,9 @@ export function addOutputOptions(command: Command): Command {
     .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
-    .option('--no-color', 'no ANSI colours');
+    .option('--no-color', 'no ANSI colours')
+    .option('--log <dir>', 'record the run\'s events here for `drover report` (default: $XDG_STATE_HOME/drover/runs)')
+    .option('--no-log', 'do not record the run\'s events');
 }
 
 /**
@@ -54,7 +59,7 @@ export function addOutputOptions(command: Command): Command {
  * signal (no new tasks, running ones finish, recap printed), a second leaves at once.
  */
 export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const reporter = createReporter({
+  const view = createReporter({
     format: flags.json ? 'json' : flags.output,
     stream: process.stdout,
     diff: Boolean(flags.diff),
@@ -62,6 +67,7 @@ export async function withReporter<T>(flags: OutputFlags, work: (reporter: Repor
     // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
     color: flags.color === false ? false : undefined,
   });
+  const reporter = flags.log === false ? view : teeReporter([view, new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())]);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(EXIT.interrupted);

@@ -1,12 +1,17 @@
 // Run the real drover CLI as a user would (a child process), from TypeScript
 // sources through tsx, and collect its output and exit code.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../runner/paths.js';
 import type { EngineEvent } from '../../runner/engine/events.js';
 
 const root = projectRoot();
 const loader = import.meta.resolve('tsx/esm');
+/** drover records every run under $XDG_STATE_HOME: the tests' runs go to a private one, never the machine's. */
+const stateHome = mkdtempSync(join(tmpdir(), 'drover-test-state-'));
+process.on('exit', () => rmSync(stateHome, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number | null;
@@ -18,7 +23,7 @@ export function runDrover(args: string[], options: { cwd?: string; env?: Record<
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', loader, join(root, 'runner', 'cli.ts'), ...args], {
       cwd: options.cwd ?? root,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: stateHome, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
