@@ -4,8 +4,11 @@
 // extensions Ansible ignores. group_vars/ and host_vars/ are then read next to
 // each source (in the directory itself for a directory source).
 //
-// Which parser: .yml/.yaml/.json are YAML, .ini is INI, a file without
-// extension is YAML if it parses to a mapping and INI otherwise. Ansible
+// Which parser: an executable file is an inventory script (script.ts), as
+// Ansible's script plugin comes first; .yml/.yaml/.json are YAML, and a YAML
+// mapping with a `plugin:` key is an inventory plugin's config (plugins.ts);
+// .ini is INI; a file without extension is YAML if it parses to a mapping and
+// INI otherwise. Ansible
 // would only warn about a source it cannot parse and go on with fewer hosts;
 // we stop with the error instead, since a silently smaller inventory is the
 // worse outcome.
@@ -19,6 +22,8 @@ import { parseIni, type SourceFile } from './ini.js';
 import { parseYamlInventory } from './yaml.js';
 import { parseYaml } from './yamlschema.js';
 import { Inventory } from './inventory.js';
+import { pluginName, readPluginSource } from './plugins.js';
+import { readInventoryScript } from './script.js';
 import { revealVaulted } from '../vault/load.js';
 import { byCodePoint, defaultReadVarsFile, displayPath, pythonExtension, readText, type FileContext, type ReadVarsFile } from './varsfiles.js';
 
@@ -89,17 +94,33 @@ async function readSource(ctx: FileContext, abs: string, data: InventoryData, pa
     data.warnings.push(`${file.rel}: skipped, '${ext}' files are not inventory sources`);
     return;
   }
-  const text = await readText(ctx, abs);
-  if (text.startsWith('#!') && ((await fs.stat(abs)).mode & 0o111) !== 0) {
-    throw new InventoryError('dynamic inventory scripts are not supported; export the inventory to YAML or INI', { file: file.rel });
+  if (((await fs.stat(abs)).mode & 0o111) !== 0) {
+    await readInventoryScript(file, data);
+    parsed.push(file.rel);
+    return;
   }
+  const text = await readText(ctx, abs);
   const asYaml = YAML_EXTENSIONS.includes(ext) || (ext !== '.ini' && looksLikeYamlInventory(text, file.rel));
-  if (asYaml) {
+  const config = asYaml ? pluginConfig(text, file.rel) : undefined;
+  if (config !== undefined) {
+    await readPluginSource(config, { file, data });
+  } else if (asYaml) {
     if (!parseYamlInventory(text, file, data)) data.warnings.push(`${file.rel}: empty YAML inventory`);
   } else {
     parseIni(text, file, data);
   }
   parsed.push(file.rel);
+}
+
+/** The document as a plugin config when it names a `plugin:`; undefined for an ordinary YAML inventory. */
+function pluginConfig(text: string, rel: string): Record<string, unknown> | undefined {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, rel).doc.toJS();
+  } catch {
+    return undefined; // the YAML inventory parser reports the syntax error with its position
+  }
+  return pluginName(doc) === undefined ? undefined : (doc as Record<string, unknown>);
 }
 
 function looksLikeYamlInventory(text: string, rel: string): boolean {
