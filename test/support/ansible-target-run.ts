@@ -42,7 +42,8 @@ export async function runTarget(target: string, tool: TargetTool): Promise<Targe
   const work = await mkdtemp(join(tmpdir(), `drover-target-${target}-`));
   const ground = await startHosts({ names: ['testhost'] });
   try {
-    await writeWorkspace(work, target, ground.inventoryIni('testgroup'));
+    // ansible-test's inventory names the target's Python; some targets read it (command_shell).
+    await writeWorkspace(work, target, `${ground.inventoryIni('testgroup')}ansible_python_interpreter=/usr/bin/python3\n`);
     const tally = tool === 'drover' ? await runDrover(work, { target, knownHosts: ground.knownHostsFile }) : await runAnsible(work, target);
     // Paths in messages are relative to the workspace, which is gone afterwards.
     const relative = (text: string) => text.split(`${work}/`).join('');
