@@ -128,3 +128,39 @@ test('apply refuses when the planned change itself would now be different (same 
   assert.match(refused.stderr, /web1: app config \(site\.yml:\d+:\d+\): the current state differs from the one the plan was made from \(differs in: \/etc\/app\.conf\)/);
   assert.equal((await ground.exec('web1', ['cat', '/etc/app.conf'])).stdout, 'port=2\n');
 });
+
+test('plan show prints a summary per host, then each change with its diff, filtered by host', async () => {
+  await ground.exec('web2', ['rm', '-f', '/etc/motd']);
+  const planned = await drover('plan', 'site.yml', '-i', 'hosts.ini', '-o', 'show.json');
+  assert.equal(planned.code, 0, planned.stderr);
+  const shown = await runDrover(['plan', 'show', 'show.json'], { cwd: dir });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /^plan of site\.yml, made .* files pinned$/m);
+  assert.match(shown.stdout, /^web2 +[1-9]\d* to change, 0 failed, \d+ ok, 0 skipped$/m);
+  assert.match(shown.stdout, /^== web2\nchange: motd says who manages this host \(site\.yml:\d+:\d+\)\n/m);
+  assert.match(shown.stdout, /^\+managed by drover$/m, 'the diff as --diff prints it');
+  assert.ok(!shown.stdout.includes(SECRET));
+  const onlyWeb1 = await runDrover(['plan', 'show', 'show.json', '--host', 'web1', '--no-diff'], { cwd: dir });
+  assert.doesNotMatch(onlyWeb1.stdout, /web2/);
+  assert.doesNotMatch(onlyWeb1.stdout, /^\+/m);
+});
+
+test('apply refuses, naming the file, when a file the plan was made from changed; it applies from any directory', async () => {
+  const inventory = readFileSync(join(dir, 'hosts.ini'), 'utf8');
+  writeFileSync(join(dir, 'hosts.ini'), `${inventory}# edited after review\n`);
+  const elsewhere = mkdtempSync(join(tmpdir(), 'drover-apply-cwd-'));
+  try {
+    const apply = () => runDrover(['apply', join(dir, 'show.json'), '--known-hosts', ground.knownHostsFile, '--output', 'plain'], { cwd: elsewhere });
+    const refused = await apply();
+    assert.equal(refused.code, 3, refused.stderr + refused.stdout);
+    assert.match(refused.stderr, /files the plan was made from are not the same now \(nothing was changed\):\n  hosts\.ini: changed\n/);
+    assert.notEqual((await ground.exec('web2', ['test', '-e', '/etc/motd'])).rc, 0, 'nothing was applied');
+
+    writeFileSync(join(dir, 'hosts.ini'), inventory);
+    const applied = await apply();
+    assert.equal(applied.code, 0, applied.stderr + applied.stdout);
+    assert.equal(await motd('web2'), 'managed by drover\n');
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@
 import type { Invocation } from '../cli-args.js';
 import type { EngineEvent } from '../engine/events.js';
 import { EXIT, runPlaybook, type RunOptions } from '../engine/run.js';
+import { changedContent, pinContent } from './content-pins.js';
 import { findDrift, type Drift } from './drift.js';
 import { PLAN_FORMAT, PLAN_VERSION, StepRecorder, type PlanFile } from './plan-file.js';
 
@@ -13,10 +14,18 @@ type Shared = Pick<RunOptions, 'knownHostsFile' | 'acceptNewHostKeys' | 'signal'
   onEvent(event: EngineEvent): void;
 };
 
-export async function makePlan(invocation: Invocation & { forks: number }, options: Shared): Promise<{ plan: PlanFile; exitCode: number }> {
+/** Where the plan is made: its paths and pins are relative to baseDir. */
+export interface PlanPlace {
+  baseDir: string;
+}
+
+export async function makePlan(invocation: Invocation & { forks: number }, options: Shared & PlanPlace): Promise<{ plan: PlanFile; exitCode: number }> {
+  const { baseDir, ...shared } = options;
+  // Pinned before the run, so a file edited while the plan is computed cannot slip in unseen.
+  const content = pinContent({ baseDir, playbook: invocation.playbook, inventory: invocation.inventory });
   const recorder = new StepRecorder();
   const summary = await runPlaybook({
-    ...options,
+    ...shared,
     ...invocation,
     check: true,
     diff: true,
@@ -29,7 +38,9 @@ export async function makePlan(invocation: Invocation & { forks: number }, optio
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
     createdAt: new Date().toISOString(),
+    baseDir,
     invocation,
+    content,
     // Hosts in inventory order (the order of the recap), not in the order they finished.
     hosts: Object.fromEntries(Object.keys(summary.stats).filter((h) => recorder.hosts[h]).map((h) => [h, recorder.hosts[h]!])),
     stats: summary.stats,
@@ -37,16 +48,23 @@ export async function makePlan(invocation: Invocation & { forks: number }, optio
   return { plan, exitCode: summary.exitCode };
 }
 
-export type ApplyOutcome = { refused: 'incomplete-plan'; problems: Drift[] } | { refused: 'drift'; problems: Drift[] } | { refused?: undefined; exitCode: number };
+export type ApplyOutcome =
+  | { refused: 'incomplete-plan'; problems: Drift[] }
+  | { refused: 'drift'; problems: Drift[] }
+  | { refused: 'content'; files: string[] }
+  | { refused?: undefined; exitCode: number };
 
+/** Applies a plan; the caller runs it in plan.baseDir (the plan's paths are relative to it). */
 export async function applyPlan(plan: PlanFile, options: Shared & { diff?: boolean }): Promise<ApplyOutcome> {
   const failedInPlan = Object.entries(plan.hosts).flatMap(([host, steps]) =>
     steps.filter((s) => s.status === 'failed' || s.status === 'unreachable').map((s) => ({ host, task: `${s.task} (${s.location})`, reason: `${s.status} when planned${s.message ? `: ${s.message}` : ''}` })),
   );
   if (failedInPlan.length > 0) return { refused: 'incomplete-plan', problems: failedInPlan };
+  const files = changedContent(plan.content, pinContent({ baseDir: plan.baseDir, playbook: plan.invocation.playbook, inventory: plan.invocation.inventory }));
+  if (files.length > 0) return { refused: 'content', files };
 
   // The re-check reports nothing itself: its only use is the comparison, but warnings still reach the user.
-  const { plan: current } = await makePlan(plan.invocation, { ...options, onEvent: (e) => e.type === 'warning' && options.onEvent(e) });
+  const { plan: current } = await makePlan(plan.invocation, { ...options, baseDir: plan.baseDir, onEvent: (e) => e.type === 'warning' && options.onEvent(e) });
   const drift = findDrift(plan.hosts, current.hosts);
   if (drift.length > 0) return { refused: 'drift', problems: drift };
   if (options.signal?.aborted) return { exitCode: EXIT.interrupted };
@@ -56,6 +74,13 @@ export async function applyPlan(plan: PlanFile, options: Shared & { diff?: boole
 }
 
 export function refusalMessage(planPath: string, outcome: Extract<ApplyOutcome, { refused: string }>): string {
+  if (outcome.refused === 'content') {
+    return [
+      `refusing to apply ${planPath}: files the plan was made from are not the same now (nothing was changed):`,
+      ...outcome.files.map((f) => `  ${f}`),
+      'make a new plan with `drover plan PLAYBOOK ... -o FILE`, review it, and apply that.',
+    ].join('\n');
+  }
   const head =
     outcome.refused === 'drift'
       ? `refusing to apply ${planPath}: the hosts no longer match the plan (nothing was changed):`

@@ -7,9 +7,11 @@ import type { DiffEntry } from '../module-api.js';
 import type { Invocation } from '../cli-args.js';
 import type { HostStats, TaskResultEvent, TaskStatus } from '../engine/events.js';
 import { InputError } from '../errors.js';
+import type { ContentPins } from './content-pins.js';
 
 export const PLAN_FORMAT = 'drover-plan';
-export const PLAN_VERSION = 1;
+/** 2: the plan pins its content and records the directory it was made in. */
+export const PLAN_VERSION = 2;
 
 /** One task (or one loop item, or one handler) on one host, as planned. */
 export interface PlannedStep {
@@ -31,8 +33,12 @@ export interface PlanFile {
   format: typeof PLAN_FORMAT;
   version: typeof PLAN_VERSION;
   createdAt: string;
-  /** The run to repeat: playbook and inventory paths are relative to the directory the plan was made in. */
+  /** The directory the plan was made in: `drover apply` runs there, from wherever it is started. */
+  baseDir: string;
+  /** The run to repeat: playbook and inventory paths are relative to baseDir. */
   invocation: Invocation & { forks: number };
+  /** SHA-256 of every project file the run could read (content-pins.ts), relative to baseDir. */
+  content: ContentPins;
   hosts: Record<string, PlannedStep[]>;
   stats: Record<string, HostStats>;
 }
@@ -87,6 +93,6 @@ export function readPlanFile(path: string): PlanFile {
   }
   if (plan.format !== PLAN_FORMAT) throw new InputError([{ message: `${path} is not a drover plan (made by \`drover plan PLAYBOOK -o FILE\`)` }]);
   if (plan.version !== PLAN_VERSION) throw new InputError([{ message: `${path} is a version ${String(plan.version)} plan; this drover reads version ${PLAN_VERSION}: make the plan again` }]);
-  if (!plan.invocation || typeof plan.hosts !== 'object' || plan.hosts === null) throw new InputError([{ message: `${path}: the plan is incomplete (no invocation or hosts)` }]);
+  if (!plan.invocation || typeof plan.hosts !== 'object' || plan.hosts === null || typeof plan.baseDir !== 'string' || typeof plan.content !== 'object') throw new InputError([{ message: `${path}: the plan is incomplete (no invocation or hosts)` }]);
   return plan as PlanFile;
 }
