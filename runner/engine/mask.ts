@@ -30,3 +30,6 @@ export class SecretMasker {
     return value;
   }
 }
+
+/** How a no_log loop item is named in every output, as Ansible's `(item=None)`. */
+export const NO_LOG_ITEM = 'None';

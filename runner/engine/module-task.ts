@@ -13,8 +13,16 @@ import { isSelected } from './tags.js';
 import { condition, render, OMIT, type Scope, type VarLayer } from './templating.js';
 import { taskRefOf } from './task-runner.js';
 import { moduleContext } from './module-context.js';
-import { CENSORED } from './mask.js';
+import { CENSORED, NO_LOG_ITEM } from './mask.js';
 import { isMapping, setOwn } from '../template/values.js';
+import { evaluateKeywords, keywordFailure, type KeywordProblem } from './task-keywords.js';
+import type { EvaluatedAt } from '../playbook/keywords.js';
+
+/** The keywords decided once per host, before any loop item. */
+type HostKeywords = EvaluatedAt<'host'> & {
+  /** no_log needs the loop item (it did not render without one): each item decides, and the task is censored. */
+  noLogPerItem?: boolean;
+};
 
 interface ItemOutcome {
   status: 'ok' | 'changed' | 'failed' | 'skipped';
@@ -26,9 +34,11 @@ interface ItemOutcome {
   facts?: Record<string, unknown>;
   /** A run_once result another host produced: registered here, not reported again. */
   shared?: boolean;
+  /** no_log held for this item (or some item of the loop). */
+  noLog?: boolean;
+  /** The task's diff keyword, when it was set and its item keywords evaluated. */
+  showDiff?: boolean;
 }
-
-const truthy = (value: unknown) => value === true || value === 'true' || value === 'yes' || value === 'True';
 
 /** Returns true when the host failed (and the failure was not ignored). */
 export async function runModuleTask(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
@@ -44,13 +54,22 @@ export async function runModuleTask(task: ModuleTask, inherited: Inherited, rt: 
   if (inherited.handler) ref.handler = true;
   else if (!(await rt.gate.allows(task, ref.name))) return false;
   const started = Date.now();
-  const noLog = truthy(renderSafe(kw.no_log, baseScope));
   rt.emit({ type: 'host.task.start', host: host.state.name, task: ref });
+  const evaluated = hostKeywords(kw, baseScope);
+  if ('problems' in evaluated) {
+    const outcome = failure(new Error(keywordFailure(evaluated.problems, ref.location)));
+    // The message was made safe above (no values where no_log may hold), so it is shown. A valid
+    // ignore_errors still holds, as in Ansible; a bad one is not taken for true.
+    const alone = evaluateKeywords({ stage: 'host', keywords: { ignore_errors: kw.ignore_errors }, scope: baseScope });
+    const ignoreErrors = alone.ok && alone.values.ignoreErrors;
+    return finish(task, inherited, rt, host, ref, outcome, { noLog: false, runOnce: false, ignoreErrors }, Date.now() - started);
+  }
+  const hostKw = evaluated.values;
   try {
-    const outcome = truthy(renderSafe(kw.run_once, baseScope))
-      ? await runOnce(task, rt, host, () => runItems(task, module, inherited, rt, host, ref, noLog))
-      : await runItems(task, module, inherited, rt, host, ref, noLog);
-    return finish(task, inherited, rt, host, ref, outcome, noLog, Date.now() - started);
+    const outcome = hostKw.runOnce
+      ? await runOnce(task, rt, host, () => runItems(task, module, inherited, rt, host, ref, hostKw))
+      : await runItems(task, module, inherited, rt, host, ref, hostKw);
+    return finish(task, inherited, rt, host, ref, outcome, hostKw, Date.now() - started);
   } catch (error) {
     if (!(error instanceof ConnectionError)) throw error;
     host.state.unreachable = true;
@@ -73,8 +92,27 @@ function namedRef(task: ModuleTask, rt: PlayRuntime, scope: Scope): TaskRef {
   return ref;
 }
 
-function renderSafe(value: unknown, scope: Scope): unknown {
-  return value === undefined ? undefined : render(value, scope);
+/**
+ * loop, run_once, no_log and ignore_errors for this host. A no_log that needs
+ * the loop item is decided per item (the task stays censored meanwhile); any
+ * other bad value fails the task, shown without values when no_log may hold.
+ */
+function hostKeywords(kw: Inherited['keywords'], scope: Scope): { values: HostKeywords } | { problems: KeywordProblem[]; noLog: boolean } {
+  const evaluated = evaluateKeywords({ stage: 'host', keywords: kw, scope });
+  if (evaluated.ok) return { values: evaluated.values };
+  if (kw.loop !== undefined && evaluated.problems.every((p) => p.keyword === 'no_log')) {
+    const rest = evaluateKeywords({ stage: 'host', keywords: { ...kw, no_log: true }, scope });
+    if (rest.ok) return { values: { ...rest.values, noLogPerItem: true } };
+  }
+  const noLog = noLogHolds(kw, scope);
+  const problems = evaluated.problems.map((p) => (noLog && p.keyword !== 'no_log' ? { ...p, message: `keyword '${p.keyword}' has a bad value (not shown: no_log)` } : p));
+  return { problems, noLog };
+}
+
+/** no_log is true, or cannot be told (then everything is censored, as Ansible does). */
+function noLogHolds(kw: Inherited['keywords'], scope: Scope): boolean {
+  const evaluated = evaluateKeywords({ stage: 'host', keywords: { no_log: kw.no_log }, scope });
+  return !evaluated.ok || evaluated.values.noLog;
 }
 
 async function runOnce(task: ModuleTask, rt: PlayRuntime, host: HostRuntime, run: () => Promise<ItemOutcome>): Promise<ItemOutcome> {
@@ -91,39 +129,36 @@ async function runOnce(task: ModuleTask, rt: PlayRuntime, host: HostRuntime, run
   return { status: failed ? 'failed' : 'ok', result, changes: [], diff: [], planOnly: false, shared: true };
 }
 
-async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, noLog: boolean): Promise<ItemOutcome> {
+async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, hostKw: HostKeywords): Promise<ItemOutcome> {
   const kw = inherited.keywords;
-  if (kw.loop === undefined) return runItem(task, module, inherited, rt, host, ref, []);
-  const scope = host.scope(inherited.layers);
-  let items: unknown;
-  try {
-    items = render(kw.loop, scope);
-  } catch (error) {
-    return failure(error);
-  }
-  if (!Array.isArray(items)) return { ...failure(new Error(`loop must be a list, got ${JSON.stringify(items)}`)) };
+  if (hostKw.loop === undefined) return runItem(task, module, inherited, rt, host, ref, []);
+  const items = hostKw.loop;
   const loopVar = kw.loop_control?.loop_var ?? 'item';
   const results: Record<string, unknown>[] = [];
-  const combined: ItemOutcome = { status: 'ok', result: {}, changes: [], diff: [], planOnly: false };
+  const combined: ItemOutcome = { status: 'ok', result: {}, changes: [], diff: [], planOnly: false, noLog: hostKw.noLog };
   for (const [index, item] of items.entries()) {
     const layer: VarLayer = { source: 'loop item', verbatim: true, vars: { [loopVar]: item, ansible_loop_var: loopVar, ...(kw.loop_control?.index_var ? { [kw.loop_control.index_var]: index } : {}) } };
-    const label = labelOf(kw.loop_control?.label, item, host, inherited, layer);
+    const itemNoLog = hostKw.noLog && (!hostKw.noLogPerItem || noLogHolds(kw, host.scope([...inherited.layers, layer])));
+    // Like Ansible's `(item=None)`: a censored item is not named, not even by its label.
+    const label = itemNoLog ? NO_LOG_ITEM : labelOf(kw.loop_control?.label, item, host, inherited, layer);
     rt.emit({ type: 'host.task.start', host: host.state.name, task: ref, item: label });
     const outcome = await runItem(task, module, inherited, rt, host, ref, [layer]);
+    const noLog = itemNoLog || Boolean(outcome.noLog);
     results.push({ ...outcome.result, [loopVar]: item, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' });
     rt.emit({
       type: 'host.task.result',
       host: host.state.name,
       task: ref,
-      item: noLog ? CENSORED : label,
+      item: noLog ? NO_LOG_ITEM : label,
       status: outcome.status,
       planOnly: outcome.planOnly,
-      ...shown(outcome, noLog, truthy(kw.diff ?? rt.settings.diff)),
+      ...shown(outcome, noLog, outcome.showDiff ?? rt.settings.diff),
       durationMs: 0,
     });
     combined.changes.push(...outcome.changes);
     combined.diff.push(...outcome.diff);
     combined.planOnly ||= outcome.planOnly;
+    combined.noLog ||= noLog;
     if (outcome.facts) combined.facts = { ...combined.facts, ...outcome.facts };
     if (outcome.status === 'failed') combined.status = 'failed';
     else if (outcome.status === 'changed' && combined.status !== 'failed') combined.status = 'changed';
@@ -158,32 +193,41 @@ async function runItem(task: ModuleTask, module: AnyModule, inherited: Inherited
     if (kw.when !== undefined && !condition(kw.when, scope)) {
       return { status: 'skipped', result: { skipped: true, changed: false, skip_reason: 'Conditional result was False' }, changes: [], diff: [], planOnly: false, message: 'Conditional result was False' };
     }
-    const params = dropOmitted(normaliseParams(module, render(task.rawParams, scope), (renderSafe(kw.args, scope) ?? {}) as Record<string, unknown>));
+    const evaluated = evaluateKeywords({ stage: 'item', keywords: kw, scope });
+    if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, ref.location)));
+    const itemKw = evaluated.values;
+    const params = dropOmitted(normaliseParams(module, render(task.rawParams, scope), itemKw.args ?? {}));
     const problems = validateParams(module, params);
     if (problems.length) throw new ModuleFailure(`module '${module.name}': ${problems.map((p) => p.message).join('; ')}`);
-    const checkKeyword = kw.check_mode === undefined ? undefined : truthy(render(kw.check_mode, scope));
-    const check = checkKeyword ?? rt.settings.check;
+    const check = itemKw.checkMode ?? rt.settings.check;
     const handle = await host.handle({
-      become: truthy(renderSafe(kw.become, scope)),
-      becomeUser: renderSafe(kw.become_user, scope) as string | undefined,
-      environment: renderSafe(kw.environment, scope) as Record<string, string> | undefined,
-      timeoutMs: kw.timeout === undefined ? undefined : Number(render(kw.timeout, scope)) * 1000,
-      delegateTo: renderSafe(kw.delegate_to, scope) as string | undefined,
+      become: itemKw.become,
+      becomeUser: itemKw.becomeUser,
+      environment: itemKw.environment,
+      // timeout: 0 is no limit, as in Ansible.
+      timeoutMs: itemKw.timeoutMs || undefined,
+      delegateTo: itemKw.delegateTo,
     });
     const ctx = moduleContext(task, rt, scope);
-    const retries = kw.until === undefined ? 0 : Number(renderSafe(kw.retries, scope) ?? 3);
-    const delay = Number(renderSafe(kw.delay, scope) ?? 5);
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await attemptOnce(module, handle, params, ctx, check, kw, scope);
-      if (kw.until === undefined || outcome.status === 'failed' && attempt >= retries) return outcome;
-      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(kw.until, withResult(scope, kw, outcome.result)));
-      if (done) return { ...outcome, result: { ...outcome.result, attempts: attempt + 1 } };
-      if (attempt >= retries) return { ...outcome, status: 'failed', message: `retries exhausted (${retries}) waiting for: ${String(kw.until)}`, result: { ...outcome.result, attempts: attempt + 1, failed: true } };
-      await new Promise((r) => setTimeout(r, delay * 1000));
-    }
+    const retries = kw.until === undefined ? 0 : itemKw.retries;
+    const outcome = await untilDone({ attempt: () => attemptOnce(module, handle, params, ctx, check, kw, scope), kw, scope, retries, delayMs: itemKw.delayMs });
+    return { ...outcome, showDiff: itemKw.diff };
   } catch (error) {
     if (error instanceof ConnectionError) throw error;
     return failure(error);
+  }
+}
+
+/** One attempt, or (with until) attempts until the condition holds or the retries are spent. */
+async function untilDone(run: { attempt: () => Promise<ItemOutcome>; kw: Inherited['keywords']; scope: Scope; retries: number; delayMs: number }): Promise<ItemOutcome> {
+  const { kw, scope, retries } = run;
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await run.attempt();
+    if (kw.until === undefined || (outcome.status === 'failed' && attempt >= retries)) return outcome;
+    const done = outcome.planOnly || (outcome.status !== 'failed' && condition(kw.until, withResult(scope, kw, outcome.result)));
+    if (done) return { ...outcome, result: { ...outcome.result, attempts: attempt + 1 } };
+    if (attempt >= retries) return { ...outcome, status: 'failed', message: `retries exhausted (${retries}) waiting for: ${String(kw.until)}`, result: { ...outcome.result, attempts: attempt + 1, failed: true } };
+    await new Promise((r) => setTimeout(r, run.delayMs));
   }
 }
 
@@ -255,7 +299,7 @@ function shown(outcome: ItemOutcome, noLog: boolean, showDiff: boolean): Pick<Ta
 }
 
 /** Register, set facts, notify handlers, count, and emit the task's final event. */
-function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, outcome: ItemOutcome, noLog: boolean, durationMs: number): boolean {
+function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime, ref: TaskRef, outcome: ItemOutcome, hostKw: HostKeywords, durationMs: number): boolean {
   const kw = inherited.keywords;
   const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
   if (kw.register) host.state.hostVars[kw.register] = result;
@@ -265,7 +309,8 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
     host.state.notified.add(handler);
     rt.emit({ type: 'handler.notified', host: host.state.name, handler, by: ref });
   }
-  const ignoreErrors = outcome.status === 'failed' && truthy(renderSafe(kw.ignore_errors, host.scope(inherited.layers)));
+  const noLog = hostKw.noLog || Boolean(outcome.noLog);
+  const ignoreErrors = outcome.status === 'failed' && hostKw.ignoreErrors;
   const status: TaskStatus = outcome.status;
   const stats = host.state.stats;
   if (status === 'failed') {
@@ -283,7 +328,7 @@ function finish(task: ModuleTask, inherited: Inherited, rt: PlayRuntime, host: H
     if (status === 'changed') stats.changed += 1;
   }
   // Loop tasks emitted their per-item diffs already; the final event sums the rest up.
-  const showDiff = truthy(kw.diff ?? rt.settings.diff) && kw.loop === undefined;
+  const showDiff = (outcome.showDiff ?? rt.settings.diff) && kw.loop === undefined;
   rt.emit({
     type: 'host.task.result',
     host: host.state.name,

@@ -1,24 +1,55 @@
 // Task keywords: the engine's own schema, kept apart from module parameters.
-// One table documents them (docs/keywords.md is generated from it) and drives
-// load-time validation.
-import type { Schema } from '../schema.js';
+// One table documents them (docs/keywords.md is generated from it), drives
+// load-time validation, the per-host validation of rendered values
+// (runner/validate/keyword-values.ts) and the type the engine reads them as
+// (EvaluatedKeywords below, derived from the table, not written twice).
+import type { Schema, TypeOf } from '../schema.js';
 
 const template = { type: 'string', pattern: '\\{\\{' } as const;
-const bool = { anyOf: [{ type: 'boolean' }, template] } as const;
 const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] } as const;
 const stringList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
-const count = { anyOf: [{ type: 'integer', minimum: 0 }, template] } as const;
 
-interface KeywordSpec {
+/**
+ * What a keyword's value must be once rendered for a host (and loop item), after
+ * Ansible's conversions: boolean() for `type: boolean`, int() for `type: integer`,
+ * scalars to text for `type: string`.
+ */
+interface RenderedSpec {
+  /** The field of EvaluatedKeywords it fills. */
+  readonly field: string;
+  readonly schema: Schema;
+  /** The value when the keyword is not set (or renders to null); without one the field is optional. */
+  readonly default?: unknown;
+  /** Written in seconds, kept in milliseconds (delayMs, timeoutMs). */
+  readonly seconds?: true;
+  /** Rendered once per host before the loop, or per loop item (no_log: both, so an item can switch it on). */
+  readonly at: readonly ('host' | 'item')[];
+}
+
+interface TableEntry {
+  /** The written value's shape (load time, editors); derived from `rendered` when absent. */
+  readonly schema?: Schema;
+  readonly rendered?: RenderedSpec;
+  readonly description: string;
+}
+
+export interface KeywordSpec {
   schema: Schema;
+  rendered?: RenderedSpec;
   description: string;
 }
 
-/** Keywords valid on any task (and inherited from blocks and plays where it makes sense). */
-export const TASK_KEYWORDS: Record<string, KeywordSpec> = {
+const boolean = { type: 'boolean' } as const;
+const perItem = ['item'] as const;
+
+const TABLE = {
   name: { schema: { type: 'string' }, description: 'Shown in output; also how handlers are notified.' },
   when: { schema: condition, description: 'Run only if the condition holds (a list means all of them).' },
-  loop: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Run once per item; the item is `item` (or loop_control.loop_var).' },
+  loop: {
+    schema: { anyOf: [{ type: 'array' }, template] },
+    rendered: { field: 'loop', schema: { type: 'array' }, at: ['host'] },
+    description: 'Run once per item; the item is `item` (or loop_control.loop_var).',
+  },
   loop_control: {
     schema: {
       type: 'object',
@@ -30,29 +61,70 @@ export const TASK_KEYWORDS: Record<string, KeywordSpec> = {
   register: { schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, description: 'Save the result in this host variable.' },
   notify: { schema: stringList, description: 'Handlers (by name or listen topic) to run at the next flush if this task changed.' },
   tags: { schema: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] }, description: 'Select with --tags/--skip-tags; `always` and `never` are special.' },
-  become: { schema: bool, description: 'Run as another user (sudo).' },
-  become_user: { schema: { type: 'string' }, description: 'The user to become (default root).' },
-  ignore_errors: { schema: bool, description: 'A failure is reported as ignored and the host continues.' },
+  become: { rendered: { field: 'become', schema: boolean, default: false, at: perItem }, description: 'Run as another user (sudo).' },
+  become_user: { rendered: { field: 'becomeUser', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'The user to become (default root).' },
+  ignore_errors: { rendered: { field: 'ignoreErrors', schema: boolean, default: false, at: ['host'] }, description: 'A failure is reported as ignored and the host continues.' },
   changed_when: { schema: condition, description: 'Override "changed" with a condition on the result.' },
   failed_when: { schema: condition, description: 'Override "failed" with a condition on the result.' },
   until: { schema: condition, description: 'Retry until the condition holds (see retries, delay).' },
-  retries: { schema: count, description: 'How many retries for until (default 3).' },
-  delay: { schema: { anyOf: [{ type: 'number', minimum: 0 }, template] }, description: 'Seconds between retries (default 5).' },
-  check_mode: { schema: bool, description: 'true: always plan only; false: apply even under --check.' },
-  diff: { schema: bool, description: 'Show or hide this task\'s diff regardless of --diff.' },
-  no_log: { schema: bool, description: 'Censor the result and messages of this task in every output.' },
-  run_once: { schema: bool, description: 'Run on the first host only; every host gets its result.' },
-  delegate_to: { schema: { type: 'string' }, description: 'Run the module on this host instead (with the current host\'s variables).' },
-  environment: { schema: { anyOf: [{ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, template] }, description: 'Environment variables for the remote commands.' },
+  retries: { rendered: { field: 'retries', schema: { type: 'integer', minimum: 0 }, default: 3, at: perItem }, description: 'How many retries for until (default 3).' },
+  delay: { rendered: { field: 'delayMs', schema: { type: 'number', minimum: 0 }, default: 5, seconds: true, at: perItem }, description: 'Seconds between retries (default 5).' },
+  check_mode: { rendered: { field: 'checkMode', schema: boolean, at: perItem }, description: 'true: always plan only; false: apply even under --check.' },
+  diff: { rendered: { field: 'diff', schema: boolean, at: perItem }, description: 'Show or hide this task\'s diff regardless of --diff.' },
+  no_log: { rendered: { field: 'noLog', schema: boolean, default: false, at: ['host', 'item'] }, description: 'Censor the result and messages of this task in every output.' },
+  run_once: { rendered: { field: 'runOnce', schema: boolean, default: false, at: ['host'] }, description: 'Run on the first host only; every host gets its result.' },
+  delegate_to: { rendered: { field: 'delegateTo', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'Run the module on this host instead (with the current host\'s variables).' },
+  environment: {
+    schema: { anyOf: [{ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, template] },
+    rendered: { field: 'environment', schema: { type: 'object', additionalProperties: { type: 'string' } }, at: perItem },
+    description: 'Environment variables for the remote commands.',
+  },
   vars: { schema: { type: 'object' }, description: 'Variables for this task (or block) only.' },
-  args: { schema: { anyOf: [{ type: 'object' }, template] }, description: 'Module parameters given apart from the module key.' },
-  timeout: { schema: count, description: 'Fail the task if it runs longer than this many seconds; the command is killed on the host, with every process it started.' },
-  any_errors_fatal: { schema: bool, description: 'Accepted for compatibility; hosts stay independent in drover.' },
+  args: {
+    schema: { anyOf: [{ type: 'object' }, template] },
+    rendered: { field: 'args', schema: { type: 'object' }, at: perItem },
+    description: 'Module parameters given apart from the module key.',
+  },
+  timeout: {
+    rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
+    description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
+  },
+  any_errors_fatal: { rendered: { field: 'anyErrorsFatal', schema: boolean, default: false, at: perItem }, description: 'Accepted for compatibility; hosts stay independent in drover.' },
   // Ansible's older loop spellings, turned into `loop` by the loader.
   with_items: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Old spelling of loop (flattens one level).' },
   with_list: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Old spelling of loop.' },
   with_dict: { schema: { anyOf: [{ type: 'object' }, { type: 'string' }] }, description: 'Loop over a mapping as {key, value} items.' },
-};
+} as const satisfies Record<string, TableEntry>;
+
+type Table = typeof TABLE;
+type Rendered = { [K in keyof Table]: Table[K] extends { rendered: infer R extends RenderedSpec } ? R : never }[keyof Table];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The keywords rendered at `stage`, typed from their rendered schemas: a field with a default is always there. */
+export type EvaluatedAt<Stage extends 'host' | 'item'> = Simplify<
+  { [R in Rendered as Stage extends R['at'][number] ? (R extends { default: unknown } ? R['field'] : never) : never]: TypeOf<R['schema']> } & {
+    [R in Rendered as Stage extends R['at'][number] ? (R extends { default: unknown } ? never : R['field']) : never]?: TypeOf<R['schema']>;
+  }
+>;
+
+/** Every evaluated keyword of a task on one host and item. */
+export type EvaluatedKeywords = EvaluatedAt<'host'> & EvaluatedAt<'item'>;
+
+const booleanText = '^\\s*([Yy]([Ee][Ss])?|[Oo][Nn]|[Tt]([Rr][Uu][Ee])?|1|[Nn][Oo]?|[Oo][Ff][Ff]|[Ff]([Aa][Ll][Ss][Ee])?|0)\\s*$';
+
+/** What may be written for a rendered schema: the value itself, the text Ansible converts to it, or a template. */
+function writtenSchema(rendered: Schema): Schema {
+  if (rendered.type === 'boolean') return { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }, { type: 'string', pattern: booleanText }, template] };
+  if (rendered.type === 'integer' || rendered.type === 'number') return { anyOf: [rendered, { type: 'string', pattern: '^\\s*[0-9]+\\s*$' }, template] };
+  return { anyOf: [rendered, template] };
+}
+
+function spec(entry: TableEntry): KeywordSpec {
+  return { schema: entry.schema ?? writtenSchema(entry.rendered!.schema), ...(entry.rendered ? { rendered: entry.rendered } : {}), description: entry.description };
+}
+
+/** Keywords valid on any task (and inherited from blocks and plays where it makes sense). */
+export const TASK_KEYWORDS: Record<string, KeywordSpec> = Object.fromEntries(Object.entries(TABLE).map(([k, entry]) => [k, spec(entry)]));
 
 /** Keywords only handlers have. */
 export const HANDLER_KEYWORDS: Record<string, KeywordSpec> = {

@@ -1,6 +1,10 @@
-// Load-time check of task keywords against the engine's keyword table.
+// Load-time check of task keywords against the engine's keyword table. A
+// keyword whose value is checked after templating (it has a rendered schema)
+// is checked now when it is written without a template.
 import AjvModule, { type ValidateFunction } from 'ajv';
 import { HANDLER_KEYWORDS, TASK_KEYWORDS } from '../playbook/keywords.js';
+import { containsTemplate } from '../template/index.js';
+import { checkKeywordValue } from './keyword-values.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
@@ -21,6 +25,12 @@ function validatorFor(keyword: string): ValidateFunction | undefined {
 export function keywordProblems(keywords: Record<string, unknown>): { keyword: string; message: string }[] {
   const problems: { keyword: string; message: string }[] = [];
   for (const [keyword, value] of Object.entries(keywords)) {
+    if (TASK_KEYWORDS[keyword]?.rendered) {
+      if (containsTemplate(value) || value === null) continue;
+      const checked = checkKeywordValue(keyword, value);
+      if ('problem' in checked) problems.push(checked.problem);
+      continue;
+    }
     const validate = validatorFor(keyword);
     if (validate && !validate(value)) {
       problems.push({ keyword, message: `keyword '${keyword}' ${describeExpected(keyword)}, got ${JSON.stringify(value)}` });

@@ -1,10 +1,12 @@
 // Run the real drover CLI as a user would (a child process), from TypeScript
 // sources through tsx, and collect its output and exit code.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { projectRoot } from '../../runner/paths.js';
+import { quote } from '../../runner/quote.js';
 import type { EngineEvent } from '../../runner/engine/events.js';
 
 const root = projectRoot();
@@ -20,17 +22,35 @@ export interface CliResult {
 }
 
 export function runDrover(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', loader, join(root, 'runner', 'cli.ts'), ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: stateHome, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return collect(child, options.timeoutMs);
+}
+
+/**
+ * The CLI on a pseudo-terminal (util-linux `script`), as a user at a terminal
+ * runs it: the reporter picks the listr2 live view. Output is the terminal's
+ * stream, escape sequences included.
+ */
+export function runDroverOnTerminal(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  // A pseudo-terminal without a controlling one has no size (0 columns): give it one.
+  const command = `stty cols 160 rows 50; exec ${[process.execPath, '--import', loader, join(root, 'runner', 'cli.ts'), ...args].map(quote).join(' ')}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', XDG_STATE_HOME: stateHome, ...options.env };
+  delete env.CI;
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(child, options.timeoutMs);
+}
+
+function collect(child: ChildProcessByStdio<null, Readable, Readable>, timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', loader, join(root, 'runner', 'cli.ts'), ...args], {
-      cwd: options.cwd ?? root,
-      env: { ...process.env, NO_COLOR: '1', XDG_STATE_HOME: stateHome, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
