@@ -76,7 +76,7 @@ describe('plugins', () => {
   });
 
   test('a plugin drover does not have is refused, naming the ones it has', async () => {
-    await assert.rejects(loadInventory(join(FIXTURES, 'aws.yml'), { cwd: FIXTURES }), /aws\.yml: inventory plugin 'amazon\.aws\.aws_ec2' is not available in drover; it has constructed, drover\.libvirt, drover\.terraform_state/);
+    await assert.rejects(loadInventory(join(FIXTURES, 'aws.yml'), { cwd: FIXTURES }), /aws\.yml:1:1: inventory plugin 'amazon\.aws\.aws_ec2' is not available in drover; it has constructed, drover\.libvirt, drover\.terraform_state/);
   });
 
   test('an option a plugin does not take is refused, never ignored', async () => {

@@ -43,9 +43,8 @@ const EXPECTED: Record<string, string> = {
   'host-vars-as-list.yml': `errors/host-vars-as-list.yml:3:12: host 'web01' must map to its variables (a mapping) or nothing, found a list
         web01: [a, b]
                ^`,
-  'plugin-config.yml': `errors/plugin-config.yml:1:1: this is an inventory plugin configuration (plugin: amazon.aws.aws_ec2); drover reads only static inventories
-    plugin: amazon.aws.aws_ec2
-    ^`,
+  'plugin-config.yml': `errors/plugin-config.yml:1:1: inventory plugin 'amazon.aws.aws_ec2' is not available in drover; it has constructed, drover.libvirt, drover.terraform_state (docs/inventory.md), or export the inventory to YAML
+    plugin: amazon.aws.aws_ec2`,
   // Vaults are opened by runner/vault (InputError, not InventoryError); here no password is given.
   'inline-vault.yml':
     'the !vault value at errors/inline-vault.yml:3:20 is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',

@@ -103,7 +103,7 @@ async function readSource(ctx: FileContext, abs: string, data: InventoryData, pa
   const asYaml = YAML_EXTENSIONS.includes(ext) || (ext !== '.ini' && looksLikeYamlInventory(text, file.rel));
   const config = asYaml ? pluginConfig(text, file.rel) : undefined;
   if (config !== undefined) {
-    await readPluginSource(config, { file, data });
+    await readPluginSource(config, { file, data, text });
   } else if (asYaml) {
     if (!parseYamlInventory(text, file, data)) data.warnings.push(`${file.rel}: empty YAML inventory`);
   } else {

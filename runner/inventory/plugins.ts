@@ -35,13 +35,19 @@ export function pluginName(doc: unknown): string | undefined {
   return isMapping(doc) && typeof doc.plugin === 'string' ? doc.plugin : undefined;
 }
 
-export async function readPluginSource(config: Record<string, unknown>, ctx: { file: SourceFile; data: InventoryData }): Promise<void> {
+export async function readPluginSource(config: Record<string, unknown>, ctx: { file: SourceFile; data: InventoryData; text: string }): Promise<void> {
   const asked = String(config.plugin);
   const name = ALIASES[asked] ?? asked;
   const spec = PLUGINS[name];
   const file = ctx.file.rel;
   if (spec === undefined) {
-    throw new InventoryError(`inventory plugin '${asked}' is not available in drover; it has ${Object.keys(PLUGINS).join(', ')} (docs/inventory.md), or export the inventory to YAML`, { file });
+    const at = /^plugin\s*:.*$/m.exec(ctx.text);
+    const line = at === null ? undefined : ctx.text.slice(0, at.index).split('\n').length;
+    throw new InventoryError(
+      `inventory plugin '${asked}' is not available in drover; it has ${Object.keys(PLUGINS).join(', ')} (docs/inventory.md), or export the inventory to YAML`,
+      { file, line, col: line === undefined ? undefined : 1 },
+      at?.[0],
+    );
   }
   const known = new Set<string>(['plugin', ...CONSTRUCTABLE_KEYS, ...spec.options]);
   const unknown = Object.keys(config).filter((k) => !known.has(k));

@@ -40,7 +40,8 @@ class Walker {
     const plugin = root.items.find((p) => keyText(p) === 'plugin');
     if (plugin) {
       const name = String(toJS(plugin.value, this.doc, this.pos(plugin.value)));
-      throw new InventoryError(`this is an inventory plugin configuration (plugin: ${name}); drover reads only static inventories`, this.pos(plugin.key));
+      // A plugin named by a string is read by plugins.ts before this parser; anything else names none.
+      throw new InventoryError(`plugin: must name an inventory plugin, got ${JSON.stringify(name)}`, this.pos(plugin.key));
     }
     for (const pair of root.items) this.group(keyText(pair), pair.value, pair.key);
     return true;
