@@ -5,6 +5,11 @@ import { closest, distance } from 'fastest-levenshtein';
 import { bindArgs, type Callable, type CallContext } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { dataFilters, range } from './filters-data.js';
+import { encodingFilters } from './filters-encoding.js';
+import { listFilters } from './filters-lists.js';
+import { pathFilters } from './filters-paths.js';
+import { regexFilters } from './filters-regex.js';
+import { stringFilters } from './filters-strings.js';
 import { textFilters } from './filters-text.js';
 import { tests as testTable } from './is-tests.js';
 import { compareValues, deepEqual, getMember, MISSING, truthy } from './values.js';
@@ -42,9 +47,10 @@ const handlebarsOnly: Record<string, Callable> = {
   range,
 };
 
-export const FILTERS = table({ ...textFilters, ...dataFilters });
+const allFilters = { ...textFilters, ...stringFilters, ...regexFilters, ...encodingFilters, ...pathFilters, ...dataFilters, ...listFilters };
+export const FILTERS = table(allFilters);
 export const TESTS = table(testTable);
-export const HELPERS = table({ ...textFilters, ...dataFilters, ...handlebarsOnly });
+export const HELPERS = table({ ...allFilters, ...handlebarsOnly });
 export const FUNCTIONS = table({ range });
 
 function find(kind: string, map: ReadonlyMap<string, Callable>, name: string): Callable {
