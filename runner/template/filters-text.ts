@@ -1,8 +1,8 @@
 // Filters on text and scalars, with Ansible's names and, where it is sensible,
 // Ansible's semantics; each is also a Handlebars helper of the same name.
-import { quote } from '../quote.js';
 import { asInt, asText, type Callable } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
+import { callMethod } from './methods.js';
 import { pyRepr, pyStr, pyTruthy } from './python-text.js';
 import { aType, toText } from './values.js';
 
@@ -70,11 +70,28 @@ function percentFormat(format: string, values: unknown[]): string {
   return out;
 }
 
+/** Python's float(text): digits with underscores between them, an exponent, inf, infinity and nan. */
+function parseFloatText(text: string): number {
+  const t = text.trim();
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(t);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (!/^[+-]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0]!)) return NaN;
+  return Number(t.replace(/_/g, ''));
+}
+
 function toFloat(value: unknown, fallback: unknown): unknown {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  const float = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-  return Number.isNaN(float) ? fallback : float;
+  if (typeof value !== 'string') return fallback;
+  const float = parseFloatText(value);
+  return Number.isNaN(float) && !/nan/i.test(value) ? fallback : float;
+}
+
+/** Python's shlex.quote, which Ansible's quote filter is: bare when only safe characters, else single quotes. */
+function shlexQuote(text: string): string {
+  if (text === '') return "''";
+  if (!/[^\w@%+=:,./-]/.test(text)) return text;
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
 export const textFilters: Record<string, Callable> = {
@@ -119,8 +136,10 @@ export const textFilters: Record<string, Callable> = {
   ),
   quote: textFilter('quote', (t) => {
     if (t.includes('\0')) throw new TemplateError("filter 'quote' got text with a NUL byte, which no shell word can hold");
-    return quote(t);
+    return shlexQuote(t);
   }),
+  // Ansible's split filter: Python's str.split.
+  split: textFilter('split', (t, [sep, max]) => callMethod(t, 'split', max === undefined ? [sep] : [sep, max]), ['separator?', 'maxsplit?']),
   // Python's %-formatting, as Jinja's format filter: "%02d" | format(n).
   format: textFilter('format', (t, [values]) => percentFormat(t, values as unknown[]), ['...values']),
   basename: textFilter('basename', (t) => t.slice(t.lastIndexOf('/') + 1)),
@@ -142,7 +161,9 @@ export const textFilters: Record<string, Callable> = {
       if (method !== 'common') throw new TemplateError(`filter 'round' method must be common, ceil or floor, got ${JSON.stringify(method)}`);
       // Python's round(): the exact binary value rounded, an exact tie to the even neighbour.
       const scaled = value * scale;
-      if (Number.isInteger(scaled * 2) && !Number.isInteger(scaled)) return (2 * Math.round(scaled / 2)) / scale;
+      const exact = value.toFixed(Math.min(100, Math.max(0, digits) + 40));
+      const tail = exact.slice(exact.indexOf('.') + 1 + digits);
+      if (digits >= 0 && /^50*$/.test(tail)) return (2 * Math.round(scaled / 2)) / scale;
       return Number(value.toFixed(Math.max(0, Math.min(100, digits))));
     },
   },
