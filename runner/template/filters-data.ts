@@ -41,6 +41,8 @@ function distinct(items: unknown[], caseSensitive = true): unknown[] {
 
 /** Jinja's sort key: text ignoring case unless asked not to. */
 function ignoreCase(value: unknown, caseSensitive: unknown): unknown {
+  // Python orders False before True, and True equals 1.
+  if (typeof value === 'boolean') return Number(value);
   return typeof value === 'string' && caseSensitive !== true ? value.toLowerCase() : value;
 }
 

@@ -8,6 +8,7 @@ import { asInt, asText, type Callable } from './callables.js';
 import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from './crypt.js';
 import { TemplateError } from './errors.js';
 import { pyJson } from './python-json.js';
+import { pyYaml } from './python-yaml.js';
 import { pyStr } from './python-text.js';
 import { isMapping } from './values.js';
 
@@ -97,6 +98,17 @@ export const encodingFilters: Record<string, Callable> = {
         /[<>&']/g,
         (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
       ),
+  },
+  to_yaml: {
+    params: ['value', 'indent?', 'width?', 'default_flow_style?'],
+    run: ([value, indent = 2, width = 80, flowStyle = null]) => {
+      if (flowStyle !== null && flowStyle !== false) throw new TemplateError("filter 'to_yaml': default_flow_style must be false or none");
+      return pyYaml(value, { indent: asInt("filter 'to_yaml' indent", indent), width: asInt("filter 'to_yaml' width", width), flow: flowStyle });
+    },
+  },
+  to_nice_yaml: {
+    params: ['value', 'indent?', 'width?'],
+    run: ([value, indent = 4, width = 80]) => pyYaml(value, { indent: asInt("filter 'to_nice_yaml' indent", indent), width: asInt("filter 'to_nice_yaml' width", width), flow: false }),
   },
   from_json: textFilter('from_json', (t) => {
     try {

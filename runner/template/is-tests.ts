@@ -51,8 +51,8 @@ const MATCH_TYPES = ['search', 'match', 'fullmatch'];
 function regexTest(name: string, fixedType?: string): Callable {
   return {
     params: fixedType === undefined ? ['value', 'pattern', 'ignorecase?', 'multiline?', 'match_type?'] : ['value', 'pattern', 'ignorecase?', 'multiline?'],
-    run: ([value, pattern, ignorecase, multiline, matchType = fixedType]) => {
-      const type = asText(`test '${name}' match_type`, matchType);
+    run: ([value, pattern, ignorecase, multiline, matchType]) => {
+      const type = asText(`test '${name}' match_type`, matchType ?? fixedType ?? 'search');
       if (!MATCH_TYPES.includes(type)) throw new TemplateError(`test '${name}': match_type must be one of ${MATCH_TYPES.join(', ')}`);
       const source = type === 'fullmatch' ? `(?:${asText(`test '${name}'`, pattern)})$` : pattern;
       const regex = compileRegex(source, { ignorecase, multiline, sticky: type !== 'search' });

@@ -42,7 +42,8 @@ function applySpec(value: unknown, spec: string): string {
   const m = SPEC.exec(spec);
   if (m === null) throw new TemplateError(`format: invalid format specifier '${spec}'`);
   const [, fillChar, align, sign = '-', alt, zero, width, grouping, precision, type = ''] = m;
-  const numeric = typeof value === 'number' || typeof value === 'boolean';
+  // bool formats as text ('True') unless the spec asks for a number type.
+  const numeric = typeof value === 'number' || (typeof value === 'boolean' && type !== '');
   let body: string;
   let prefix = '';
   if (numeric && type !== 's' && type !== 'c') {
