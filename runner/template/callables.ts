@@ -84,6 +84,11 @@ export function asInt(what: string, value: unknown): number {
   throw new TemplateError(`${what} needs an integer, got ${value === undefined ? 'nothing' : `${aType(value)}`}`);
 }
 
+/** A filter of text: the piped value read as text, then the other arguments in `params` order. */
+export function textFilter(name: string, run: (text: string, args: unknown[]) => unknown, params: string[] = []): Callable {
+  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
+}
+
 /** A Callable from a function of the piped value alone. */
 export function unary(run: (value: unknown) => unknown): Callable {
   return { params: ['value'], run: ([value]) => run(value) };

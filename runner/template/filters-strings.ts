@@ -1,7 +1,7 @@
 // Jinja's and Ansible's text layout filters: comment, indent, wordwrap,
 // center, truncate, capitalize, title, wordcount; the same output as
 // Python's textwrap and str methods.
-import { asInt, asText, type Callable } from './callables.js';
+import { asInt, asText, textFilter, type Callable } from './callables.js';
 import { TemplateError } from './errors.js';
 import { pyCenter, pySplitlines } from './python-text.js';
 
@@ -69,9 +69,8 @@ function wrapLine(line: string, width: number, breakLong: boolean, onHyphens: bo
   return lines;
 }
 
-function textFilter(name: string, params: string[], run: (text: string, args: unknown[]) => unknown): Callable {
-  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
-}
+/** textFilter with the parameter names first, which reads better for the long ones here. */
+const text = (name: string, params: string[], run: (text: string, args: unknown[]) => unknown): Callable => textFilter(name, run, params);
 
 export const stringFilters: Record<string, Callable> = {
   comment: {
@@ -84,14 +83,14 @@ export const stringFilters: Record<string, Callable> = {
       return comment(asText("filter 'comment'", value), asText("filter 'comment' style", style), options);
     },
   },
-  indent: textFilter('indent', ['width?', 'first?', 'blank?'], (t, [width = 4, first, blank]) => indent(t, width, first === true, blank === true)),
-  wordwrap: textFilter('wordwrap', ['width?', 'break_long_words?', 'wrapstring?', 'break_on_hyphens?'], (t, [width = 79, breakLong, wrapstring = '\n', hyphens]) => {
+  indent: text('indent', ['width?', 'first?', 'blank?'], (t, [width = 4, first, blank]) => indent(t, width, first === true, blank === true)),
+  wordwrap: text('wordwrap', ['width?', 'break_long_words?', 'wrapstring?', 'break_on_hyphens?'], (t, [width = 79, breakLong, wrapstring = '\n', hyphens]) => {
     const w = asInt("filter 'wordwrap' width", width);
     const sep = asText("filter 'wordwrap' wrapstring", wrapstring);
     return pySplitlines(t).map((line) => wrapLine(line, w, breakLong !== false, hyphens !== false).join(sep)).join(sep);
   }),
-  center: textFilter('center', ['width?'], (t, [width = 80]) => pyCenter(t, asInt("filter 'center' width", width))),
-  truncate: textFilter('truncate', ['length?', 'killwords?', 'end?', 'leeway?'], (t, [length = 255, killwords, end = '...', leeway = 5]) => {
+  center: text('center', ['width?'], (t, [width = 80]) => pyCenter(t, asInt("filter 'center' width", width))),
+  truncate: text('truncate', ['length?', 'killwords?', 'end?', 'leeway?'], (t, [length = 255, killwords, end = '...', leeway = 5]) => {
     const [n, tail, slack] = [asInt("filter 'truncate' length", length), asText("filter 'truncate' end", end), asInt("filter 'truncate' leeway", leeway)];
     if (n < tail.length) throw new TemplateError("filter 'truncate': length must be at least the length of end");
     if (t.length <= n + slack) return t;
@@ -100,14 +99,14 @@ export const stringFilters: Record<string, Callable> = {
     const space = cut.lastIndexOf(' ');
     return (space === -1 ? cut : cut.slice(0, space)) + tail;
   }),
-  capitalize: textFilter('capitalize', [], (t) => t.slice(0, 1).toUpperCase() + t.slice(1).toLowerCase()),
-  title: textFilter('title', [], (t) =>
+  capitalize: text('capitalize', [], (t) => t.slice(0, 1).toUpperCase() + t.slice(1).toLowerCase()),
+  title: text('title', [], (t) =>
     t
       .split(/([-\s({[<]+)/)
       .filter((part) => part !== '')
       .map((part) => part.slice(0, 1).toUpperCase() + part.slice(1).toLowerCase())
       .join(''),
   ),
-  wordcount: textFilter('wordcount', [], (t) => (t.match(/[\p{L}\p{N}_]+/gu) ?? []).length),
+  wordcount: text('wordcount', [], (t) => (t.match(/[\p{L}\p{N}_]+/gu) ?? []).length),
 };
 

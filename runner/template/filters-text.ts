@@ -1,14 +1,10 @@
 // Filters on text and scalars, with Ansible's names and, where it is sensible,
 // Ansible's semantics; each is also a Handlebars helper of the same name.
-import { asInt, asText, type Callable } from './callables.js';
+import { asInt, asText, type Callable, textFilter } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { callMethod } from './methods.js';
 import { pyRepr, pyStr, pyTruthy } from './python-text.js';
 import { aType, toText } from './values.js';
-
-function textFilter(name: string, run: (text: string, args: unknown[]) => unknown, params: string[] = []): Callable {
-  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
-}
 
 /** Python's os.path.basename / dirname: '/a/b/' has basename '' and dirname '/a/b'. */
 function dirname(path: string): string {
