@@ -11,6 +11,7 @@ import { pathFilters } from './filters-paths.js';
 import { regexFilters } from './filters-regex.js';
 import { stringFilters } from './filters-strings.js';
 import { textFilters } from './filters-text.js';
+import { timeFilters } from './filters-time.js';
 import { tests as testTable } from './is-tests.js';
 import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
 
@@ -47,7 +48,7 @@ const handlebarsOnly: Record<string, Callable> = {
   range,
 };
 
-const allFilters = { ...textFilters, ...stringFilters, ...regexFilters, ...encodingFilters, ...pathFilters, ...dataFilters, ...listFilters };
+const allFilters = { ...textFilters, ...stringFilters, ...regexFilters, ...encodingFilters, ...pathFilters, ...dataFilters, ...listFilters, ...timeFilters };
 export const FILTERS = table(allFilters);
 export const TESTS = table(testTable);
 export const HELPERS = table({ ...allFilters, ...handlebarsOnly });
