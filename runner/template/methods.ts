@@ -5,6 +5,7 @@
 // `x.constructor(...)` is just an unknown name. Only methods that read: a
 // mutating one (append, update, pop) is unknown, so it fails instead of
 // silently doing nothing.
+import { closest, distance } from 'fastest-levenshtein';
 import { asInt, asList, asText } from './callables.js';
 import { TemplateError } from './errors.js';
 import { pyFormat } from './python-format.js';
@@ -155,8 +156,11 @@ function tableFor(self: unknown): Record<string, Method> | null {
 export function callMethod(self: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> = {}): unknown {
   const table = tableFor(self);
   if (table === null || !Object.hasOwn(table, name)) {
-    const known = table === null ? 'none' : Object.keys(table).join(', ');
-    throw new TemplateError(`${aType(self)} has no method '${name}' (methods: ${known})`);
+    const kind = typeof self === 'string' ? 'string' : Array.isArray(self) ? 'list' : 'dict';
+    const names = table === null ? [] : Object.keys(table);
+    const guess = names.length === 0 ? undefined : closest(name, names);
+    const hint = table === null ? 'no methods' : guess !== undefined && distance(name, guess) <= 2 ? `did you mean '${guess}'?` : `${kind} methods: ${names.length > 8 ? 'see docs/filters.md' : names.join(', ')}`;
+    throw new TemplateError(`${aType(self)} has no method '${name}' (${hint})`);
   }
   const method = table[name] as (self: unknown, args: unknown[], kwargs: Record<string, unknown>) => unknown;
   if (name !== 'format' && (args.length > 3 || Object.keys(kwargs).length > 0)) throw new TemplateError(`method '${name}' takes at most 3 positional arguments`);
