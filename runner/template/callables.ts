@@ -14,7 +14,8 @@ export interface Callable {
   /**
    * Parameter names, the piped value first: `name` is required, `name?` optional,
    * `...name` collects the remaining positional arguments into a list, and
-   * names after it can only be given as keywords (`combine(b, c, recursive=true)`).
+   * names after it can only be given as keywords (`combine(b, c, recursive=true)`),
+   * and a last `**name` collects unknown keyword arguments into a dict (`dict(a=1)`).
    */
   params: readonly string[];
   /** The first argument may be Undefined instead of raising (default, mandatory, is defined). */
@@ -23,9 +24,15 @@ export interface Callable {
   run(args: unknown[], ctx: CallContext): unknown;
 }
 
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Align positional and keyword arguments with `params`, forcing undefined values. */
 export function bindArgs(what: string, callable: Callable, positional: unknown[], named: [string, unknown][] = []): unknown[] {
-  const params = callable.params.map((p) => ({ name: p.replace(/^\.\.\.|\?$/g, ''), optional: p.endsWith('?'), rest: p.startsWith('...') }));
+  const extraAt = callable.params.findIndex((p) => p.startsWith('**'));
+  const params = callable.params
+    .filter((p) => !p.startsWith('**'))
+    .map((p) => ({ name: p.replace(/^\.\.\.|\?$/g, ''), optional: p.endsWith('?'), rest: p.startsWith('...') }));
+  const extra: Record<string, unknown> = {};
   const restAt = params.findIndex((p) => p.rest);
   const fixed = restAt === -1 ? params.length : restAt;
   const args: unknown[] = new Array(params.length).fill(undefined);
@@ -37,6 +44,10 @@ export function bindArgs(what: string, callable: Callable, positional: unknown[]
   if (restAt !== -1) args[restAt] = values.slice(restAt);
   for (const [key, value] of named) {
     const index = params.findIndex((p) => p.name === key && !p.rest);
+    if (index === -1 && extraAt !== -1 && !FORBIDDEN_KEYS.has(key)) {
+      extra[key] = force(value);
+      continue;
+    }
     if (index === -1) throw new TemplateError(`${what} has no parameter '${key}'`);
     if (index < positional.length) throw new TemplateError(`${what} got '${key}' twice`);
     args[index] = force(value);
@@ -47,6 +58,7 @@ export function bindArgs(what: string, callable: Callable, positional: unknown[]
     }
   });
   if (positional.length === 0 && params.length > 0 && !params[0]!.optional) throw new TemplateError(`${what} needs a value`);
+  if (extraAt !== -1) args.push(extra);
   return args;
 }
 
@@ -70,6 +82,11 @@ export function asDict(what: string, value: unknown): Record<string, unknown> {
 export function asInt(what: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   throw new TemplateError(`${what} needs an integer, got ${value === undefined ? 'nothing' : `${aType(value)}`}`);
+}
+
+/** A filter of text: the piped value read as text, then the other arguments in `params` order. */
+export function textFilter(name: string, run: (text: string, args: unknown[]) => unknown, params: string[] = []): Callable {
+  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
 }
 
 /** A Callable from a function of the piped value alone. */

@@ -2,8 +2,9 @@
 // also a Handlebars helper of the same name. Dicts are built with `setOwn`, so
 // a key named `__proto__` in the data stays an ordinary key.
 import { asDict, asInt, asList, asText, type Callable, type CallContext } from './callables.js';
-import { TemplateError, Undefined } from './errors.js';
-import { aType, compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
+import { force, TemplateError, Undefined } from './errors.js';
+import { pyStr, pyTruthy } from './python-text.js';
+import { aType, compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn } from './values.js';
 
 /** A list may not be built longer than this (range(10**9) would exhaust memory). */
 export const MAX_LIST_LENGTH = 100_000;
@@ -14,22 +15,35 @@ function copy(dict: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+const LIST_MERGE = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
+
+/** Ansible's merge_hash: dicts merged key by key when recursive, lists by list_merge. */
 function merge(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, lists: string): Record<string, unknown> {
   const out = copy(a);
   for (const [key, value] of Object.entries(b)) {
     const old = Object.hasOwn(out, key) ? out[key] : undefined;
     let merged = value;
-    if (recursive && isMapping(old) && isMapping(value)) merged = merge(old, value, recursive, lists);
-    else if (Array.isArray(old) && Array.isArray(value) && lists === 'append') merged = [...old, ...value];
-    else if (Array.isArray(old) && Array.isArray(value) && lists === 'prepend') merged = [...value, ...old];
+    const without = (xs: unknown[], ys: unknown[]) => xs.filter((x) => !ys.some((y) => deepEqual(x, y)));
+    if (isMapping(old) && isMapping(value)) merged = recursive ? merge(old, value, recursive, lists) : value;
+    else if (Array.isArray(old) && Array.isArray(value)) {
+      merged = { replace: value, keep: old, append: [...old, ...value], prepend: [...value, ...old], append_rp: [...without(old, value), ...value], prepend_rp: [...value, ...without(old, value)] }[lists];
+    }
     setOwn(out, key, merged);
   }
   return out;
 }
 
-/** Items without repeats (deep equality), first occurrence kept. */
-function distinct(items: unknown[]): unknown[] {
-  return items.filter((x, i) => items.findIndex((y) => deepEqual(x, y)) === i);
+/** Items without repeats (deep equality), first occurrence kept; text compared ignoring case unless caseSensitive. */
+function distinct(items: unknown[], caseSensitive = true): unknown[] {
+  const key = (x: unknown): unknown => (typeof x === 'string' && !caseSensitive ? x.toLowerCase() : x);
+  return items.filter((x, i) => items.findIndex((y) => deepEqual(key(x), key(y))) === i);
+}
+
+/** Jinja's sort key: text ignoring case unless asked not to. */
+function ignoreCase(value: unknown, caseSensitive: unknown): unknown {
+  // Python orders False before True, and True equals 1.
+  if (typeof value === 'boolean') return Number(value);
+  return typeof value === 'string' && caseSensitive !== true ? value.toLowerCase() : value;
 }
 
 /** `item.a.b` for selectattr, map and sort(attribute=...); Undefined when absent. */
@@ -43,9 +57,9 @@ function attribute(item: unknown, path: unknown): unknown {
   return value;
 }
 
-function pick(values: unknown[], direction: 1 | -1, attr: unknown): unknown {
+function pick(values: unknown[], direction: 1 | -1, attr: unknown, caseSensitive: unknown): unknown {
   if (values.length === 0) return new Undefined('min/max', 'min/max of an empty list');
-  const key = (v: unknown): unknown => (attr === undefined ? v : attribute(v, attr));
+  const key = (v: unknown): unknown => ignoreCase(attr === undefined ? v : force(attribute(v, attr)), caseSensitive);
   return values.reduce((best, v) => (compareValues(key(v), key(best)) * direction < 0 ? v : best));
 }
 
@@ -54,7 +68,8 @@ function choose(ctx: CallContext, items: unknown[], of: (item: unknown) => unkno
   const [test, ...testArgs] = args;
   return items.filter((item) => {
     const value = of(item);
-    const passed = test === undefined ? !(value instanceof Undefined) && truthy(value) : ctx.test(asText('test name', test), [value, ...testArgs]);
+    // Without a test, Python truthiness; an undefined attribute is an error, as in Ansible.
+    const passed = test === undefined ? pyTruthy(force(value)) : ctx.test(asText('test name', test), [value, ...testArgs]);
     return passed === keep;
   });
 }
@@ -89,10 +104,11 @@ export const dataFilters: Record<string, Callable> = {
   first: { params: ['value'], run: ([v]) => end(iterate(v, "filter 'first'"), 0, 'first') },
   last: { params: ['value'], run: ([v]) => end(iterate(v, "filter 'last'"), -1, 'last') },
   join: {
-    params: ['value', 'separator?'],
-    run: ([value, separator = '']) => {
+    params: ['value', 'separator?', 'attribute?'],
+    run: ([value, separator = '', attr]) => {
       const sep = asText("filter 'join' separator", separator);
-      return iterate(value, "filter 'join'").map((item) => (typeof item === 'string' ? item : JSON.stringify(item) ?? '')).join(sep);
+      const items = iterate(value, "filter 'join'").map((item) => (attr === undefined ? item : force(attribute(item, attr))));
+      return items.map(pyStr).join(sep);
     },
   },
   keys: { params: ['value'], run: ([v]) => Object.keys(asDict("filter 'keys'", v)) },
@@ -125,16 +141,22 @@ export const dataFilters: Record<string, Callable> = {
   combine: {
     params: ['value', '...dicts', 'recursive?', 'list_merge?'],
     run: ([value, dicts, recursive = false, lists = 'replace']) => {
-      if (!['replace', 'append', 'prepend'].includes(String(lists))) {
-        throw new TemplateError(`filter 'combine' list_merge must be replace, append or prepend, got ${JSON.stringify(lists)}`);
+      if (!LIST_MERGE.includes(String(lists))) {
+        throw new TemplateError(`filter 'combine' list_merge must be one of ${LIST_MERGE.join(', ')}, got ${JSON.stringify(lists)}`);
       }
-      const all = [value, ...(dicts as unknown[])].map((d) => asDict("filter 'combine'", d));
+      // Like Ansible, lists among the arguments are flattened one level: [a, b] | combine.
+      const all = [value, ...(dicts as unknown[])].flatMap((d) => (Array.isArray(d) ? d : [d])).map((d) => asDict("filter 'combine'", d));
       return all.reduce((a, b) => merge(a, b, recursive === true, String(lists)), {});
     },
   },
   unique: {
-    params: ['value'],
-    run: ([v]) => distinct(iterate(v, "filter 'unique'")),
+    params: ['value', 'case_sensitive?', 'attribute?'],
+    run: ([v, caseSensitive, attr]) => {
+      const items = iterate(v, "filter 'unique'");
+      if (attr === undefined) return distinct(items, caseSensitive === true);
+      const keys = items.map((x) => ignoreCase(force(attribute(x, attr)), caseSensitive));
+      return items.filter((_, i) => keys.findIndex((k) => deepEqual(k, keys[i])) === i);
+    },
   },
   // Ansible's set theory filters: results keep first-seen order and hold no duplicates.
   union: {
@@ -166,12 +188,10 @@ export const dataFilters: Record<string, Callable> = {
   sort: {
     params: ['value', 'reverse?', 'case_sensitive?', 'attribute?'],
     run: ([v, reverse, caseSensitive, attr]) => {
-      const key = (x: unknown): unknown => {
-        const k = attr === undefined ? x : attribute(x, attr);
-        if (k instanceof Undefined) throw k.toError();
-        // Jinja sorts text case-insensitively unless asked not to.
-        return typeof k === 'string' && caseSensitive !== true ? k.toLowerCase() : k;
-      };
+      // Jinja sorts text case-insensitively unless asked not to; attribute='a,b.c' sorts by several.
+      const names = attr === undefined ? [] : asText("filter 'sort' attribute", attr).split(',');
+      const key = (x: unknown): unknown =>
+        names.length === 0 ? ignoreCase(x, caseSensitive) : names.map((name) => ignoreCase(force(attribute(x, name)), caseSensitive));
       const sorted = [...iterate(v, "filter 'sort'")].sort((a, b) => compareValues(key(a), key(b)));
       return reverse === true ? sorted.reverse() : sorted;
     },
@@ -180,22 +200,40 @@ export const dataFilters: Record<string, Callable> = {
     params: ['value', 'levels?'],
     run: ([v, levels]) => {
       const depth = levels === undefined ? Infinity : asInt("filter 'flatten' levels", levels);
-      // Ansible's flatten drops nulls.
+      // Ansible's flatten drops nulls, and the strings 'None' and 'null'.
       const flat = (list: unknown[], d: number): unknown[] =>
-        list.flatMap((x) => (Array.isArray(x) && d > 0 ? flat(x, d - 1) : x === null ? [] : [x]));
+        list.flatMap((x) => (x === null || x === 'None' || x === 'null' ? [] : Array.isArray(x) && d > 0 ? flat(x, d - 1) : [x]));
       return flat(asList("filter 'flatten'", v), depth);
     },
   },
-  min: { params: ['value', 'attribute?'], run: ([v, attr]) => pick(iterate(v, "filter 'min'"), 1, attr) },
-  max: { params: ['value', 'attribute?'], run: ([v, attr]) => pick(iterate(v, "filter 'max'"), -1, attr) },
+  min: { params: ['value', 'case_sensitive?', 'attribute?'], run: ([v, cs, attr]) => pick(iterate(v, "filter 'min'"), 1, attr, cs) },
+  max: { params: ['value', 'case_sensitive?', 'attribute?'], run: ([v, cs, attr]) => pick(iterate(v, "filter 'max'"), -1, attr, cs) },
+  groupby: {
+    params: ['value', 'attribute', 'default?', 'case_sensitive?'],
+    run: ([v, attr, fallback, caseSensitive]) => {
+      const value = (x: unknown): unknown => {
+        const k = attribute(x, attr);
+        return k instanceof Undefined && fallback !== undefined ? fallback : force(k);
+      };
+      const sorted = [...iterate(v, "filter 'groupby'")].sort((a, b) => compareValues(ignoreCase(value(a), caseSensitive), ignoreCase(value(b), caseSensitive)));
+      const groups: [unknown, unknown[]][] = [];
+      for (const item of sorted) {
+        const last = groups.at(-1);
+        if (last !== undefined && deepEqual(ignoreCase(value(last[1][0]), caseSensitive), ignoreCase(value(item), caseSensitive))) last[1].push(item);
+        else groups.push([value(item), [item]]);
+      }
+      return groups;
+    },
+  },
   sum: {
     params: ['value', 'attribute?', 'start?'],
     run: ([v, attr, start = 0]) =>
-      asList("filter 'sum'", v).reduce((total: number, x) => {
-        const n = attr === undefined ? x : attribute(x, attr);
-        if (typeof n !== 'number') throw new TemplateError(`filter 'sum' needs numbers, got ${aType(n)}`);
+      iterate(v, "filter 'sum'").reduce((total: unknown, x) => {
+        const n = attr === undefined ? x : force(attribute(x, attr));
+        if (Array.isArray(total) && Array.isArray(n)) return [...total, ...n];
+        if (typeof n !== 'number' || typeof total !== 'number') throw new TemplateError(`filter 'sum' needs numbers, got ${aType(n)}`);
         return total + n;
-      }, asInt("filter 'sum' start", start)),
+      }, start),
   },
   list: { params: ['value'], run: ([v]) => [...iterate(v, "filter 'list'")] },
   map: {

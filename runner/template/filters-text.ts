@@ -1,18 +1,10 @@
 // Filters on text and scalars, with Ansible's names and, where it is sensible,
 // Ansible's semantics; each is also a Handlebars helper of the same name.
-import { createHash } from 'node:crypto';
-import YAML from 'yaml';
-import { quote } from '../quote.js';
-import { asInt, asText, type Callable } from './callables.js';
+import { asInt, asText, type Callable, textFilter } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
-import { compileRegex, pythonReplacement, regexInput } from './regex.js';
-import { aType, toJson, toText, truthy } from './values.js';
-
-const HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
-
-function textFilter(name: string, run: (text: string, args: unknown[]) => unknown, params: string[] = []): Callable {
-  return { params: ['value', ...params], run: ([value, ...args]) => run(asText(`filter '${name}'`, value), args) };
-}
+import { callMethod } from './methods.js';
+import { pyRepr, pyStr, pyTruthy } from './python-text.js';
+import { aType, toText } from './values.js';
 
 /** Python's os.path.basename / dirname: '/a/b/' has basename '' and dirname '/a/b'. */
 function dirname(path: string): string {
@@ -47,7 +39,8 @@ function percentFormat(format: string, values: unknown[]): string {
       throw new TemplateError(`filter 'format': %${conversion} needs a number, got ${aType(value)}`);
     };
     switch (conversion) {
-      case 's': case 'r': body = toText(value); break;
+      case 's': body = pyStr(value); break;
+      case 'r': body = pyRepr(value); break;
       case 'c': body = typeof value === 'number' ? String.fromCodePoint(value) : toText(value); break;
       case 'd': case 'i': body = String(Math.trunc(Math.abs(number()))); break;
       case 'x': case 'X': case 'o': {
@@ -73,25 +66,42 @@ function percentFormat(format: string, values: unknown[]): string {
   return out;
 }
 
+/** Python's float(text): digits with underscores between them, an exponent, inf, infinity and nan. */
+function parseFloatText(text: string): number {
+  const t = text.trim();
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(t);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (!/^[+-]?(\d(_?\d)*)?(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?$/.test(t) || !/\d/.test(t.split(/[eE]/)[0]!)) return NaN;
+  return Number(t.replace(/_/g, ''));
+}
+
 function toFloat(value: unknown, fallback: unknown): unknown {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  const float = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-  return Number.isNaN(float) ? fallback : float;
+  if (typeof value !== 'string') return fallback;
+  const float = parseFloatText(value);
+  return Number.isNaN(float) && !/nan/i.test(value) ? fallback : float;
+}
+
+/** Python's shlex.quote, which Ansible's quote filter is: bare when only safe characters, else single quotes. */
+function shlexQuote(text: string): string {
+  if (text === '') return "''";
+  if (!/[^\w@%+=:,./-]/.test(text)) return text;
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
 export const textFilters: Record<string, Callable> = {
   default: {
     params: ['value', 'default_value?', 'boolean?'],
     acceptsUndefined: true,
-    run: ([value, fallback = '', boolean]) => (value instanceof Undefined || (boolean === true && !truthy(value)) ? fallback : value),
+    run: ([value, fallback = '', boolean]) => (value instanceof Undefined || (boolean === true && !pyTruthy(value)) ? fallback : value),
   },
   mandatory: {
     params: ['value', 'msg?'],
     acceptsUndefined: true,
     run: ([value, msg]) => {
       if (!(value instanceof Undefined)) return value;
-      throw new TemplateError(typeof msg === 'string' ? msg : `mandatory variable '${value.name}' is not defined`);
+      throw new TemplateError(typeof msg === 'string' ? msg : `Mandatory variable '${value.name}' not defined`);
     },
   },
   lower: textFilter('lower', (t) => t.toLowerCase()),
@@ -120,89 +130,44 @@ export const textFilters: Record<string, Callable> = {
     },
     ['old', 'new', 'count?'],
   ),
-  regex_replace: {
-    params: ['value', 'pattern', 'replacement?', 'ignorecase?', 'multiline?'],
-    run: ([value, pattern, replacement = '', ignorecase, multiline]) => {
-      const text = regexInput(value, "filter 'regex_replace'");
-      const regex = compileRegex(pattern, { ignorecase, multiline, global: true });
-      return text.replace(regex, pythonReplacement(asText("filter 'regex_replace' replacement", replacement)));
-    },
-  },
-  regex_search: {
-    params: ['value', 'pattern', 'ignorecase?', 'multiline?'],
-    run: ([value, pattern, ignorecase, multiline]) => {
-      const match = compileRegex(pattern, { ignorecase, multiline }).exec(regexInput(value, "filter 'regex_search'"));
-      return match === null ? null : match[0];
-    },
-  },
+  quote: textFilter('quote', (t) => {
+    if (t.includes('\0')) throw new TemplateError("filter 'quote' got text with a NUL byte, which no shell word can hold");
+    return shlexQuote(t);
+  }),
+  // Ansible's split filter: Python's str.split.
+  split: textFilter('split', (t, [sep, max]) => callMethod(t, 'split', max === undefined ? [sep] : [sep, max]), ['separator?', 'maxsplit?']),
   // Python's %-formatting, as Jinja's format filter: "%02d" | format(n).
   format: textFilter('format', (t, [values]) => percentFormat(t, values as unknown[]), ['...values']),
   basename: textFilter('basename', (t) => t.slice(t.lastIndexOf('/') + 1)),
   dirname: textFilter('dirname', dirname),
-  b64encode: textFilter('b64encode', (t) => Buffer.from(t, 'utf8').toString('base64')),
-  b64decode: textFilter('b64decode', (t) => {
-    if (!/^[A-Za-z0-9+/_=\s-]*$/.test(t)) throw new TemplateError("filter 'b64decode' got text that is not base64");
-    return Buffer.from(t, 'base64').toString('utf8');
-  }),
-  quote: textFilter('quote', (t) => {
-    if (t.includes('\0')) throw new TemplateError("filter 'quote' got text with a NUL byte, which no shell word can hold");
-    return quote(t);
-  }),
-  hash: textFilter(
-    'hash',
-    (t, [algorithm = 'sha256']) => {
-      if (typeof algorithm !== 'string' || !HASHES.has(algorithm)) {
-        throw new TemplateError(`filter 'hash' knows ${[...HASHES].join(', ')}; got ${JSON.stringify(algorithm)}`);
-      }
-      return createHash(algorithm).update(t, 'utf8').digest('hex');
-    },
-    ['algorithm?'],
-  ),
-  checksum: textFilter('checksum', (t) => createHash('sha256').update(t, 'utf8').digest('hex')),
-  string: { params: ['value'], run: ([value]) => toText(value) },
-  to_json: { params: ['value'], run: ([value]) => toJson(value) },
-  to_nice_json: {
-    params: ['value', 'indent?'],
-    run: ([value, indent = 4]) => toJson(value, asInt("filter 'to_nice_json' indent", indent), true),
-  },
-  to_yaml: { params: ['value'], run: ([value]) => YAML.stringify(value) },
-  from_json: textFilter('from_json', (t) => {
-    try {
-      return JSON.parse(t) as unknown;
-    } catch (error) {
-      // Newer Node versions append "(line 1 column 2)"; the position says it already.
-      const reason = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
-      throw new TemplateError(`filter 'from_json' got invalid JSON (${reason})`);
-    }
-  }),
-  from_yaml: textFilter('from_yaml', (t) => {
-    try {
-      return YAML.parse(t) as unknown;
-    } catch (error) {
-      throw new TemplateError(`filter 'from_yaml' got invalid YAML (${(error as Error).message.split('\n')[0]})`);
-    }
-  }),
+  string: { params: ['value'], run: ([value]) => pyStr(value) },
   int: { params: ['value', 'default?', 'base?'], run: ([value, fallback = 0, base]) => toInt(value, fallback, base) },
   float: { params: ['value', 'default?'], run: ([value, fallback = 0]) => toFloat(value, fallback) },
   ternary: {
     params: ['value', 'true_value', 'false_value', 'none_value?'],
-    run: ([value, whenTrue, whenFalse, whenNone]) => (value === null && whenNone !== undefined ? whenNone : truthy(value) ? whenTrue : whenFalse),
+    run: ([value, whenTrue, whenFalse, whenNone]) => (value === null && whenNone !== undefined ? whenNone : pyTruthy(value) ? whenTrue : whenFalse),
   },
   round: {
     params: ['value', 'precision?', 'method?'],
     run: ([value, precision = 0, method = 'common']) => {
       if (typeof value !== 'number') throw new TemplateError(`filter 'round' needs a number, got ${aType(value)}`);
-      const scale = 10 ** asInt("filter 'round' precision", precision);
-      const round = method === 'floor' ? Math.floor : method === 'ceil' ? Math.ceil : method === 'common' ? Math.round : null;
-      if (round === null) throw new TemplateError(`filter 'round' method must be common, ceil or floor, got ${JSON.stringify(method)}`);
-      return round(value * scale) / scale;
+      const digits = asInt("filter 'round' precision", precision);
+      const scale = 10 ** digits;
+      if (method === 'floor' || method === 'ceil') return Math[method](value * scale) / scale;
+      if (method !== 'common') throw new TemplateError(`filter 'round' method must be common, ceil or floor, got ${JSON.stringify(method)}`);
+      // Python's round(): the exact binary value rounded, an exact tie to the even neighbour.
+      const scaled = value * scale;
+      const exact = value.toFixed(Math.min(100, Math.max(0, digits) + 40));
+      const tail = exact.slice(exact.indexOf('.') + 1 + digits);
+      if (digits >= 0 && /^50*$/.test(tail)) return (2 * Math.round(scaled / 2)) / scale;
+      return Number(value.toFixed(Math.max(0, Math.min(100, digits))));
     },
   },
   bool: {
     params: ['value'],
     // Ansible's bool filter: only these read as true; anything else is false.
     run: ([value]) => {
-      if (typeof value === 'boolean') return value;
+      if (typeof value === 'boolean' || value === null) return value;
       return value === 1 || (typeof value === 'string' && ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase()));
     },
   },

@@ -2,12 +2,18 @@
 // Handlebars helpers and the one global function, `range`. Nothing outside
 // these tables is ever invoked, whatever the playbook text says.
 import { closest, distance } from 'fastest-levenshtein';
-import { bindArgs, type Callable, type CallContext } from './callables.js';
+import { asText, bindArgs, type Callable, type CallContext } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { dataFilters, range } from './filters-data.js';
+import { encodingFilters } from './filters-encoding.js';
+import { listFilters } from './filters-lists.js';
+import { pathFilters } from './filters-paths.js';
+import { regexFilters } from './filters-regex.js';
+import { stringFilters } from './filters-strings.js';
 import { textFilters } from './filters-text.js';
+import { timeFilters } from './filters-time.js';
 import { tests as testTable } from './is-tests.js';
-import { compareValues, deepEqual, getMember, MISSING, truthy } from './values.js';
+import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
 
 function table(entries: Record<string, Callable>): ReadonlyMap<string, Callable> {
   return new Map(Object.entries(entries));
@@ -42,10 +48,27 @@ const handlebarsOnly: Record<string, Callable> = {
   range,
 };
 
-export const FILTERS = table({ ...textFilters, ...dataFilters });
+const allFilters = { ...textFilters, ...stringFilters, ...regexFilters, ...encodingFilters, ...pathFilters, ...dataFilters, ...listFilters, ...timeFilters };
+export const FILTERS = table(allFilters);
 export const TESTS = table(testTable);
-export const HELPERS = table({ ...textFilters, ...dataFilters, ...handlebarsOnly });
-export const FUNCTIONS = table({ range });
+export const HELPERS = table({ ...allFilters, ...handlebarsOnly });
+/** Python's dict(): a dict or a list of pairs, then keyword arguments. */
+const dict: Callable = {
+  params: ['items?', '...rest', '**kwargs'],
+  run: ([items, rest, kwargs]) => {
+    const out: Record<string, unknown> = {};
+    if ((rest as unknown[]).length > 0) throw new TemplateError('dict() takes at most one positional argument');
+    const pairs = items === undefined ? [] : isMapping(items) ? Object.entries(items) : iterate(items, 'dict()');
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateError('dict() needs a dict or a list of [key, value] pairs');
+      setOwn(out, asText('dict() key', pair[0]), pair[1]);
+    }
+    for (const [k, v] of Object.entries(kwargs as Record<string, unknown>)) setOwn(out, k, v);
+    return out;
+  },
+};
+
+export const FUNCTIONS = table({ range, dict });
 
 function find(kind: string, map: ReadonlyMap<string, Callable>, name: string): Callable {
   const callable = map.get(name);
