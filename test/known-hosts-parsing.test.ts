@@ -79,9 +79,10 @@ describe('known_hosts', () => {
     assert.equal(v.kind === 'revoked' && v.entry.line, 2);
   });
 
-  test('a key of another type is unknown, not changed, and its type is asked for first', () => {
+  test('a key of another type is changed, not new (as OpenSSH accept-new), and its type is asked for first', () => {
     const entries = parseKnownHosts(`host1 ${keys.ec.line}\n`, 'kh');
-    assert.equal(verifyHostKey(entries, 'host1', 22, keys.a.blob).kind, 'unknown');
+    assert.equal(verifyHostKey(entries, 'host1', 22, keys.a.blob).kind, 'changed');
+    assert.equal(verifyHostKey(entries, 'other', 22, keys.a.blob).kind, 'unknown');
     assert.deepEqual(knownKeyTypes(entries, 'host1', 22), ['ecdsa-sha2-nistp256']);
   });
 

@@ -94,7 +94,12 @@ export function fingerprint(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-/** Judge the key a server presented against the known entries, as `ssh` with strict checking would. */
+/**
+ * Judge the key a server presented against the known entries, as `ssh` with strict checking would.
+ * A host with any live key on file must present one of them: a key of another type (ed25519 on
+ * file, ECDSA offered) is a changed key, as OpenSSH's accept-new has it, not a new one to append.
+ * The entry named is one of the offered type when there is one, else the first on file.
+ */
 export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, blob: Buffer): HostKeyVerdict {
   const type = keyTypeOf(blob);
   const forHost = entries.filter((e) => entryMatches(e, host, port));
@@ -103,7 +108,7 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, 
   const live = forHost.filter((e) => !e.revoked);
   const same = live.find((e) => e.key.equals(blob));
   if (same) return { kind: 'ok', entry: same };
-  const changed = live.find((e) => e.keyType === type);
+  const changed = live.find((e) => e.keyType === type) ?? live[0];
   if (changed) return { kind: 'changed', entry: changed };
   return { kind: 'unknown' };
 }

@@ -58,7 +58,7 @@ export function hostKeyChanged(t: ConnectionTarget, blob: Buffer, known: KnownHo
   return new ConnectionError(
     'host-key-changed',
     `${where(t)}: HOST KEY CHANGED. The server offered ${keyTypeOf(blob)} ${fingerprint(blob)}, ` +
-      `but ${known.file}:${known.line} lists ${fingerprint(known.key)} for it. Someone may be intercepting the connection, ` +
+      `but ${known.file}:${known.line} lists ${known.keyType} ${fingerprint(known.key)} for it. Someone may be intercepting the connection, ` +
       `or the host was reinstalled; if so, remove the old key with \`ssh-keygen -R '${hostField(t.address, t.port)}' -f ${known.file}\`. ` +
       `A changed key is never accepted automatically.`,
   );
