@@ -16,6 +16,8 @@ export interface ResultFormat {
   color: boolean;
   /** --diff: show before/after under the line. */
   diff: boolean;
+  /** Ansible's max_diff_size: a side over it is not diffed (default 104448, 0 = no limit). */
+  maxDiffSize?: number;
   /** -v count: 1 adds change sentences and the registered result, 2 pretty-prints it. */
   verbose: number;
 }
@@ -84,7 +86,7 @@ export function formatResult(event: TaskResultEvent, options: ResultFormat): str
     for (const change of event.changes) text += paint(`    - ${change}`, tone) + '\n';
   }
   if (options.diff && event.diff.length > 0) {
-    text += renderDiffs(event.diff, { color: options.color });
+    text += renderDiffs(event.diff, { color: options.color, maxSize: options.maxDiffSize });
   }
   if (options.verbose >= 1 && event.result && Object.keys(event.result).length > 0) {
     const json = toJson(event.result, options.verbose >= 2 ? 4 : undefined).replace(/\n/g, '\n    ');

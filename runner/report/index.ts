@@ -3,6 +3,7 @@
 // lines anywhere else (CI logs, pipes, files, TERM=dumb), JSON lines on
 // request.
 import type { EngineEvent, Reporter } from '../engine/events.js';
+import { maxDiffSizeFrom } from './diff.js';
 import { JsonReporter } from './json.js';
 import { ListrReporter } from './listr.js';
 import { PlainReporter } from './plain.js';
@@ -22,6 +23,8 @@ export interface ReporterOptions {
   stream?: OutputStream;
   /** --diff: show before/after of changes. */
   diff?: boolean;
+  /** Ansible's max_diff_size in bytes; ANSIBLE_MAX_DIFF_SIZE from env, else 104448 (0 = no limit). */
+  maxDiffSize?: number;
   /** -v count. */
   verbose?: number;
   /** --color / --no-color; when undefined: colour on a terminal unless NO_COLOR is set (FORCE_COLOR forces it). */
@@ -51,6 +54,7 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   const common = {
     stream,
     diff: options.diff === true,
+    maxDiffSize: options.maxDiffSize ?? maxDiffSizeFrom(env),
     verbose: options.verbose ?? 0,
     color: shouldColor(options.color, stream, env),
   };

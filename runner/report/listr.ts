@@ -26,6 +26,8 @@ import { aggregate, counts, finalTitle, newPlay, runningTitle, type HostState, t
 export interface ListrReporterOptions {
   stream: OutputStream;
   diff?: boolean;
+  /** Ansible's max_diff_size (see renderDiff). */
+  maxDiffSize?: number;
   verbose?: number;
   color?: boolean;
   /**
@@ -142,8 +144,8 @@ export class ListrReporter implements Reporter {
       }
     }
     if (this.worthRepeating(event)) {
-      const { diff = false, verbose = 0 } = this.options;
-      this.remember(formatResult(event, { paint: painter(this.color), color: this.color, diff, verbose }));
+      const { diff = false, maxDiffSize, verbose = 0 } = this.options;
+      this.remember(formatResult(event, { paint: painter(this.color), color: this.color, diff, maxDiffSize, verbose }));
     }
     this.scheduleRefresh();
   }

@@ -10,6 +10,8 @@ export interface PlainOptions {
   stream: OutputStream;
   /** Show before/after diffs under changed lines (--diff). */
   diff?: boolean;
+  /** Ansible's max_diff_size (see renderDiff). */
+  maxDiffSize?: number;
   /** -v count. */
   verbose?: number;
   /** Already decided by the caller (see shouldColor); off by default. */
@@ -54,7 +56,7 @@ export class PlainReporter implements Reporter {
         // Like Ansible, a loop is told by its items; its summary only adds news when it failed (and maybe
         // was ignored), or with -v, where it carries the items' registered results.
         if (this.isLoopSummary(event) && event.status !== 'failed' && event.status !== 'unreachable' && verbose < 1) return '';
-        return formatResult(event, { paint: this.paint, color: this.color, diff: this.options.diff === true, verbose });
+        return formatResult(event, { paint: this.paint, color: this.color, diff: this.options.diff === true, maxDiffSize: this.options.maxDiffSize, verbose });
       case 'handler.notified':
         return verbose >= 2 ? this.paint(`NOTIFIED HANDLER ${event.handler} for ${event.host}`, 'verbose') + '\n' : '';
       case 'play.end':
