@@ -9,6 +9,7 @@
 import { defineModule, ModuleFailure, type Plan } from '../runner/module-api.js';
 import { sh } from '../runner/quote.js';
 import type { Host } from '../runner/host/types.js';
+import { bytesToText, textToBytes } from './support/raw-text.js';
 import { applyEdit, describeEdit, joinLines, readConfigFile, splitLines, type ConfigEdit } from './support/config-file.js';
 
 const MARKER = /^#(Ansible|drover): (.*)$/;
@@ -20,9 +21,11 @@ const timeField = (what: string) => ({ type: ['string', 'integer'], default: '*'
 /** Where the entries live: a cron.d file (read and written like any config file) or a user's crontab. */
 type Where = { kind: 'file'; edit: ConfigEdit } | { kind: 'crontab'; user?: string; before: string; after: string };
 
+/** The table as raw text (raw-text.ts): through base64, so that bytes that are not UTF-8 survive. */
 async function readCrontab(host: Host, user: string | undefined): Promise<string> {
-  const r = await host.run(user === undefined ? sh`crontab -l` : sh`crontab -u ${user} -l`);
-  if (r.rc === 0) return r.stdout;
+  const list = user === undefined ? sh`crontab -l` : sh`crontab -u ${user} -l`;
+  const r = await host.run(sh`t=$(mktemp) || exit 1; ${list} > "$t"; rc=$?; base64 -w0 < "$t"; rm -f -- "$t"; exit $rc`);
+  if (r.rc === 0) return bytesToText(Buffer.from(r.stdout, 'base64'));
   if (/no crontab for/.test(r.stderr)) return '';
   throw new ModuleFailure(`cannot read the crontab${user === undefined ? '' : ` of ${user}`}: ${r.stderr.trim() || `exit status ${r.rc}`}`);
 }
@@ -129,7 +132,7 @@ export default defineModule({
     const where = plan.state!;
     if (where.kind === 'file') await applyEdit(host, where.edit);
     // crontab installs the new table itself (temp file + rename in the spool) and tells cron to reload it.
-    else await host.check(where.user === undefined ? sh`crontab -` : sh`crontab -u ${where.user} -`, { stdin: where.after });
+    else await host.check(where.user === undefined ? sh`crontab -` : sh`crontab -u ${where.user} -`, { stdin: textToBytes(where.after) });
     return {};
   },
 });

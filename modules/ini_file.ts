@@ -4,6 +4,7 @@
 // each); with `exclusive` (default) other lines of that option go.
 import { defineModule, ModuleFailure } from '../runner/module-api.js';
 import { attributeSchemaProperties } from './support/file-attributes.js';
+import { bytesToText, textToBytes } from './support/raw-text.js';
 import { applyTextEdit, planTextEdit, readTextTarget } from './support/text-edit.js';
 
 interface Section {
@@ -138,7 +139,7 @@ export default defineModule({
     const target = await readTextTarget(host, params.path);
     if (target.content === null && present && !params.create) throw new ModuleFailure(`Destination ${target.path} does not exist!`);
     if (target.content === null && !present) return { changes: [], result: { msg: 'OK' } };
-    const text = target.content?.toString('utf8') ?? '';
+    const text = target.content ? bytesToText(target.content) : '';
     const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
     const msg = edit(lines, {
       section: params.section ?? null,
@@ -148,7 +149,7 @@ export default defineModule({
       exclusive: params.exclusive,
       separator: params.no_extra_spaces ? '=' : ' = ',
     });
-    const after = msg ? Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8') : target.content === null ? Buffer.alloc(0) : null;
+    const after = msg ? textToBytes(lines.map((l) => `${l}\n`).join('')) : target.content === null ? Buffer.alloc(0) : null;
     return planTextEdit(target, after, params, { msg: msg || 'OK' });
   },
   apply: (host, params, plan) => applyTextEdit(host, params, plan, 'backup_file'),

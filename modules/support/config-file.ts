@@ -3,11 +3,14 @@
 // file once in plan, let the module compute the new text (or null: the file
 // should not exist), and write exactly that in apply, atomically. Links are
 // followed like lineinfile does, so an /etc/hosts that is a symlink stays one.
+// The text is the file's bytes as raw-text.ts keeps them: lines the module does
+// not touch are written back byte for byte, UTF-8 or not.
 import { posix } from 'node:path';
 import type { DiffEntry } from '../../runner/module-api.js';
 import type { Host } from '../../runner/host/types.js';
 import { sh } from '../../runner/quote.js';
 import { textDiff } from './diff.js';
+import { bytesToText, textToBytes } from './raw-text.js';
 import { readTextTarget, type TextTarget } from './text-edit.js';
 import { writeContent } from './write-content.js';
 
@@ -26,7 +29,7 @@ export interface ConfigEdit {
 
 export async function readConfigFile(host: Host, path: string): Promise<ConfigFile> {
   const target = await readTextTarget(host, path);
-  return { target, text: target.content === null ? null : target.content.toString('utf8') };
+  return { target, text: target.content === null ? null : bytesToText(target.content) };
 }
 
 /** True when the edit would change the host. */
@@ -39,7 +42,7 @@ export function describeEdit(edit: ConfigEdit, what?: string): { changes: string
   if (!editChanges(edit)) return { changes: [], diff: [] };
   const { path } = edit.file.target;
   const sentence = edit.after === null ? `remove ${path}` : edit.file.text === null ? `create ${path}` : `update ${path}`;
-  return { changes: [what ? `${sentence}: ${what}` : sentence], diff: [textDiff(path, edit.file.text, edit.after)] };
+  return { changes: [what ? `${sentence}: ${what}` : sentence], diff: [textDiff(path, rawBytes(edit.file.text), rawBytes(edit.after))] };
 }
 
 /** Write (creating missing parent directories) or remove; nothing when the text stays. */
@@ -51,8 +54,10 @@ export async function applyEdit(host: Host, edit: ConfigEdit, options: { backup?
     return {};
   }
   if (edit.file.text === null) await host.check(sh`mkdir -p -- ${posix.dirname(path)}`);
-  return writeContent(host, path, Buffer.from(edit.after, 'utf8'), { backup: options.backup });
+  return writeContent(host, path, textToBytes(edit.after), { backup: options.backup });
 }
+
+const rawBytes = (text: string | null) => (text === null ? null : textToBytes(text));
 
 /** Lines without their newlines; '' and a trailing newline give no extra empty line. */
 export function splitLines(text: string | null): string[] {
