@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from './errors.js';
+import { checkInputFileSizeSync } from './input-size.js';
 import { parseYaml } from './playbook/yaml-source.js';
 import { shlexSplit } from './shlex.js';
 
@@ -53,6 +54,7 @@ export function parseExtraVars(text: string): Record<string, unknown> {
   if (text.startsWith('@')) {
     const file = text.slice(1);
     let source: string;
+    checkInputFileSizeSync(file, file);
     try {
       source = readFileSync(file, 'utf8');
     } catch (error) {

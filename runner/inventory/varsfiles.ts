@@ -8,6 +8,7 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { checkInputFileSize } from '../input-size.js';
 import { InventoryError } from './errors.js';
 import { parseYaml, toJS } from './yamlschema.js';
 import type { VarLayer } from './data.js';
@@ -16,7 +17,10 @@ import { loadVaultedYaml, openVaultFile } from '../vault/load.js';
 /** Returns the plain text of a file; a vault-aware reader decrypts here. */
 export type ReadVarsFile = (absPath: string) => Promise<string>;
 
-export const defaultReadVarsFile: ReadVarsFile = (absPath) => fs.readFile(absPath, 'utf8');
+export const defaultReadVarsFile: ReadVarsFile = async (absPath) => {
+  await checkInputFileSize(absPath, path.relative(process.cwd(), absPath) || absPath);
+  return fs.readFile(absPath, 'utf8');
+};
 
 export interface FileContext {
   cwd: string;

@@ -3,8 +3,9 @@
 // where it came from, so later errors can point at file:line:col.
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, type Node, YAMLError } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, visit, type Node, YAMLError } from 'yaml';
 import { InputError, excerpt, formatLocation, type Problem, type SourceLocation } from '../errors.js';
+import { checkInputFileSize } from '../input-size.js';
 import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
 
 const locations = new WeakMap<object, SourceLocation>();
@@ -29,6 +30,7 @@ export function displayPath(path: string): string {
 
 export async function readYamlFile(path: string): Promise<unknown> {
   let bytes: Buffer;
+  await checkInputFileSize(path, displayPath(path));
   try {
     bytes = await readFile(path);
   } catch (error) {
@@ -65,7 +67,7 @@ export function parseYaml(text: string, file: string): unknown {
     throw new InputError(doc.errors.map((e: YAMLError) => yamlProblem(e, text, at)));
   }
   try {
-    return convert(doc.contents as Node | null, { at, doc, budget: MAX_NODES });
+    return convert(doc.contents as Node | null, newState(doc, at));
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError([{ message: `${file}: ${(error as Error).message}` }]);
@@ -87,18 +89,71 @@ function yamlProblem(error: YAMLError, text: string, at: (offset: number) => Sou
 
 type Doc = ReturnType<typeof parseDocument>;
 
-/** Aliases can multiply a small file into a huge value (a "YAML bomb"): cap the nodes built. */
-const MAX_NODES = 1_000_000;
+/**
+ * Limits on what a document expands to, each named when hit. Aliases can
+ * multiply a small file into a huge value (a "YAML bomb"): the values built
+ * inside alias expansions may be at most ALIAS_VALUES_FLOOR or 10 per value
+ * written, whichever is more. Counting as values are built costs linear time,
+ * and aliases are resolved from a table made in one pass (the parser's
+ * alias.resolve() walks the document on every call: 36 CPU-s for an 882-byte bomb).
+ */
+const MAX_VALUES = 2_000_000;
+const ALIAS_VALUES_FLOOR = 100_000;
+const MAX_DEPTH = 1_000;
 
 interface ConvertState {
   at: (offset: number) => SourceLocation;
-  doc: Doc;
-  budget: number;
+  /** What each alias refers to: the last anchor of its name before it, as the parser resolves it. */
+  targets: Map<Node, Node | undefined>;
+  values: number;
+  aliasValues: number;
+  aliasBudget: number;
+  /** Alias targets being expanded now: one met again refers to a node that contains it. */
+  expanding: Set<Node>;
+  /** How deep the value being built is nested. */
+  depth: number;
+  /** Aliases being expanded now: above 0, values count against the alias budget. */
+  aliasDepth: number;
+  /** The outermost alias being expanded: where a bomb is reported. */
+  aliasAt?: SourceLocation;
+}
+
+function newState(doc: Doc, at: (offset: number) => SourceLocation): ConvertState {
+  const targets = new Map<Node, Node | undefined>();
+  const anchors = new Map<string, Node>();
+  let written = 0;
+  visit(doc, {
+    Node(_key, node) {
+      written++;
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return { at, targets, values: 0, aliasValues: 0, aliasBudget: Math.max(ALIAS_VALUES_FLOOR, 10 * written), expanding: new Set(), depth: 0, aliasDepth: 0 };
+}
+
+function count(node: Node, state: ConvertState): void {
+  const where = () => (node.range ? { location: state.at(node.range[0]) } : {});
+  if (++state.values > MAX_VALUES) throw new InputError([{ message: `more than ${MAX_VALUES} values in one YAML document`, ...where() }]);
+  if (state.aliasDepth > 0 && ++state.aliasValues > state.aliasBudget) {
+    const message = `YAML aliases expand to more than ${state.aliasBudget} values (an alias bomb: aliases inside aliases multiply the data)`;
+    throw new InputError([{ message, location: state.aliasAt }]);
+  }
+  if (state.depth > MAX_DEPTH) throw new InputError([{ message: `values nested more than ${MAX_DEPTH} levels deep (after expanding aliases)`, ...where() }]);
 }
 
 function convert(node: Node | null, state: ConvertState): unknown {
   if (node === null || node === undefined) return null;
-  if (--state.budget < 0) throw new Error(`more than ${MAX_NODES} values after expanding aliases (a YAML alias bomb?)`);
+  count(node, state);
+  state.depth++;
+  try {
+    return convertNode(node, state);
+  } finally {
+    state.depth--;
+  }
+}
+
+function convertNode(node: Node, state: ConvertState): unknown {
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     const keys = new Map<string, SourceLocation>();
@@ -113,7 +168,8 @@ function convert(node: Node | null, state: ConvertState): unknown {
         }
         continue;
       }
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(convert(keyNode, state));
+      // Through convert like any value: a key `n` or `y` stays that string, as in PyYAML.
+      const key = String(convert(keyNode, state));
       result[key] = convert(pair.value as Node | null, state);
       if (keyNode?.range) keys.set(key, state.at(keyNode.range[0]));
     }
@@ -134,10 +190,19 @@ function convert(node: Node | null, state: ConvertState): unknown {
     return node.value;
   }
   if (isAlias(node)) {
-    const target = node.resolve(state.doc);
+    const target = state.targets.get(node);
+    const location = node.range ? state.at(node.range[0]) : undefined;
     // The parser accepts an alias to an anchor that is never defined; it would silently become null.
-    if (target === undefined) throw new InputError([{ message: `YAML alias *${node.source} refers to no anchor (&${node.source}) defined before it`, location: node.range ? state.at(node.range[0]) : undefined }]);
-    return convert(target, state);
+    if (target === undefined) throw new InputError([{ message: `YAML alias *${node.source} refers to no anchor (&${node.source}) defined before it`, location }]);
+    if (state.expanding.has(target)) throw new InputError([{ message: `YAML alias *${node.source} refers to a value that contains it (a recursive alias)`, location }]);
+    state.expanding.add(target);
+    if (state.aliasDepth++ === 0) state.aliasAt = location;
+    try {
+      return convert(target, state);
+    } finally {
+      state.aliasDepth--;
+      state.expanding.delete(target);
+    }
   }
   return null;
 }
