@@ -33,8 +33,20 @@ export class InputError extends Error {
   }
 }
 
+/** Characters of a source line an excerpt shows: a minified 500 KB line is not echoed whole. */
+export const EXCERPT_WIDTH = 200;
+
+/** The part of a long line around `column` (1-based), marked with `...` where cut, and the column within it. */
+export function excerptWindow(text: string, column: number): { text: string; column: number } {
+  if (text.length <= EXCERPT_WIDTH) return { text, column };
+  const start = Math.max(0, Math.min(column - 1 - EXCERPT_WIDTH / 2, text.length - EXCERPT_WIDTH));
+  const head = start > 0 ? '...' : '';
+  const tail = start + EXCERPT_WIDTH < text.length ? '...' : '';
+  return { text: head + text.slice(start, start + EXCERPT_WIDTH) + tail, column: column - start + head.length };
+}
+
 /** The source line at `line` with a caret under `column`, for messages. */
 export function excerpt(source: string, line: number, column: number): string {
-  const text = source.split('\n')[line - 1] ?? '';
-  return `  ${text}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+  const shown = excerptWindow(source.split('\n')[line - 1] ?? '', column);
+  return `  ${shown.text}\n  ${' '.repeat(Math.max(0, shown.column - 1))}^`;
 }

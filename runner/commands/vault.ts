@@ -57,7 +57,7 @@ export function addVaultKeyOptions(program: Command): void {
 /** --recipient/--recipients-file/--passphrase: what `encrypt`, `encrypt-string` and `rekey` encrypt to. */
 function withTargetOptions(command: Command): Command {
   return command
-    .option('-r, --recipient <age1...>', 'encrypt to this age recipient (repeatable)', collect, [])
+    .option('-r, --recipient <recipient>', 'encrypt to this age recipient (repeatable)', collect, [])
     .option('-R, --recipients-file <file>', `recipients file, one age1... per line (default: the nearest ${RECIPIENTS_FILE} above the file)`, collect, [])
     .option('-p, --passphrase', 'encrypt with the passphrase (--passphrase-file or $DROVER_VAULT_PASSPHRASE) instead of recipients');
 }

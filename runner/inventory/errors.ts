@@ -2,7 +2,7 @@
 // print it as is: the position comes first (file:line or file:line:col, the
 // form editors jump to), then the reason, then the offending text.
 
-import { InputError } from '../errors.js';
+import { excerptWindow, InputError } from '../errors.js';
 
 /** Where in a file something was written. `file` is relative to the working directory. */
 export interface SourcePos {
@@ -52,7 +52,8 @@ export function withExcerpt(e: unknown, file: string, lineText: (line: number, c
 
 /** A YAML line with a caret under the column, since indentation matters there. */
 export function caretExcerpt(lines: string[], line: number, col?: number): string | undefined {
-  const text = lines[line - 1]?.trimEnd();
-  if (text === undefined) return undefined;
-  return col === undefined ? text : `${text}\n${' '.repeat(Math.max(0, col - 1))}^`;
+  const full = lines[line - 1]?.trimEnd();
+  if (full === undefined) return undefined;
+  const { text, column } = excerptWindow(full, col ?? 1);
+  return col === undefined ? text : `${text}\n${' '.repeat(Math.max(0, column - 1))}^`;
 }

@@ -69,6 +69,15 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   }
   if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) {
     problems.push({ message: `play '${name}' needs hosts: (a host pattern such as 'all' or 'web:&prod')`, location });
+  } else if (Array.isArray(raw.hosts)) {
+    // As Ansible's Play._validate_hosts: every item a pattern string, and at least one.
+    const at = keyLocationOf(raw, 'hosts');
+    if (raw.hosts.length === 0) problems.push({ message: `play '${name}': hosts list cannot be empty`, location: at });
+    raw.hosts.forEach((item: unknown, i) => {
+      if (typeof item === 'string') return;
+      const shown = item === null ? 'null' : typeof item === 'object' ? (Array.isArray(item) ? 'a list' : 'a mapping') : `${typeof item} ${String(item)}`;
+      problems.push({ message: `play '${name}': hosts list item ${i + 1} is ${shown}, not a host pattern string (quote it: '${typeof item === 'object' ? 'web' : String(item)}')`, location: locationOf(item) ?? at });
+    });
   }
   const baseDir = dirname(path);
   const keywords: Record<string, unknown> = {};

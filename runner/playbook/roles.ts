@@ -16,6 +16,8 @@ export interface RoleLoader {
   problems: Problem[];
   /** Roles already applied in this play, by name + parameters. */
   applied: Set<string>;
+  /** The roles whose dependencies are being loaded, outermost first (directory and name): a cycle is refused. */
+  chain?: ReadonlyArray<{ dir: string; name: string }>;
 }
 
 export interface LoadedRole {
@@ -80,6 +82,14 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
     if (ROLE_SPEC_KEYWORDS.has(key)) keywords[key] = value;
     else params[key] = value;
   }
+  const chain = loader.chain ?? [];
+  const looped = chain.findIndex((r) => r.dir === dir);
+  if (looped >= 0) {
+    // Ansible's words; the de-duplication below would otherwise hide the cycle.
+    const cycle = [...chain.slice(looped).map((r) => r.name), name].join(' -> ');
+    loader.problems.push({ message: `A recursion loop was detected with the roles specified (${cycle}). Make sure child roles do not have dependencies on parent roles`, location: locationOf(spec) ?? at });
+    return [];
+  }
   const identity = `${dir}\u0000${JSON.stringify(params)}`;
   if (loader.applied.has(identity)) return [];
   loader.applied.add(identity);
@@ -97,7 +107,8 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
   };
   const loaded: LoadedRole[] = [];
   const dependencies = (meta?.content as { dependencies?: unknown[] } | null)?.dependencies ?? [];
-  for (const dependency of dependencies) loaded.push(...(await loadRole(dependency, loader, locationOf(meta?.content))));
+  const inner = { ...loader, chain: [...chain, { dir, name }] };
+  for (const dependency of dependencies) loaded.push(...(await loadRole(dependency, inner, locationOf(meta?.content))));
 
   const taskFile = await readRoleFile(dir, 'tasks', problems);
   const handlerFile = await readRoleFile(dir, 'handlers', problems);
