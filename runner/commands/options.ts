@@ -1,7 +1,7 @@
 // Options shared by the commands that run a playbook (run, plan) or its result
 // (apply), so their flags mean the same everywhere.
 import { Option, type Command } from 'commander';
-import type { Reporter } from '../engine/events.js';
+import type { EngineEvent, Reporter } from '../engine/events.js';
 import { EXIT } from '../engine/run.js';
 import { createReporter } from '../report/index.js';
 import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
@@ -54,9 +54,31 @@ export function addOutputOptions(command: Command): Command {
     .option('--no-log', 'do not record the run\'s events');
 }
 
+/** Which task each host runs now, from the events the reporter sees: what the first Ctrl-C says it waits for. */
+class RunningTasks {
+  private readonly byHost = new Map<string, Extract<EngineEvent, { type: 'run.interrupted' }>['waiting'][number]>();
+
+  watching(reporter: Reporter): Reporter {
+    return {
+      handle: (event) => {
+        if (event.type === 'host.task.start') this.byHost.set(event.host, { host: event.host, task: event.task, item: event.item });
+        else if (event.type === 'host.task.result' && event.item === undefined) this.byHost.delete(event.host);
+        else if (event.type === 'play.end') this.byHost.clear();
+        reporter.handle(event);
+      },
+      close: () => reporter.close(),
+    };
+  }
+
+  now() {
+    return [...this.byHost.values()];
+  }
+}
+
 /**
  * Runs `work` with a reporter and Ctrl-C handling: the first Ctrl-C aborts the
- * signal (no new tasks, running ones finish, recap printed), a second leaves at once.
+ * signal (no new tasks, running ones finish, recap printed) and tells the reporter
+ * which tasks it waits for; a second leaves at once.
  */
 export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>): Promise<T> {
   const view = createReporter({
@@ -69,13 +91,15 @@ export async function withReporter<T>(flags: OutputFlags, work: (reporter: Repor
   });
   const reporter = flags.log === false ? view : teeReporter([view, new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())]);
   const abort = new AbortController();
+  const running = new RunningTasks();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(EXIT.interrupted);
     abort.abort();
+    reporter.handle({ type: 'run.interrupted', waiting: running.now() });
   };
   process.on('SIGINT', onSigint);
   try {
-    return await work(reporter, abort.signal);
+    return await work(running.watching(reporter), abort.signal);
   } finally {
     // Also on errors: a live view left open keeps its timer (and a hidden cursor).
     await reporter.close();

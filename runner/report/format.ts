@@ -7,7 +7,7 @@
 //   fatal: [web02]: FAILED! => Install nginx (site.yml:20): No package nginx
 //
 // The prefixes are Ansible's, so habits (and greps) carry over.
-import type { TaskRef, TaskResultEvent } from '../engine/events.js';
+import type { EngineEvent, TaskRef, TaskResultEvent } from '../engine/events.js';
 import { renderDiffs } from './diff.js';
 import type { Paint, Tone } from './style.js';
 
@@ -96,6 +96,13 @@ export function formatResult(event: TaskResultEvent, options: ResultFormat): str
 }
 
 /** A warning, as Ansible prints it; a host-specific one names its host like the result lines do. */
+/** What the first Ctrl-C is waiting for, and how not to wait. */
+export function interruptMessage(waiting: Extract<EngineEvent, { type: 'run.interrupted' }>['waiting']): string {
+  const tasks = waiting.map((w) => `  [${w.host}] ${taskTitle(w.task)}${w.item !== undefined ? ` (item=${w.item})` : ''}`);
+  const what = waiting.length === 0 ? 'no task is running' : `waiting for ${waiting.length === 1 ? 'the running task' : `${waiting.length} running tasks`} to finish:\n${tasks.join('\n')}`;
+  return `Interrupted: no new tasks will start; ${what}\nPress Ctrl-C again to abort now (the recap is not printed then).`;
+}
+
 export function formatWarning(message: string, host: string | undefined, paint: Paint): string {
   const text = host ? `[WARNING]: [${host}]: ${message}` : `[WARNING]: ${message}`;
   return paint(text, 'warn') + '\n';

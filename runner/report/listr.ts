@@ -18,7 +18,7 @@
 //     of listr) would be an unhandled rejection.
 import { DefaultRenderer, LISTR_DEFAULT_RENDERER_STYLE, LISTR_LOGGER_STYLE, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStats, Reporter, TaskResultEvent } from '../engine/events.js';
-import { formatResult, formatWarning, taskTitle, unhandled } from './format.js';
+import { formatResult, formatWarning, interruptMessage, taskTitle, unhandled } from './format.js';
 import { countResult, renderRecap } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream } from './style.js';
 import { aggregate, counts, finalTitle, newPlay, runningTitle, type HostState, type Outcome, type PlayState } from './live-state.js';
@@ -80,6 +80,10 @@ export class ListrReporter implements Reporter {
         return this.endPlay();
       case 'warning':
         return this.remember(formatWarning(event.message, event.host, painter(this.color)));
+      case 'run.interrupted':
+        // The live rows already show each host's running task; the play's line says why nothing new starts.
+        if (this.play?.view) this.play.view.title = `${this.play.title}  (interrupted: waiting for running tasks; Ctrl-C again aborts)`;
+        return this.remember(painter(this.color)(interruptMessage(event.waiting), 'warn') + '\n');
       case 'run.end':
         this.stats = event.stats;
         this.plays.forEach((play) => this.finishPlay(play));

@@ -2,7 +2,7 @@
 // line stands on its own (host and task named on it) because hosts run
 // independently and their lines interleave.
 import type { EngineEvent, Reporter, TaskResultEvent } from '../engine/events.js';
-import { formatResult, formatWarning, unhandled } from './format.js';
+import { formatResult, formatWarning, interruptMessage, unhandled } from './format.js';
 import { renderRecap } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream, type Paint } from './style.js';
 
@@ -63,6 +63,8 @@ export class PlainReporter implements Reporter {
         return '';
       case 'warning':
         return formatWarning(event.message, event.host, this.paint);
+      case 'run.interrupted':
+        return this.paint(interruptMessage(event.waiting), 'warn') + '\n';
       case 'run.end':
         return renderRecap(event.stats, { color: this.color, columns: this.columns });
       default:
