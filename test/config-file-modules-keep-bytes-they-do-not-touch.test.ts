@@ -5,10 +5,12 @@
 // (cron.d file and user crontab) and mount.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import cron from '../modules/cron.js';
 import hostsEntry from '../modules/hosts_entry.js';
 import iniFile from '../modules/ini_file.js';
 import mount from '../modules/mount.js';
+import { bytesToText, textToBytes } from '../modules/support/raw-text.js';
 import sysctl from '../modules/sysctl.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { AnyModule } from '../runner/module-api.js';
@@ -83,6 +85,11 @@ const cases: Record<string, ByteCase> = {
 };
 
 describe('config-file modules keep the bytes of lines they do not touch', () => {
+  test('raw text: any bytes round-trip, and valid UTF-8 reads as itself', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (a) => textToBytes(bytesToText(Buffer.from(a))).equals(Buffer.from(a))), { numRuns: 5000 });
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => bytesToText(Buffer.from(s, 'utf8')) === s && textToBytes(s).equals(Buffer.from(s, 'utf8'))));
+  });
+
   for (const [name, c] of Object.entries(cases)) {
     test(name, async () => {
       await write(c.path, c.before);
