@@ -108,6 +108,9 @@ const TARGETS: Record<string, Target> = {
   libvirt_pool: { base: (d) => ({ name: 'fz', uri: 'test:///default', path: d }), paths: ['path'], planOnly: true },
   // Plan only: this machine's kernel has no 802.1Q support (applied in a qemu guest by kernel-features-in-qemu-guests).
   vlan: { base: () => ({ parent: 'lo', id: 100 }), planOnly: true },
+  ping: { base: () => ({}), exempt: { data: 'returned as the result on the controller, never sent to the host' } },
+  slurp: { base: (d) => ({ src: `${d}/f` }), paths: ['src'] },
+  raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
 TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE };
