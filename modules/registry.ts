@@ -39,6 +39,7 @@ import libvirtPool from './libvirt_pool.js';
 import ping from './ping.js';
 import slurp from './slurp.js';
 import rawModule from './raw.js';
+import replace from './replace.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -82,6 +83,7 @@ const MODULES: readonly AnyModule[] = [
   ping,
   slurp,
   rawModule,
+  replace,
 ];
 
 export interface ModuleRegistry {
