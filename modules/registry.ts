@@ -40,6 +40,7 @@ import ping from './ping.js';
 import slurp from './slurp.js';
 import rawModule from './raw.js';
 import replace from './replace.js';
+import getent from './getent.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -84,6 +85,7 @@ const MODULES: readonly AnyModule[] = [
   slurp,
   rawModule,
   replace,
+  getent,
 ];
 
 export interface ModuleRegistry {
