@@ -41,6 +41,7 @@ import slurp from './slurp.js';
 import rawModule from './raw.js';
 import replace from './replace.js';
 import getent from './getent.js';
+import tempfile from './tempfile.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -86,6 +87,7 @@ const MODULES: readonly AnyModule[] = [
   rawModule,
   replace,
   getent,
+  tempfile,
 ];
 
 export interface ModuleRegistry {
