@@ -42,6 +42,7 @@ import rawModule from './raw.js';
 import replace from './replace.js';
 import getent from './getent.js';
 import tempfile from './tempfile.js';
+import find from './find.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -88,6 +89,7 @@ const MODULES: readonly AnyModule[] = [
   replace,
   getent,
   tempfile,
+  find,
 ];
 
 export interface ModuleRegistry {
