@@ -36,6 +36,13 @@ import modprobe from './modprobe.js';
 import libvirtDomain from './libvirt_domain.js';
 import libvirtNetwork from './libvirt_network.js';
 import libvirtPool from './libvirt_pool.js';
+import ping from './ping.js';
+import slurp from './slurp.js';
+import rawModule from './raw.js';
+import replace from './replace.js';
+import getent from './getent.js';
+import tempfile from './tempfile.js';
+import find from './find.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -76,6 +83,13 @@ const MODULES: readonly AnyModule[] = [
   cron,
   iniFile,
   modprobe,
+  ping,
+  slurp,
+  rawModule,
+  replace,
+  getent,
+  tempfile,
+  find,
 ];
 
 export interface ModuleRegistry {

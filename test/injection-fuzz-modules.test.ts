@@ -108,6 +108,13 @@ const TARGETS: Record<string, Target> = {
   libvirt_pool: { base: (d) => ({ name: 'fz', uri: 'test:///default', path: d }), paths: ['path'], planOnly: true },
   // Plan only: this machine's kernel has no 802.1Q support (applied in a qemu guest by kernel-features-in-qemu-guests).
   vlan: { base: () => ({ parent: 'lo', id: 100 }), planOnly: true },
+  ping: { base: () => ({}), exempt: { data: 'returned as the result on the controller, never sent to the host' } },
+  slurp: { base: (d) => ({ src: `${d}/f` }), paths: ['src'] },
+  replace: { base: (d) => ({ path: `${d}/f`, regexp: 'x' }), paths: ['path'], exempt: { regexp: PYTHON_REGEX, after: PYTHON_REGEX, before: PYTHON_REGEX, replace: 'a Python replacement template expanded on the controller, never sent to the host', validate: VALIDATE, mode: MODE } },
+  getent: { base: () => ({ database: 'passwd', key: 'root' }), exempt: { split: 'a separator used by the parser on the controller, never sent to the host' } },
+  tempfile: { base: (d) => ({ path: d }), paths: ['path'] },
+  find: { base: (d) => ({ paths: [d] }), paths: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
+  raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
 TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE };

@@ -47,6 +47,8 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
   }
   if (current && current.kind !== 'file') throw new Error(`dest ${dest} is a ${current.kind}, not a file`);
   const sha256 = createHash('sha256').update(content).digest('hex');
+  // Ansible's copy and template report SHA-1 as `checksum` (and md5sum when they wrote).
+  const checksum = createHash('sha1').update(content).digest('hex');
   const contentChanged = current === null || (params.force !== false && current.sha256 !== sha256);
   const changes = contentChanged ? [current ? `update content of ${dest}` : `create ${dest}`] : [];
   changes.push(...attributeChanges(dest, params, current, false));
@@ -55,7 +57,7 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
     changes,
     diff: contentChanged ? [textDiff(dest, before, content)] : [],
     state: { dest, content, current, contentChanged },
-    result: { dest, checksum: sha256, size: content.length },
+    result: { dest, checksum, size: content.length, state: 'file', ...(current ? ownership(current) : {}) },
   };
 }
 
@@ -67,5 +69,18 @@ export async function applyInstall(host: Host, params: InstallParams, plan: Plan
     backupFile = written.backupPath;
   }
   await settleAttributes(host, dest, params, current, contentChanged);
-  return { result: { ...plan.result, ...(backupFile ? { backup_file: backupFile } : {}) } };
+  const after = await host.stat(dest);
+  return {
+    result: {
+      ...plan.result,
+      ...(after ? ownership(after) : {}),
+      ...(contentChanged ? { md5sum: createHash('md5').update(content).digest('hex') } : {}),
+      ...(backupFile ? { backup_file: backupFile } : {}),
+    },
+  };
+}
+
+/** The file's owner and mode keys, as Ansible's file-common results name them. */
+function ownership(stat: FileStat): Record<string, unknown> {
+  return { uid: stat.uid, gid: stat.gid, owner: stat.owner, group: stat.group, mode: stat.mode };
 }
