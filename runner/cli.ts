@@ -8,6 +8,7 @@ import { addOutputOptions, addTargetOptions, collect, withReporter, type OutputF
 import { applyCommand, planCommand } from './commands/plan.js';
 import { testCommand } from './commands/test.js';
 import { reportCommand } from './commands/report.js';
+import { galaxyCommand } from './commands/galaxy.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
   program.addCommand(applyCommand());
   program.addCommand(testCommand());
   program.addCommand(reportCommand());
+  program.addCommand(galaxyCommand());
   return program;
 }
 

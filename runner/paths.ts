@@ -2,6 +2,7 @@
 // found by walking up from this file: the same answer from source (tsx) and
 // from the compiled dist/ tree.
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,4 +14,25 @@ export function projectRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/**
+ * Ansible's DEFAULT_ROLES_PATH: ANSIBLE_ROLES_PATH (colon separated) or
+ * ~/.ansible/roles, /usr/share/ansible/roles, /etc/ansible/roles. Roles are
+ * looked up there after the playbook's roles/, and `drover galaxy install`
+ * installs into its first entry, as ansible-galaxy does.
+ */
+export function ansibleRolesPath(env: NodeJS.ProcessEnv = process.env): string[] {
+  return searchPath(env, env.ANSIBLE_ROLES_PATH, ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles']);
+}
+
+/** Ansible's COLLECTIONS_PATHS: ANSIBLE_COLLECTIONS_PATH(S) or ~/.ansible/collections, /usr/share/ansible/collections. */
+export function ansibleCollectionsPath(env: NodeJS.ProcessEnv = process.env): string[] {
+  return searchPath(env, env.ANSIBLE_COLLECTIONS_PATH ?? env.ANSIBLE_COLLECTIONS_PATHS, ['~/.ansible/collections', '/usr/share/ansible/collections']);
+}
+
+function searchPath(env: NodeJS.ProcessEnv, configured: string | undefined, defaults: string[]): string[] {
+  const home = env.HOME ?? homedir();
+  const entries = configured?.split(':').filter((p) => p !== '') ?? [];
+  return (entries.length > 0 ? entries : defaults).map((p) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p));
 }

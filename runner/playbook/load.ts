@@ -1,6 +1,7 @@
 // Load a playbook: every play, role and imported task file is read and
 // validated up front, and all problems are raised together as one InputError
 // before any host is contacted.
+import { ansibleRolesPath } from '../paths.js';
 import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
@@ -92,7 +93,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     importRole: async (role: string) => (await loadRole(role, roleLoader)).flatMap((r) => r.tasks),
   });
   const roleLoader: RoleLoader = {
-    searchPath: [resolve(baseDir, 'roles'), resolve('roles'), baseDir],
+    searchPath: [resolve(baseDir, 'roles'), resolve('roles'), ...ansibleRolesPath(), baseDir],
     registry: options.registry,
     problems,
     applied: new Set(),
