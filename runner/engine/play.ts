@@ -47,7 +47,7 @@ async function runHost(name: string, inputs: PlayInputs): Promise<void> {
     if (rt.play.gatherFacts && !(await gatherFacts(host, rt))) return;
     for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
       if (stopped(rt, host)) break;
-      await runTasks(section, base, rt, host);
+      await runTasks(section, base, { rt, host });
       if (!host.state.failed && !host.state.unreachable) await flushHandlers(rt, host);
     }
   } catch (error) {
@@ -75,7 +75,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
       rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: Date.now() - started });
       return false;
     }
-    failHost(rt, host, task, (error as Error).message);
+    failHost({ rt, host }, task, (error as Error).message);
     return false;
   }
 }
