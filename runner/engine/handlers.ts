@@ -3,7 +3,7 @@
 // notified their name or one of their listen topics.
 import type { HostRuntime, PlayRuntime } from './runtime.js';
 import { runModuleTask } from './module-task.js';
-import { inherit } from './task-runner.js';
+import { inherit } from './task-scope.js';
 
 export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
   // A handler may notify another: keep flushing until nothing new is pending.
@@ -17,7 +17,7 @@ export async function flushHandlers(rt: PlayRuntime, host: HostRuntime): Promise
       const base = { keywords: rt.play.keywords, tags: [], layers: [] };
       // Handlers run whatever --tags says, like Ansible: they were notified by selected tasks.
       const inherited = { ...inherit(base, handler), tags: ['always'], handler: true };
-      if (await runModuleTask(handler, inherited, rt, host)) return true;
+      if (await runModuleTask({ task: handler, inherited, rt, host })) return true;
     }
   }
   return false;

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { connectionTarget } from '../inventory/index.js';
+import { becomeOverrides, CONNECTION_VAR_NAMES } from '../inventory/connection.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { ConnectionError } from '../connection/types.js';
 import { HostHandle } from '../host/handle.js';
@@ -47,7 +48,7 @@ async function runHost(name: string, inputs: PlayInputs): Promise<void> {
     if (rt.play.gatherFacts && !(await gatherFacts(host, rt))) return;
     for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
       if (stopped(rt, host)) break;
-      await runTasks(section, base, rt, host);
+      await runTasks(section, base, { rt, host });
       if (!host.state.failed && !host.state.unreachable) await flushHandlers(rt, host);
     }
   } catch (error) {
@@ -75,7 +76,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
       rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: Date.now() - started });
       return false;
     }
-    failHost(rt, host, task, (error as Error).message);
+    failHost({ rt, host }, task, (error as Error).message);
     return false;
   }
 }
@@ -95,10 +96,13 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
     return createScope([...layers.base, ...taskLayers, ...layers.top]);
   };
   const plainScope = scope([]);
-  const target = (host: string): ConnectionTarget => {
+  // Connection and become variables of a host (this one, or a delegate), from the one table of their names.
+  const connectionVarsOf = (host: string): Record<string, unknown> => {
     const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
-    const connectionVars = Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
-    const t = { ...inputs.connectionDefaults, ...connectionTarget(host, connectionVars) };
+    return Object.fromEntries(Object.values(CONNECTION_VAR_NAMES).flat().map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
+  };
+  const target = (host: string): ConnectionTarget => {
+    const t = { ...inputs.connectionDefaults, ...connectionTarget(host, connectionVarsOf(host)) };
     if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
     return t;
   };
@@ -116,23 +120,20 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
     state,
     scope,
     async handle(options) {
-      const connection = connectionTo(options.delegateTo ?? name);
+      const on = options.delegateTo ?? name;
+      const connection = connectionTo(on);
       const t = connection.target;
-      return new HostHandle(options.delegateTo ?? name, connection, {
+      // ansible_become* variables win over the become keywords, as in Ansible.
+      const vars = becomeOverrides(connectionVarsOf(on), on);
+      return new HostHandle(on, connection, {
         loginUser: t.user,
-        become: { become: options.become, user: options.becomeUser },
+        become: { become: vars.become ?? options.become, user: vars.user ?? options.becomeUser, method: vars.method, hasPassword: vars.password !== undefined },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
       });
     },
   };
 }
-
-const CONNECTION_VARS = [
-  'ansible_host', 'ansible_ssh_host', 'drover_host', 'ansible_port', 'ansible_ssh_port', 'drover_port', 'ansible_user', 'ansible_ssh_user',
-  'drover_user', 'ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file',
-  'ansible_password', 'ansible_ssh_pass', 'drover_password', 'ansible_connection', 'drover_connection',
-];
 
 function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string): unknown {
   try {

@@ -1,5 +1,5 @@
 // Per-host state that lives across tasks and plays of one run.
-import { emptyStats, type HostStats } from './events.js';
+import { emptyStats, type HostStats, type TaskStatus } from './events.js';
 
 export interface HostState {
   name: string;
@@ -18,4 +18,20 @@ export interface HostState {
 
 export function newHostState(name: string): HostState {
   return { name, stats: emptyStats(), hostVars: {}, facts: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
+}
+
+/** Count a task's result; like Ansible, an ignored failure counts as ok and as ignored. */
+export function countResult(state: HostState, result: { status: TaskStatus; ignored: boolean }): void {
+  const stats = state.stats;
+  if (result.status === 'failed' && result.ignored) {
+    stats.ok += 1;
+    stats.ignored += 1;
+  } else if (result.status === 'failed') {
+    stats.failed += 1;
+    state.failed = true;
+  } else if (result.status === 'skipped') stats.skipped += 1;
+  else {
+    stats.ok += 1;
+    if (result.status === 'changed') stats.changed += 1;
+  }
 }

@@ -48,3 +48,31 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
 export function keywordFailure(problems: KeywordProblem[], location: string): string {
   return `${problems.map((p) => p.message).join('; ')} (task at ${location})`;
 }
+
+/** The keywords decided once per host, before any loop item. */
+export type HostKeywords = EvaluatedAt<'host'> & {
+  /** no_log needs the loop item (it did not render without one): each item decides, and the task is censored. */
+  noLogPerItem?: boolean;
+};
+
+/**
+ * loop, run_once, no_log and ignore_errors for this host. A no_log that needs
+ * the loop item is decided per item (the task stays censored meanwhile); any
+ * other bad value fails the task, shown without values when no_log may hold.
+ */
+export function hostKeywords(keywords: Keywords, scope: Scope): { values: HostKeywords } | { problems: KeywordProblem[] } {
+  const evaluated = evaluateKeywords({ stage: 'host', keywords, scope });
+  if (evaluated.ok) return { values: evaluated.values };
+  if (keywords.loop !== undefined && evaluated.problems.every((p) => p.keyword === 'no_log')) {
+    const rest = evaluateKeywords({ stage: 'host', keywords: { ...keywords, no_log: true }, scope });
+    if (rest.ok) return { values: { ...rest.values, noLogPerItem: true } };
+  }
+  const noLog = noLogHolds(keywords, scope);
+  return { problems: evaluated.problems.map((p) => (noLog && p.keyword !== 'no_log' ? { ...p, message: `keyword '${p.keyword}' has a bad value (not shown: no_log)` } : p)) };
+}
+
+/** no_log is true, or cannot be told (then everything is censored, as Ansible does). */
+export function noLogHolds(keywords: Keywords, scope: Scope): boolean {
+  const evaluated = evaluateKeywords({ stage: 'host', keywords: { no_log: keywords.no_log }, scope });
+  return !evaluated.ok || evaluated.values.noLog;
+}

@@ -2,8 +2,7 @@
 // meta actions and module tasks. Returns whether the host failed, so blocks
 // know when to rescue.
 import { resolve } from 'node:path';
-import type { BlockTask, Keywords, TaskNode } from '../playbook/types.js';
-import { formatLocation } from '../errors.js';
+import type { BlockTask, IncludeTask, MetaTask, TaskNode } from '../playbook/types.js';
 import { ConnectionError } from '../connection/types.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
@@ -11,12 +10,19 @@ import { isSelected } from './tags.js';
 import { condition, render } from './templating.js';
 import { flushHandlers } from './handlers.js';
 import { runModuleTask } from './module-task.js';
+import { inherit, taskRefOf } from './task-scope.js';
+
+/** The host being walked and its play. */
+export interface HostInPlay {
+  rt: PlayRuntime;
+  host: HostRuntime;
+}
 
 /** Run tasks in order; stop at the first failure. True when the host failed. */
-export async function runTasks(nodes: TaskNode[], inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+export async function runTasks(nodes: TaskNode[], inherited: Inherited, at: HostInPlay): Promise<boolean> {
   for (const node of nodes) {
-    if (stopped(rt, host)) return host.state.failed;
-    if (await runNode(node, inherited, rt, host)) return true;
+    if (stopped(at.rt, at.host)) return at.host.state.failed;
+    if (await runNode(node, inherited, at)) return true;
   }
   return false;
 }
@@ -25,59 +31,43 @@ export function stopped(rt: PlayRuntime, host: HostRuntime): boolean {
   return rt.ended || host.state.failed || host.state.unreachable || host.state.endedPlay;
 }
 
-/**
- * Keywords flow down: a child's own value wins; tags and vars accumulate, and
- * so do conditions: as in Ansible, every task checks its own `when` and those
- * of its blocks, roles and includes, at the moment it runs.
- */
-export function inherit(parent: Inherited, node: { keywords: Keywords; location: { file: string; line: number } }): Inherited {
-  const { vars, tags, name: _name, when, ...rest } = node.keywords;
-  void _name;
-  const layers = vars ? [...parent.layers, { source: `vars of ${formatLocation(node.location as never)}`, vars }] : parent.layers;
-  const keywords: Keywords = { ...parent.keywords, ...rest };
-  const conditions = [...asConditions(parent.keywords.when), ...asConditions(when)];
-  if (conditions.length > 0) keywords.when = conditions;
-  return { keywords, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
-}
-
-function asConditions(when: Keywords['when']): unknown[] {
-  return when === undefined ? [] : Array.isArray(when) ? when : [when];
-}
-
-async function runNode(node: TaskNode, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+async function runNode(node: TaskNode, inherited: Inherited, at: HostInPlay): Promise<boolean> {
   switch (node.kind) {
     case 'block':
-      return runBlock(node, inherited, rt, host);
+      return runBlock(node, inherited, at);
     case 'module':
-      return runModuleTask(node, inherit(inherited, node), rt, host);
+      return runModuleTask({ task: node, inherited: inherit(inherited, node), ...at });
     case 'meta':
-      return runMeta(node.action, node, inherited, rt, host);
+      return runMeta(node, inherited, at);
     case 'include':
-      return runInclude(node, inherited, rt, host);
+      return runInclude(node, inherited, at);
   }
 }
 
-async function runBlock(node: BlockTask, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+async function runBlock(node: BlockTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
+  const { host } = at;
   const scope = inherit(inherited, node);
-  let failed = await runTasks(node.block, { ...scope, rescuable: node.rescue.length > 0 || scope.rescuable }, rt, host);
+  let failed = await runTasks(node.block, { ...scope, rescuable: node.rescue.length > 0 || scope.rescuable }, at);
   if (failed && !host.state.unreachable && node.rescue.length > 0) {
     // The failure is handled: the host is no longer failed, the failure counts as rescued.
     host.state.failed = false;
     host.state.stats.failed -= 1;
     host.state.stats.rescued += 1;
-    failed = await runTasks(node.rescue, scope, rt, host);
+    failed = await runTasks(node.rescue, scope, at);
   }
   if (node.always.length > 0 && !host.state.unreachable) {
     const wasFailed = host.state.failed;
     host.state.failed = false;
-    const alwaysFailed = await runTasks(node.always, scope, rt, host);
+    const alwaysFailed = await runTasks(node.always, scope, at);
     host.state.failed = wasFailed || alwaysFailed;
     failed = failed || alwaysFailed;
   }
   return failed;
 }
 
-async function runMeta(action: string, node: TaskNode, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
+  const { rt, host } = at;
+  const action = node.action;
   const tags = inherit(inherited, node).tags;
   if (!isSelected(tags, rt.settings.tags) && action !== 'flush_handlers') return false;
   if (action === 'flush_handlers') {
@@ -89,7 +79,8 @@ async function runMeta(action: string, node: TaskNode, inherited: Inherited, rt:
   return false;
 }
 
-async function runInclude(node: TaskNode & { kind: 'include' }, inherited: Inherited, rt: PlayRuntime, host: HostRuntime): Promise<boolean> {
+async function runInclude(node: IncludeTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
+  const { rt, host } = at;
   const scope = inherit(inherited, node);
   const ref = taskRefOf(node, rt, `include_tasks ${node.file}`);
   try {
@@ -101,24 +92,16 @@ async function runInclude(node: TaskNode & { kind: 'include' }, inherited: Inher
     }
     const file = String(render(node.file, host.scope(scope.layers)));
     const tasks = await rt.loadInclude(resolve(node.baseDir, file), node.role);
-    return runTasks(tasks, scope, rt, host);
+    return runTasks(tasks, scope, at);
   } catch (error) {
     if (error instanceof ConnectionError) throw error;
-    return failHost(rt, host, ref, (error as Error).message);
+    return failHost(at, ref, (error as Error).message);
   }
 }
 
-export function taskRefOf(node: TaskNode, rt: PlayRuntime, fallbackName: string): TaskRef {
-  const name = node.keywords.name ?? fallbackName;
-  // The reporter shows the role (`role : task`), so the name stays as written.
-  const ref: TaskRef = { play: rt.play.name, name, location: formatLocation(node.location) };
-  if (node.kind === 'module') ref.module = node.module;
-  if (node.role) ref.role = node.role.name;
-  return ref;
-}
-
 /** Report a failure that happened outside a module (a bad template, an include that cannot load). */
-export function failHost(rt: PlayRuntime, host: HostRuntime, task: TaskRef, message: string): true {
+export function failHost(at: HostInPlay, task: TaskRef, message: string): true {
+  const { rt, host } = at;
   host.state.failed = true;
   host.state.stats.failed += 1;
   rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'failed', planOnly: false, changes: [], diff: [], message, durationMs: 0 });

@@ -8,6 +8,7 @@
 import os from 'node:os';
 import type { ConnectionTarget } from '../connection/types.js';
 import { InventoryError } from './errors.js';
+import { ansibleBoolean } from '../validate/keyword-values.js';
 
 export type { ConnectionTarget } from '../connection/types.js';
 
@@ -83,37 +84,51 @@ export function connectionTarget(hostName: string, vars: Record<string, unknown>
   return target;
 }
 
+/** The ways drover switches user on a host (ansible_become_method). */
+export const BECOME_METHODS = ['sudo', 'su'] as const;
+export type BecomeMethod = (typeof BECOME_METHODS)[number];
+
 /** Whether and how to switch user on the host. */
 export interface BecomeSettings {
   become: boolean;
   /** Default 'root', as in Ansible. */
   user: string;
   /** Default 'sudo'. */
-  method: string;
+  method: BecomeMethod;
   password?: string;
 }
 
-/** The become settings from a host's variables (already templated). */
-export function becomeSettings(vars: Record<string, unknown>, hostName = 'this host'): BecomeSettings {
+/**
+ * The become options a host's variables set (already templated), and only
+ * those: as in Ansible, a set variable wins over the become keywords of the
+ * play and task.
+ */
+export function becomeOverrides(vars: Record<string, unknown>, hostName = 'this host'): Partial<BecomeSettings> {
+  const out: Partial<BecomeSettings> = {};
   const b = pick(vars, CONNECTION_VAR_NAMES.become);
-  const settings: BecomeSettings = {
-    become: b === undefined ? false : toBoolean(b.value, b.name, hostName),
-    user: text(hostName, vars, CONNECTION_VAR_NAMES.becomeUser) ?? 'root',
-    method: text(hostName, vars, CONNECTION_VAR_NAMES.becomeMethod) ?? 'sudo',
-  };
+  if (b !== undefined) out.become = toBoolean(b.value, b.name, hostName);
+  const user = text(hostName, vars, CONNECTION_VAR_NAMES.becomeUser);
+  if (user !== undefined) out.user = user;
+  const method = pick(vars, CONNECTION_VAR_NAMES.becomeMethod);
+  if (method !== undefined) {
+    if (!(BECOME_METHODS as readonly unknown[]).includes(method.value)) {
+      throw new InventoryError(`host ${hostName}: ${method.name}=${JSON.stringify(method.value)} is not supported (drover becomes with ${BECOME_METHODS.join(' or ')})`);
+    }
+    out.method = method.value as BecomeMethod;
+  }
   const password = text(hostName, vars, CONNECTION_VAR_NAMES.becomePassword);
-  if (password !== undefined) settings.password = password;
-  return settings;
+  if (password !== undefined) out.password = password;
+  return out;
 }
 
-const TRUE = ['y', 'yes', 'on', '1', 'true', 't', '1.0'];
-const FALSE = ['n', 'no', 'off', '0', 'false', 'f', '0.0'];
+/** The become settings from a host's variables, with Ansible's defaults. */
+export function becomeSettings(vars: Record<string, unknown>, hostName = 'this host'): BecomeSettings {
+  return { become: false, user: 'root', method: 'sudo', ...becomeOverrides(vars, hostName) };
+}
 
-/** Ansible's boolean(): INI :vars give strings such as 'yes' or 'True'. */
+/** Ansible's boolean() (the one rule keywords use too): INI :vars give strings such as 'yes' or 'True'. */
 export function toBoolean(value: unknown, name: string, hostName: string): boolean {
-  if (typeof value === 'boolean') return value;
-  const s = String(value).trim().toLowerCase();
-  if (TRUE.includes(s)) return true;
-  if (FALSE.includes(s)) return false;
+  const converted = ansibleBoolean(value);
+  if (converted !== undefined) return converted;
   throw new InventoryError(`host ${hostName}: ${name} must be a boolean (yes/no, true/false), got ${JSON.stringify(value)}`);
 }
