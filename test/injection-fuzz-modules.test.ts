@@ -117,7 +117,7 @@ const TARGETS: Record<string, Target> = {
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
-TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE };
+TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE, directory_mode: MODE };
 
 /** Free string parameters (strings or lists of strings, no enum) of every module that runs on a host. */
 function remoteStringParams(module: AnyModule): string[] {
