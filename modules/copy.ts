@@ -1,11 +1,13 @@
-// copy: put content (inline, a controller file, or with remote_src a file
-// already on the host) at a path on the host.
+// copy: put content (inline, a controller file or directory, or with
+// remote_src a file already on the host) at a path on the host.
 // Sent only when the sha256 differs; written atomically by the host handle.
 // The dest/compare/write logic is shared with template (support/install-content.ts).
-import { defineModule, ModuleFailure, type ModuleContext } from '../runner/module-api.js';
+import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../runner/module-api.js';
 import type { Host } from '../runner/host/types.js';
 import { attributeSchemaProperties } from './support/file-attributes.js';
+import { posix } from 'node:path';
 import { applyInstall, planInstall } from './support/install-content.js';
+import { applyTree, planTree, readLocalTree } from './support/copy-tree.js';
 import { validateSchemaProperty } from './support/write-content.js';
 
 export default defineModule({
@@ -22,21 +24,32 @@ export default defineModule({
       src: { type: 'string', description: "A controller file, searched in the role's files/ then the playbook's directory (with remote_src: a file on the host)." },
       remote_src: { type: 'boolean', default: false, description: 'src is a file on the host itself (e.g. a certificate certbot wrote), read there; symlinks are followed.' },
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates a missing file.' },
-      backup: { type: 'boolean', default: false, description: 'Keep the previous version as DEST.<pid>.<date>~.' },
+      backup: { type: 'boolean', default: false, description: 'Keep the previous version as DEST.<pid>.<date>~ (returned as backup_file).' },
+      follow: { type: 'boolean', default: false, description: 'When dest is a symlink, write the file it points to; without follow the link is replaced by a regular file, as in Ansible.' },
+      directory_mode: { type: ['string', 'integer'], description: 'With a directory src: the mode of directories copy creates (existing ones are left alone).' },
+      local_follow: { enum: [true], default: true, description: 'Symlinks in a controller src tree are followed; false (copy them as links) is not supported by drover.' },
       validate: validateSchemaProperty,
       ...attributeSchemaProperties,
     },
     oneOf: [{ required: ['content'] }, { required: ['src'] }],
   },
-  async plan(host, params, ctx) {
-    return planInstall(host, params, await sourceContent(host, params, ctx), params.src);
+  async plan(host, params, ctx): Promise<Plan<unknown>> {
+    const source = await sourceContent(host, params, ctx);
+    if (Buffer.isBuffer(source)) return planInstall(host, params, source, params.src);
+    // 'dir/' copies the directory's content into dest, 'dir' the directory itself.
+    const root = params.src!.endsWith('/') ? params.dest : posix.join(params.dest, posix.basename(params.src!));
+    return planTree(host, params, await readLocalTree(source.dir), root);
   },
-  apply: (host, params, plan) => applyInstall(host, params, plan),
+  apply: (host, params, plan) => ((plan.state as { newDirs?: unknown }).newDirs ? applyTree(host, params, plan) : applyInstall(host, params, plan)),
 });
 
-async function sourceContent(host: Host, params: { content?: string; src?: string; remote_src?: boolean }, ctx: ModuleContext): Promise<Buffer> {
+/** The file's bytes, or the controller directory a directory src was found at. */
+async function sourceContent(host: Host, params: { content?: string; src?: string; remote_src?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
   if (params.content !== undefined) return Buffer.from(params.content);
-  if (!params.remote_src) return (await ctx.readLocalFile(params.src!, 'files')).content;
+  if (!params.remote_src) {
+    const dir = await ctx.findLocalDirectory(params.src!, 'files');
+    return dir !== null ? { dir } : (await ctx.readLocalFile(params.src!, 'files')).content;
+  }
   const content = await host.readFile(params.src!);
   if (content === null) throw new ModuleFailure(`remote_src: ${params.src} does not exist on the host`);
   return content;

@@ -26,7 +26,7 @@ export default defineModule({
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates a missing file.' },
       backup: { type: 'boolean', default: false, description: 'Keep the previous version as DEST.<pid>.<date>~.' },
       validate: validateSchemaProperty,
-      follow: { type: 'boolean', default: false, description: 'When dest is a symlink, write the file it points to (without follow a symlink at dest is an error).' },
+      follow: { type: 'boolean', default: false, description: 'When dest is a symlink, write the file it points to (without follow a symlink at dest is replaced by a regular file, as in Ansible).' },
       newline_sequence: { enum: ['\n', '\r', '\r\n', '\\n', '\\r', '\\r\\n'], default: '\n', description: 'The line ending every line of the template gets.' },
       ...attributeSchemaProperties,
       mode: { type: ['string', 'integer'], description: "Permissions: octal ('0644' or YAML 0644), symbolic ('u=rw,g=r,o=r'), or 'preserve' for the template file's own mode." },

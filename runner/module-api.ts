@@ -58,6 +58,8 @@ export interface ModuleContext {
   lookup(name: string): unknown;
   /** Find and read a file on the controller, searched like Ansible: role dir, then playbook dir. */
   readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
+  /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
+  findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
   /** Render template text with the task's variables (strict: a missing variable is an error). */
   renderTemplate(text: string, sourceName: string): string;
   warn(message: string): void;

@@ -113,11 +113,12 @@ const TARGETS: Record<string, Target> = {
   replace: { base: (d) => ({ path: `${d}/f`, regexp: 'x' }), paths: ['path'], exempt: { regexp: PYTHON_REGEX, after: PYTHON_REGEX, before: PYTHON_REGEX, replace: 'a Python replacement template expanded on the controller, never sent to the host', validate: VALIDATE, mode: MODE } },
   getent: { base: () => ({ database: 'passwd', key: 'root' }), exempt: { split: 'a separator used by the parser on the controller, never sent to the host' } },
   tempfile: { base: (d) => ({ path: d }), paths: ['path'] },
-  find: { base: (d) => ({ paths: [d] }), paths: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
+  // A paths string is split at commas, as Ansible's list type does: the pieces reach the host, not the whole value.
+  find: { base: (d) => ({ paths: [d] }), paths: ['paths'], rewritten: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
-TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE };
+TARGETS.copy!.exempt = { ...TARGETS.copy!.exempt, mode: MODE, directory_mode: MODE };
 
 /** Free string parameters (strings or lists of strings, no enum) of every module that runs on a host. */
 function remoteStringParams(module: AnyModule): string[] {

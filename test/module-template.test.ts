@@ -153,11 +153,13 @@ describe('template: refusals, backup, validate, hostile values', () => {
     assert.equal((await runModule(host, template, params, options())).changed, false);
   });
 
-  test('a symlink at dest without follow is refused, the link kept', async () => {
+  test('a symlink at dest without follow is replaced by a file, the target kept (as Ansible, whose template installs with copy)', async () => {
     writeTemplate('l.j2', 'x\n');
     const dir = await fresh('printf "old\\n" > real; ln -s real link');
-    await assert.rejects(runModule(host, template, { src: 'l.j2', dest: `${dir}/link` }, options()), /is a link, not a file/);
-    assert.equal(await inHost('readlink -- "$1"', [`${dir}/link`]), 'real\n');
+    const r = await runModule(host, template, { src: 'l.j2', dest: `${dir}/link` }, options());
+    assert.deepEqual([r.changed, r.changes], [true, [`replace symlink ${dir}/link with a file`]]);
+    assert.equal(await inHost('stat -c %F -- "$1"; cat -- "$1" "$2"', [`${dir}/link`, `${dir}/real`]), 'regular file\nx\nold\n');
+    assert.equal((await runModule(host, template, { src: 'l.j2', dest: `${dir}/link` }, options())).changed, false);
   });
 
   test('backup keeps the previous content; validate refuses bad content and keeps the old file', async () => {

@@ -17,7 +17,7 @@ export interface InstallParams extends Attributes {
   force?: boolean;
   backup?: boolean;
   validate?: string;
-  /** Write through a symlink at dest to the file it points to; without it a link at dest is an error. */
+  /** Write through a symlink at dest to the file it points to; without it a link at dest is replaced by a file, as in Ansible. */
   follow?: boolean;
 }
 
@@ -45,12 +45,15 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
     dest = (await host.check(sh`readlink -f -- ${dest}`)).stdout.replace(/\n$/, '');
     current = await host.stat(dest, { checksum: true });
   }
-  if (current && current.kind !== 'file') throw new Error(`dest ${dest} is a ${current.kind}, not a file`);
+  // Without follow, Ansible replaces a symlink at dest with a regular file (the link's target is left alone).
+  const replacesLink = current?.kind === 'link';
+  if (current && current.kind !== 'file' && !replacesLink) throw new Error(`dest ${dest} is a ${current.kind}, not a file`);
   const sha256 = createHash('sha256').update(content).digest('hex');
   // Ansible's copy and template report SHA-1 as `checksum` (and md5sum when they wrote).
   const checksum = createHash('sha1').update(content).digest('hex');
-  const contentChanged = current === null || (params.force !== false && current.sha256 !== sha256);
-  const changes = contentChanged ? [current ? `update content of ${dest}` : `create ${dest}`] : [];
+  const contentChanged = current === null || (params.force !== false && (replacesLink || current.sha256 !== sha256));
+  if (replacesLink && contentChanged) current = null;
+  const changes = contentChanged ? [replacesLink ? `replace symlink ${dest} with a file` : current ? `update content of ${dest}` : `create ${dest}`] : [];
   changes.push(...attributeChanges(dest, params, current, false));
   const before = current && contentChanged ? await host.readFile(dest) : null;
   return {

@@ -1,7 +1,7 @@
 // Run one module against a real host the way the engine does (normalise,
 // validate, plan, apply unless check), without a playbook. Module tests use it
 // to assert on the host's real state after each step.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnyModule, ModuleContext } from '../../runner/module-api.js';
 import { ModuleFailure } from '../../runner/module-api.js';
@@ -31,6 +31,10 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
     async readLocalFile(path) {
       const full = join(options.filesDir ?? process.cwd(), path);
       return { path: full, content: await readFile(full) };
+    },
+    async findLocalDirectory(path) {
+      const full = join(options.filesDir ?? process.cwd(), path);
+      return (await stat(full)).isDirectory() ? full : null;
     },
     renderTemplate: options.renderTemplate ?? ((text) => text),
     warn: (message) => warnings.push(message),
