@@ -1,5 +1,6 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
+import { resolve } from 'node:path';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { defaultRegistry } from '../../modules/registry.js';
 import { openConnection } from '../connection/open.js';
@@ -12,6 +13,7 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { includeLoader, runPlay } from './play.js';
+import { MagicVariables } from './magic-variables.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
@@ -61,6 +63,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     tags: options.tags ?? { only: [], skip: [] },
     extraVars: options.extraVars ?? {},
     forks: options.forks ?? 50,
+    verbosity: options.verbosity ?? 0,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
@@ -73,6 +76,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
+  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states });
   const gate = new TaskGate(options.gate ?? {});
   const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
   if (!options.flushPendingHandlers) {
@@ -86,7 +90,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
+      const playMagic = magic.play({ play, hosts: selection.hosts });
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic };
       const interrupt = () => {
         rt.ended = true;
         rt.interrupted = true;
