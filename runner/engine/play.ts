@@ -26,6 +26,8 @@ export interface PlayInputs {
   pool: ConnectionPool;
   states: Map<string, HostState>;
   connectionDefaults: Partial<ConnectionTarget>;
+  /** Whether the host is in a later play of the run (else its connection closes when it is done here). */
+  inLaterPlay(host: string): boolean;
 }
 
 export async function runPlay(inputs: PlayInputs): Promise<void> {
@@ -39,6 +41,15 @@ export async function runPlay(inputs: PlayInputs): Promise<void> {
 }
 
 async function runHost(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {
+  inputs.pool.hostStarted(name);
+  try {
+    await runHostTasks(name, batch, inputs);
+  } finally {
+    inputs.pool.hostDone(name, { last: !inputs.inLaterPlay(name) });
+  }
+}
+
+async function runHostTasks(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {
   const { rt } = inputs;
   const host = await hostRuntime(name, batch, inputs);
   host.state.endedPlay = false;

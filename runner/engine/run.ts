@@ -70,7 +70,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const stopMasking = onVaultSecret((value) => masker.add(value));
   // Every event leaves the engine through here: known secret values are masked in all of them.
   const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
-  const pool = new ConnectionPool(options.connect ?? openConnection);
+  // At most --forks connections open at once (connections.ts).
+  const pool = new ConnectionPool(options.connect ?? openConnection, settings.forks);
   const states = new Map<string, HostState>();
   const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
@@ -85,9 +86,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     }
   }
   try {
+    const selections = playbook.plays.map((play) => selectHosts(inventory, play.hosts, { limit: options.limit }));
     for (const [playIndex, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
-      const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
+      const selection = selections[playIndex]!;
+      const later = new Set(selections.slice(playIndex + 1).flatMap((s) => s.hosts));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
@@ -99,7 +102,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       options.signal?.addEventListener('abort', interrupt, { once: true });
       pending.seed(playIndex, selection.hosts, states);
       try {
-        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host) });
       } finally {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
