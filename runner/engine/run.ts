@@ -69,7 +69,15 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
   // Every event leaves the engine through here: known secret values are masked in all of them.
-  const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
+  const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
+  // Check mode runs no handler for real, so it neither records nor clears any.
+  const journal = settings.check ? undefined : pending;
+  let playIndex = 0;
+  const emit = (event: EngineEvent) => {
+    // Recorded as it happens: a run killed later still leaves the handler pending (pending-handlers.ts).
+    if (event.type === 'handler.notified') journal?.notified(event.host, playIndex, event.handler);
+    options.onEvent(masker.value(event));
+  };
   // At most --forks connections open at once (connections.ts).
   const pool = new ConnectionPool(options.connect ?? openConnection, settings.forks);
   const states = new Map<string, HostState>();
@@ -79,7 +87,6 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const loadInclude = includeLoader(registry);
   const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states });
   const gate = new TaskGate(options.gate ?? {});
-  const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
   if (!options.flushPendingHandlers) {
     for (const [host, names] of Object.entries(pending.recorded())) {
       emit({ type: 'warning', message: `${host}: handlers pending from an earlier run that failed or was interrupted: ${names.join(', ')} (run them with --flush-pending-handlers)` });
@@ -87,14 +94,16 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, play.hosts, { limit: options.limit }));
-    for (const [playIndex, play] of playbook.plays.entries()) {
+    for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
+      playIndex = index;
       const selection = selections[playIndex]!;
       const later = new Set(selections.slice(playIndex + 1).flatMap((s) => s.hosts));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic };
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic,
+        handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {
         rt.ended = true;
         rt.interrupted = true;
@@ -107,13 +116,12 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
       }
-      pending.collect(playIndex, selection.hosts, states);
+      pending.collect(selection.hosts, states);
     }
   } finally {
     stopMasking();
     await pool.closeAll();
-    // Check mode runs no handler for real, so it neither records nor clears any.
-    if (!settings.check) await pending.save();
+    await journal?.save();
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
   const exitCode = options.signal?.aborted

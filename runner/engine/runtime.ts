@@ -39,6 +39,8 @@ export interface PlayRuntime {
   loadInclude(path: string, role: RoleContext | undefined): Promise<TaskNode[]>;
   /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
+  /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
+  handlersRan(host: string, names: string[]): void;
 }
 
 export interface RunOnceResult {
