@@ -3,6 +3,7 @@
 // cannot tell the difference.
 import { constants } from 'node:os';
 import { execa } from 'execa';
+import { whileRunning } from './running-commands.js';
 import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
 // Each command runs in its own process group so a timeout can kill the whole
@@ -66,7 +67,7 @@ export class LocalConnection implements Connection {
             killGroup(pid);
           }, options.timeoutMs);
     try {
-      const r = await subprocess;
+      const r = await whileRunning(async () => (pid === undefined ? undefined : killGroup(pid)), subprocess);
       if (timedOut) throw new CommandTimeout(`${this.target.name} (local): command did not finish within ${options.timeoutMs} ms (killed)`);
       if (r.failed && r.exitCode === undefined && !r.signal) {
         const full = outOfFiles(r, `${this.target.name} (local)`);

@@ -13,6 +13,7 @@ import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote, sh } from '../quote.js';
 import { RemoteShell } from './remote-shell.js';
+import { whileRunning } from './running-commands.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
 import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
@@ -292,8 +293,14 @@ export class SshConnection implements Connection {
             timedOut = true;
             shell.kill(new CommandTimeout(`${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`));
           }, timeoutMs);
+    // Stopped at once (killRunningCommands): the same end as a timeout, the session killed on the host.
+    // The session first, while the connection is surely up (once the shell fails, the run winds down and closes it).
+    const interrupt = async (): Promise<void> => {
+      if (shell.session !== undefined) await this.killSession(shell.session);
+      shell.kill(new ConnectionError('closed', `${where(this.target)}: drover was stopped during the command`));
+    };
     try {
-      return await shell.run(script);
+      return await whileRunning(interrupt, shell.run(script));
     } catch (error) {
       if (timedOut && shell.session !== undefined) await this.killSession(shell.session);
       throw error;
