@@ -17,7 +17,7 @@ import { connectionSnapshot, connectionsBetween } from '../bench/host-counters.j
 import { jsonEvents } from './support/cli.js';
 
 const HOSTS = 60;
-const OPEN_FILE_LIMIT = 64;
+const OPEN_FILE_LIMIT = 72;
 let ground: TestGround;
 let dir: string;
 
@@ -54,7 +54,7 @@ test(`${HOSTS} hosts under an open-file limit of ${OPEN_FILE_LIMIT} all run, one
   const results = jsonEvents(r.stdout).filter((e) => e.type === 'host.task.result');
   const bad = results.filter((e) => e.type === 'host.task.result' && e.status !== 'changed');
   assert.deepEqual(bad, [], 'every task on every host changed');
-  assert.equal(results.length, HOSTS * 3);
+  assert.equal(results.length, HOSTS * 3, `exit ${r.code}: ${r.stderr.slice(0, 2000)}`);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout + r.stderr, /EMFILE/);
   assert.deepEqual(connectionsBetween(before, await connectionSnapshot(ground.hosts)), { min: 1, max: 1 });
