@@ -60,6 +60,7 @@ export function buildProgram(): Command {
     .argument('[words...]', 'ENV=NAME or KEY=VALUE extra variables')
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('-p, --playbook <file>', 'also show the variables of the first play that targets the host')
+    .option('-l, --limit <pattern>', 'the --limit of the run to explain (ansible_limit, the play\'s hosts)')
     .option('-e, --extra-vars <vars>', 'extra variables', collect, [])
     .action(async (host: string, variable: string | undefined, words: string[], flags: VarsFlags) => {
       // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
@@ -131,6 +132,7 @@ interface RunFlags extends TargetFlags, OutputFlags {
 
 interface VarsFlags {
   inventory: string[];
+  limit?: string;
   playbook?: string;
   extraVars: string[];
 }
@@ -145,6 +147,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
         check: flags.check,
         diff: flags.diff,
         forks: flags.forks,
+        verbosity: flags.verbose,
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },

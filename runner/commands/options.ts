@@ -1,8 +1,9 @@
 // Options shared by the commands that run a playbook (run, plan) or its result
 // (apply), so their flags mean the same everywhere.
+import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
+import { killRunningCommands } from '../connection/running-commands.js';
 import type { EngineEvent, Reporter } from '../engine/events.js';
-import { EXIT } from '../engine/run.js';
 import { createReporter } from '../report/index.js';
 import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
 
@@ -75,10 +76,15 @@ class RunningTasks {
   }
 }
 
+/** How long a stop waits for hosts to confirm their commands were killed. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * Runs `work` with a reporter and Ctrl-C handling: the first Ctrl-C aborts the
  * signal (no new tasks, running ones finish, recap printed) and tells the reporter
- * which tasks it waits for; a second leaves at once.
+ * which tasks it waits for; a second, SIGTERM or SIGHUP stops at once: the
+ * commands running on hosts are killed there (their process session, as a
+ * timeout does), then drover exits.
  */
 export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>): Promise<T> {
   const view = createReporter({
@@ -92,17 +98,25 @@ export async function withReporter<T>(flags: OutputFlags, work: (reporter: Repor
   const reporter = flags.log === false ? view : teeReporter([view, new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())]);
   const abort = new AbortController();
   const running = new RunningTasks();
+  // Stop now: end the commands running on hosts (up to STOP_GRACE_MS), then exit 128 + signal number.
+  const stopNow = (signal: NodeJS.Signals) => {
+    void killRunningCommands(STOP_GRACE_MS).finally(() => process.exit(128 + constants.signals[signal]));
+  };
   const onSigint = () => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    if (abort.signal.aborted) return stopNow('SIGINT');
     abort.abort();
     reporter.handle({ type: 'run.interrupted', waiting: running.now() });
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', stopNow);
+  process.on('SIGHUP', stopNow);
   try {
     return await work(running.watching(reporter), abort.signal);
   } finally {
     // Also on errors: a live view left open keeps its timer (and a hidden cursor).
     await reporter.close();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', stopNow);
+    process.off('SIGHUP', stopNow);
   }
 }

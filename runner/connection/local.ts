@@ -3,7 +3,8 @@
 // cannot tell the difference.
 import { constants } from 'node:os';
 import { execa } from 'execa';
-import { CommandTimeout, ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
+import { whileRunning } from './running-commands.js';
+import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
 // Each command runs in its own process group so a timeout can kill the whole
 // tree (sh and whatever it started: a lone orphan holding stdout open would
@@ -66,9 +67,11 @@ export class LocalConnection implements Connection {
             killGroup(pid);
           }, options.timeoutMs);
     try {
-      const r = await subprocess;
+      const r = await whileRunning(async () => (pid === undefined ? undefined : killGroup(pid)), subprocess);
       if (timedOut) throw new CommandTimeout(`${this.target.name} (local): command did not finish within ${options.timeoutMs} ms (killed)`);
       if (r.failed && r.exitCode === undefined && !r.signal) {
+        const full = outOfFiles(r, `${this.target.name} (local)`);
+        if (full) throw full;
         throw new ConnectionError('other', `${this.target.name} (local): cannot run sh: ${r.shortMessage}`);
       }
       const rc = r.exitCode ?? 128 + (r.signal ? constants.signals[r.signal as NodeJS.Signals] : 0);

@@ -13,9 +13,10 @@ import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote, sh } from '../quote.js';
 import { RemoteShell } from './remote-shell.js';
+import { whileRunning } from './running-commands.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
-import { CommandTimeout, ConnectionError, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
+import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
 // Fast, modern algorithms first; the rest keep real servers reachable.
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'ecdh-sha2-nistp521', 'diffie-hellman-group16-sha512', 'diffie-hellman-group14-sha256'];
@@ -93,7 +94,7 @@ export class SshConnection implements Connection {
     try {
       known = readKnownHosts(knownHostsFile);
     } catch (e) {
-      throw new ConnectionError('other', `${where(t)}: cannot read known hosts file ${knownHostsFile}: ${(e as Error).message}`);
+      throw outOfFiles(e, where(t)) ?? new ConnectionError('other', `${where(t)}: cannot read known hosts file ${knownHostsFile}: ${(e as Error).message}`);
     }
     // Like OpenSSH: ask first for the key types we already trust for this host,
     // so a server with several keys presents one we can check.
@@ -130,7 +131,7 @@ export class SshConnection implements Connection {
       try {
         config.privateKey = readFileSync(t.privateKeyFile, 'utf8');
       } catch (e) {
-        throw new ConnectionError('auth', `${where(t)}: cannot read private key ${t.privateKeyFile}: ${(e as Error).message}`);
+        throw outOfFiles(e, where(t)) ?? new ConnectionError('auth', `${where(t)}: cannot read private key ${t.privateKeyFile}: ${(e as Error).message}`);
       }
     }
     if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
@@ -150,7 +151,7 @@ export class SshConnection implements Connection {
     } catch (e) {
       ssh.dispose();
       sock?.destroy();
-      throw rejection ?? classifySshError(e, t, 'connect');
+      throw rejection ?? outOfFiles(e, where(t)) ?? classifySshError(e, t, 'connect');
     }
     const client = ssh.connection;
     if (!client) throw new ConnectionError('closed', `${where(t)}: connection closed right after the handshake`);
@@ -292,8 +293,14 @@ export class SshConnection implements Connection {
             timedOut = true;
             shell.kill(new CommandTimeout(`${where(this.target)}: command did not finish within ${timeoutMs} ms (killed)`));
           }, timeoutMs);
+    // Stopped at once (killRunningCommands): the same end as a timeout, the session killed on the host.
+    // The session first, while the connection is surely up (once the shell fails, the run winds down and closes it).
+    const interrupt = async (): Promise<void> => {
+      if (shell.session !== undefined) await this.killSession(shell.session);
+      shell.kill(new ConnectionError('closed', `${where(this.target)}: drover was stopped during the command`));
+    };
     try {
-      return await shell.run(script);
+      return await whileRunning(interrupt, shell.run(script));
     } catch (error) {
       if (timedOut && shell.session !== undefined) await this.killSession(shell.session);
       throw error;

@@ -36,6 +36,26 @@ export class CommandTimeout extends ConnectionError {
   }
 }
 
+/**
+ * The controller ran out of open files (EMFILE, ENFILE): not the host's
+ * fault, so not "unreachable". The task fails with this message; the next
+ * command tries again.
+ */
+export class ControllerResourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControllerResourceError';
+  }
+}
+
+/** When `error` is the controller's own file limit, the ControllerResourceError saying so; else undefined. */
+export function outOfFiles(error: unknown, what: string): ControllerResourceError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'EMFILE' && code !== 'ENFILE') return undefined;
+  const which = code === 'EMFILE' ? 'this process reached its open-file limit' : 'the system-wide open-file table is full';
+  return new ControllerResourceError(`${what}: drover (the controller) cannot open another file: ${which} (${code}). Lower --forks, or raise the hard limit (ulimit -Hn); the host itself was not the problem`);
+}
+
 /** Everything needed to reach one host, from the inventory's connection vars. */
 export interface ConnectionTarget {
   /** The inventory name, for messages. */

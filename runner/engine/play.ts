@@ -16,7 +16,7 @@ import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
 import { flushHandlers } from './handlers.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
-import { newHostState, type HostState } from './state.js';
+import type { HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
 import { createScope, render, type VarLayer } from './templating.js';
 import { hostLayers } from './variables.js';
@@ -27,6 +27,8 @@ export interface PlayInputs {
   pool: ConnectionPool;
   states: Map<string, HostState>;
   connectionDefaults: Partial<ConnectionTarget>;
+  /** Whether the host is in a later play of the run (else its connection closes when it is done here). */
+  inLaterPlay(host: string): boolean;
 }
 
 export async function runPlay(inputs: PlayInputs): Promise<void> {
@@ -34,14 +36,23 @@ export async function runPlay(inputs: PlayInputs): Promise<void> {
   rt.emit({ type: 'play.start', play: rt.play.name, hosts: rt.hosts });
   for (const batch of batches(rt.hosts, rt.play.serial)) {
     const live = batch.filter((h) => !inputs.states.get(h)!.failed && !inputs.states.get(h)!.unreachable);
-    await inParallel(live, rt.settings.forks, (host) => runHost(host, inputs));
+    await inParallel(live, rt.settings.forks, (host) => runHost(host, batch, inputs));
   }
   rt.emit({ type: 'play.end', play: rt.play.name });
 }
 
-async function runHost(name: string, inputs: PlayInputs): Promise<void> {
+async function runHost(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {
+  inputs.pool.hostStarted(name);
+  try {
+    await runHostTasks(name, batch, inputs);
+  } finally {
+    inputs.pool.hostDone(name, { last: !inputs.inLaterPlay(name) });
+  }
+}
+
+async function runHostTasks(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {
   const { rt } = inputs;
-  const host = await hostRuntime(name, inputs);
+  const host = await hostRuntime(name, batch, inputs);
   host.state.endedPlay = false;
   const base: Inherited = { keywords: rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
   try {
@@ -81,10 +92,10 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   }
 }
 
-async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntime> {
+async function hostRuntime(name: string, batch: readonly string[], inputs: PlayInputs): Promise<HostRuntime> {
   const { rt, inventory, states } = inputs;
   const state = states.get(name)!;
-  const magic = magicVariables(name, inputs);
+  const magic = rt.magic(name, batch);
   const inventoryLayers = inventory.hostVarLayers(name);
   const layersOf = (varsFiles: VarLayer[]) =>
     hostLayers({ play: rt.play, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
@@ -143,49 +154,6 @@ function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string):
   }
 }
 
-function magicVariables(name: string, inputs: PlayInputs): Record<string, unknown> {
-  const { inventory, rt } = inputs;
-  const groups = inventory.groupsMap();
-  const hostvars: Record<string, unknown> = {};
-  for (const other of inventory.hosts) {
-    // Built when a template asks for them (so a later set_fact on that host shows).
-    Object.defineProperty(hostvars, other, { enumerable: true, get: () => hostVarsOf(other, inputs, groups) });
-  }
-  return {
-    inventory_hostname: name,
-    inventory_hostname_short: name.split('.')[0],
-    group_names: inventory.groupNames(name),
-    groups,
-    hostvars,
-    play_hosts: rt.hosts,
-    ansible_play_hosts: rt.hosts,
-    ansible_play_hosts_all: rt.hosts,
-    ansible_play_name: rt.play.name,
-    ansible_check_mode: rt.settings.check,
-    ansible_diff_mode: rt.settings.diff,
-    playbook_dir: rt.play.baseDir,
-    omit: '__drover_omit_placeholder__',
-  };
-}
-
-/**
- * `hostvars[other]`: that host's inventory variables, facts, registered
- * results and set_facts (its layers as hostLayers orders them, without any
- * play's vars), each rendered in that host's own scope when read
- * (`{{ inventory_hostname }}` in a group_vars value is the other host's
- * name, as in Ansible), never in the scope of the host whose task asks.
- */
-function hostVarsOf(other: string, inputs: PlayInputs, groups: Record<string, string[]>): Record<string, unknown> {
-  const { inventory, rt, states } = inputs;
-  const magic = { inventory_hostname: other, inventory_hostname_short: other.split('.')[0], group_names: inventory.groupNames(other), groups };
-  const { base, top } = hostLayers({ inventoryLayers: inventory.hostVarLayers(other), varsFiles: [], state: states.get(other) ?? newHostState(other), extraVars: rt.settings.extraVars, magic });
-  const layers = [...base, ...top];
-  const scope = createScope(layers);
-  const vars: Record<string, unknown> = {};
-  for (const name of new Set(layers.flatMap((l) => Object.keys(l.vars)))) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolve(name) });
-  return vars;
-}
-
 async function loadVarsFiles(play: Play, scope: ReturnType<typeof createScope>): Promise<VarLayer[]> {
   const layers: VarLayer[] = [];
   for (const entry of play.varsFiles) {
@@ -217,7 +185,8 @@ export function includeLoader(registry: PlayRuntime['registry']): PlayRuntime['l
   };
 }
 
-function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
+/** The play's `serial` batches, in order. */
+export function batches(hosts: string[], serial: (number | string)[] | undefined): string[][] {
   if (!serial?.length) return [hosts];
   const out: string[][] = [];
   let index = 0;

@@ -1,5 +1,6 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
+import { resolve } from 'node:path';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { defaultRegistry } from '../../modules/registry.js';
 import { openConnection } from '../connection/open.js';
@@ -12,6 +13,7 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { includeLoader, runPlay } from './play.js';
+import { MagicVariables } from './magic-variables.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
@@ -61,32 +63,47 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     tags: options.tags ?? { only: [], skip: [] },
     extraVars: options.extraVars ?? {},
     forks: options.forks ?? 50,
+    verbosity: options.verbosity ?? 0,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
   // Every event leaves the engine through here: known secret values are masked in all of them.
-  const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
-  const pool = new ConnectionPool(options.connect ?? openConnection);
+  const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
+  // Check mode runs no handler for real, so it neither records nor clears any.
+  const journal = settings.check ? undefined : pending;
+  let playIndex = 0;
+  const emit = (event: EngineEvent) => {
+    // Recorded as it happens: a run killed later still leaves the handler pending (pending-handlers.ts).
+    if (event.type === 'handler.notified') journal?.notified(event.host, playIndex, event.handler);
+    options.onEvent(masker.value(event));
+  };
+  // At most --forks connections open at once (connections.ts).
+  const pool = new ConnectionPool(options.connect ?? openConnection, settings.forks);
   const states = new Map<string, HostState>();
   const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
+  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states });
   const gate = new TaskGate(options.gate ?? {});
-  const pending = await PendingHandlers.load(options.playbook, options.inventory, { flush: options.flushPendingHandlers ?? false });
   if (!options.flushPendingHandlers) {
     for (const [host, names] of Object.entries(pending.recorded())) {
       emit({ type: 'warning', message: `${host}: handlers pending from an earlier run that failed or was interrupted: ${names.join(', ')} (run them with --flush-pending-handlers)` });
     }
   }
   try {
-    for (const [playIndex, play] of playbook.plays.entries()) {
+    const selections = playbook.plays.map((play) => selectHosts(inventory, play.hosts, { limit: options.limit }));
+    for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
-      const selection = selectHosts(inventory, play.hosts, { limit: options.limit });
+      playIndex = index;
+      const selection = selections[playIndex]!;
+      const later = new Set(selections.slice(playIndex + 1).flatMap((s) => s.hosts));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate };
+      const playMagic = magic.play({ play, hosts: selection.hosts });
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic,
+        handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {
         rt.ended = true;
         rt.interrupted = true;
@@ -94,18 +111,17 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       options.signal?.addEventListener('abort', interrupt, { once: true });
       pending.seed(playIndex, selection.hosts, states);
       try {
-        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults });
+        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host) });
       } finally {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
       }
-      pending.collect(playIndex, selection.hosts, states);
+      pending.collect(selection.hosts, states);
     }
   } finally {
     stopMasking();
     await pool.closeAll();
-    // Check mode runs no handler for real, so it neither records nor clears any.
-    if (!settings.check) await pending.save();
+    await journal?.save();
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
   const exitCode = options.signal?.aborted

@@ -16,6 +16,8 @@ export interface RunSettings {
   tags: TagSelection;
   extraVars: Record<string, unknown>;
   forks: number;
+  /** -v count: ansible_verbosity. */
+  verbosity: number;
 }
 
 export interface PlayRuntime {
@@ -35,6 +37,10 @@ export interface PlayRuntime {
   gate: TaskGate;
   /** Load an include_tasks file (cached per path). */
   loadInclude(path: string, role: RoleContext | undefined): Promise<TaskNode[]>;
+  /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
+  magic(host: string, batch: readonly string[]): Record<string, unknown>;
+  /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
+  handlersRan(host: string, names: string[]): void;
 }
 
 export interface RunOnceResult {

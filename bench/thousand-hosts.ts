@@ -1,0 +1,53 @@
+// 1,000 namespace hosts (several grounds: a ground holds MAX_HOSTS_PER_GROUND)
+// in one play, run by the CLI under `prlimit --nofile=1024:1024` (the usual
+// default, hard and soft) and GNU time: every host must be ok with one SSH
+// connection each (the hosts' own TCP PassiveOpens, bench/host-counters.ts)
+// and no EMFILE. Takes minutes, so not in `make test`:
+//   node --import tsx bench/thousand-hosts.ts [HOSTS=1000]
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../runner/paths.js';
+import { MAX_HOSTS_PER_GROUND } from '../runner/testground/network.js';
+import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
+import { connectionSnapshot, connectionsBetween } from './host-counters.js';
+
+const hosts = Number(process.argv[2] ?? 1000);
+const grounds: TestGround[] = [];
+const dir = await mkdtemp(join(tmpdir(), 'drover-thousand-'));
+try {
+  const startedAt = Date.now();
+  for (let i = 0; i * MAX_HOSTS_PER_GROUND < hosts; i++) {
+    grounds.push(await startHosts({ count: Math.min(MAX_HOSTS_PER_GROUND, hosts - i * MAX_HOSTS_PER_GROUND), namePrefix: `k${i}h` }));
+  }
+  console.log(`${hosts} hosts on ${grounds.length} grounds started in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+  await writeFile(join(dir, 'hosts.ini'), grounds.map((g) => g.inventoryIni(`ground${grounds.indexOf(g)}`)).join('\n'));
+  await writeFile(join(dir, 'known_hosts'), (await Promise.all(grounds.map((g) => readFile(g.knownHostsFile, 'utf8')))).join(''));
+  await writeFile(join(dir, 'site.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n    - command: "uname -n"\n');
+  const all = grounds.flatMap((g) => g.hosts);
+  const before = await connectionSnapshot(all);
+  const cli = join(projectRoot(), 'runner', 'cli.ts');
+  const r = spawnSync('/usr/bin/time', ['-v', 'prlimit', '--nofile=1024:1024', process.execPath, '--import', 'tsx', cli, 'run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '--known-hosts', join(dir, 'known_hosts'), '--output', 'plain'], {
+    cwd: projectRoot(),
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  const connections = connectionsBetween(before, await connectionSnapshot(all));
+  const okHosts = (r.stdout.match(/: ok=2 +changed=2 +unreachable=0 +failed=0/g) ?? []).length;
+  const field = (name: string) => r.stderr.match(new RegExp(`${name}: (.*)`))?.[1] ?? '?';
+  console.log(`exit ${r.status}; ${okHosts} of ${hosts} hosts with 2 changed and no failure; EMFILE ${/EMFILE/.test(r.stdout + r.stderr) ? 'SEEN' : 'never'}`);
+  // The controller's neighbour table (net.ipv4.neigh.default.gc_thresh3, 1,024 by default, shared by every
+  // ground on the machine) caps how many namespace hosts answer ARP at once: those fail as EHOSTUNREACH.
+  const noRoute = (r.stdout.match(/UNREACHABLE!.*EHOSTUNREACH/g) ?? []).length;
+  console.log(`hosts unreachable for lack of a neighbour entry (EHOSTUNREACH): ${noRoute}`);
+  console.log(`connections per host: min ${connections.min}, max ${connections.max}`);
+  console.log(`wall ${field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)')}, user ${field('User time \\(seconds\\)')} s, system ${field('System time \\(seconds\\)')} s, peak RSS ${Math.round(Number(field('Maximum resident set size \\(kbytes\\)')) / 1024)} MB`);
+  if (r.status !== 0 || okHosts !== hosts || connections.max !== 1 || connections.min !== 1) {
+    process.exitCode = 1;
+    console.log(r.stdout.split('\n').filter((l) => /fatal|failed:|unreachable:/.test(l)).slice(0, 10).join('\n'));
+  }
+} finally {
+  for (const g of grounds) await g.stop();
+  await rm(dir, { recursive: true, force: true });
+}
