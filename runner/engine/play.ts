@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { connectionTarget } from '../inventory/index.js';
+import { CONNECTION_VAR_NAMES } from '../inventory/connection.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { ConnectionError } from '../connection/types.js';
 import { HostHandle } from '../host/handle.js';
@@ -98,7 +99,7 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
   const target = (host: string): ConnectionTarget => {
     const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
     const connectionVars = Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
-    const t = { ...inputs.connectionDefaults, ...connectionTarget(host, connectionVars) };
+    const t = connectionTarget(host, connectionVars, inputs.connectionDefaults);
     if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
     return t;
   };
@@ -128,11 +129,7 @@ async function hostRuntime(name: string, inputs: PlayInputs): Promise<HostRuntim
   };
 }
 
-const CONNECTION_VARS = [
-  'ansible_host', 'ansible_ssh_host', 'drover_host', 'ansible_port', 'ansible_ssh_port', 'drover_port', 'ansible_user', 'ansible_ssh_user',
-  'drover_user', 'ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file',
-  'ansible_password', 'ansible_ssh_pass', 'drover_password', 'ansible_connection', 'drover_connection',
-];
+const CONNECTION_VARS = Object.values(CONNECTION_VAR_NAMES).flat();
 
 function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string): unknown {
   try {
