@@ -28,6 +28,8 @@ export interface RunOptions extends Partial<RunSettings> {
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
+  /** Connection flags of the command line (-u, --private-key, -T, --ssh-common-args ...): a host's variables win over them. */
+  connection?: Partial<ConnectionTarget>;
   onEvent(event: EngineEvent): void;
   /** --start-at-task / --step. */
   gate?: GateOptions;
@@ -69,7 +71,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const emit = (event: EngineEvent) => options.onEvent(masker.value(event));
   const pool = new ConnectionPool(options.connect ?? openConnection);
   const states = new Map<string, HostState>();
-  const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
+  const defaults: Partial<ConnectionTarget> = { ...options.connection, knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
