@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { InputError } from './errors.js';
 import { EXIT, runPlaybook } from './engine/run.js';
-import { addOutputOptions, addTargetOptions, collect, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
+import { addOutputOptions, addTargetOptions, collect, connectionFlags, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
 import { applyCommand, planCommand } from './commands/plan.js';
 import { testCommand } from './commands/test.js';
 import { reportCommand } from './commands/report.js';
@@ -18,11 +18,15 @@ import { moduleDoc, moduleList } from './docs/module-doc.js';
 import { inventorySchema, varsFileSchema } from './docs/inventory-schema.js';
 import type { StepAnswer } from './engine/task-gate.js';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
 import { addVaultKeyOptions, maskVaultSecrets, vaultCommand } from './commands/vault.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
   program.showHelpAfterError();
+  program.version(versionText(), '--version', 'drover\'s version, and the Ansible it follows');
   addVaultKeyOptions(program);
   program.addCommand(vaultCommand());
 
@@ -150,6 +154,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
         verbosity: flags.verbose,
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
+        connection: connectionFlags(flags),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
       });
@@ -174,6 +179,11 @@ async function nextStdinLine(): Promise<string> {
   stdinLines ??= stdinReader[Symbol.asyncIterator]();
   const next = await stdinLines.next();
   return next.done ? '' : next.value;
+}
+
+function versionText(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+  return `drover ${pkg.version}\n  targets compatibility with ansible-core 2.14 (playbooks, inventories, ansible_* variables, ssh_config)`;
 }
 
 export async function main(argv: string[]): Promise<void> {

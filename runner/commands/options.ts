@@ -6,6 +6,14 @@ import { killRunningCommands } from '../connection/running-commands.js';
 import type { EngineEvent, Reporter } from '../engine/events.js';
 import { createReporter } from '../report/index.js';
 import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
+import type { ConnectionTarget } from '../connection/types.js';
+import { InputError } from '../errors.js';
+
+function positiveSeconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError([{ message: `--timeout must be a number of seconds, got ${JSON.stringify(v)}` }]);
+  return n;
+}
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -28,6 +36,22 @@ export interface OutputFlags {
   diff?: boolean;
   /** --log DIR, or false with --no-log; true (the default directory) otherwise. */
   log: string | boolean;
+  user?: string;
+  privateKey?: string;
+  timeout?: number;
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+}
+
+/** The command line's connection flags as connection defaults (a host's variables win over them, as in Ansible). */
+export function connectionFlags(flags: OutputFlags): Partial<ConnectionTarget> {
+  const c: Partial<ConnectionTarget> = {};
+  if (flags.user !== undefined) c.user = flags.user;
+  if (flags.privateKey !== undefined) c.privateKeyFile = flags.privateKey;
+  if (flags.timeout !== undefined) c.connectTimeoutMs = flags.timeout * 1000;
+  if (flags.sshCommonArgs !== undefined) c.sshCommonArgs = flags.sshCommonArgs;
+  if (flags.sshExtraArgs !== undefined) c.sshExtraArgs = flags.sshExtraArgs;
+  return c;
 }
 
 /** Which hosts and tasks: inventory, limit, tags, extra vars, forks. */
@@ -50,6 +74,11 @@ export function addOutputOptions(command: Command): Command {
     .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
+    .option('-u, --user <user>', 'connect as this user (a host\'s ansible_user wins, as in Ansible)')
+    .option('--private-key <file>', 'SSH private key file (a host\'s ansible_ssh_private_key_file wins)')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout in seconds (default 15; ansible_ssh_timeout wins)', (v) => positiveSeconds(v))
+    .option('--ssh-common-args <args>', 'ssh options for every host, e.g. "-o ProxyJump=login1" (ansible_ssh_common_args wins)')
+    .option('--ssh-extra-args <args>', 'more ssh options, read after the common ones (ansible_ssh_extra_args wins)')
     .option('--no-color', 'no ANSI colours')
     .option('--log <dir>', 'record the run\'s events here for `drover report` (default: $XDG_STATE_HOME/drover/runs)')
     .option('--no-log', 'do not record the run\'s events');

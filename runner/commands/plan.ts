@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { applyPlan, makePlan, refusalMessage } from '../plan/plan-apply.js';
 import { readPlanFile, writePlanFile } from '../plan/plan-file.js';
 import { renderPlan } from '../plan/plan-show.js';
-import { addOutputOptions, addTargetOptions, withReporter, type OutputFlags, type TargetFlags } from './options.js';
+import { addOutputOptions, addTargetOptions, withReporter, connectionFlags, type OutputFlags, type TargetFlags } from './options.js';
 
 export function planCommand(): Command {
   const command = new Command('plan')
@@ -32,6 +32,7 @@ export function planCommand(): Command {
         signal,
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
+        connection: connectionFlags(flags),
         baseDir: process.cwd(),
       });
       if (signal.aborted) return EXIT.interrupted;
@@ -64,9 +65,10 @@ export function applyCommand(): Command {
     // Paths given here are the caller's; the plan's own are relative to the directory it was made in.
     const knownHostsFile = flags.knownHosts === undefined ? undefined : resolve(flags.knownHosts);
     const log = typeof flags.log === 'string' ? resolve(flags.log) : flags.log;
+    const connection = connectionFlags({ ...flags, privateKey: flags.privateKey === undefined ? undefined : resolve(flags.privateKey) });
     process.chdir(plan.baseDir);
     process.exitCode = await withReporter({ ...flags, log }, async (reporter, signal) => {
-      const outcome = await applyPlan(plan, { onEvent: (e) => reporter.handle(e), signal, diff: flags.diff, knownHostsFile, acceptNewHostKeys: flags.acceptNewHostKeys });
+      const outcome = await applyPlan(plan, { onEvent: (e) => reporter.handle(e), signal, diff: flags.diff, knownHostsFile, acceptNewHostKeys: flags.acceptNewHostKeys, connection });
       if (outcome.refused === undefined) return outcome.exitCode;
       process.stderr.write(`ERROR! ${refusalMessage(planPath, outcome)}\n`);
       return EXIT.planStale;

@@ -8,13 +8,15 @@ import { readFileSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote, sh } from '../quote.js';
 import { RemoteShell } from './remote-shell.js';
 import { whileRunning } from './running-commands.js';
-import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey } from './known-hosts.js';
+import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
+import { authMethods } from './ssh-auth.js';
+import { JumpPool, jumpFailure, proxyCommandSocket } from './jump.js';
 import { classifySshError, DEFAULT_CONNECT_TIMEOUT_MS, hostKeyChanged, hostKeyRevoked, hostKeyUnknown, where } from './ssh-errors.js';
 import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
@@ -58,6 +60,9 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<Sock
   });
 }
 
+/** Every jump host connection of the process, shared by the targets behind it. */
+export const jumpPool = new JumpPool((target) => new SshConnection(target));
+
 export class SshConnection implements Connection {
   private ssh: NodeSSH | undefined;
   private connecting: Promise<void> | undefined;
@@ -72,6 +77,8 @@ export class SshConnection implements Connection {
   private shellOpening: Promise<RemoteShell | undefined> | undefined;
   /** The server would not give us a long-lived shell: channels only, for this connection. */
   private shellRefused = false;
+  /** Gives back this connection's share of its jump host connection (set while connected through one). */
+  private releaseJump: (() => void) | undefined;
 
   constructor(readonly target: ConnectionTarget) {}
 
@@ -90,11 +97,13 @@ export class SshConnection implements Connection {
   private async open(): Promise<void> {
     const t = this.target;
     const knownHostsFile = t.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
-    let known;
-    try {
-      known = readKnownHosts(knownHostsFile);
-    } catch (e) {
-      throw outOfFiles(e, where(t)) ?? new ConnectionError('other', `${where(t)}: cannot read known hosts file ${knownHostsFile}: ${(e as Error).message}`);
+    const known: KnownHostEntry[] = [];
+    for (const file of t.knownHostsFiles ?? [knownHostsFile]) {
+      try {
+        known.push(...readKnownHosts(file));
+      } catch (e) {
+        throw outOfFiles(e, where(t)) ?? new ConnectionError('other', `${where(t)}: cannot read known hosts file ${file}: ${(e as Error).message}`);
+      }
     }
     // Like OpenSSH: ask first for the key types we already trust for this host,
     // so a server with several keys presents one we can check.
@@ -122,8 +131,9 @@ export class SshConnection implements Connection {
     const config: Config = {
       username: t.user,
       readyTimeout: t.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 4,
+      // Without ServerAliveInterval, drover's own keepalive still notices a dead host.
+      keepaliveInterval: t.keepalive?.intervalMs ?? 15_000,
+      keepaliveCountMax: t.keepalive?.intervalMs === undefined ? 4 : t.keepalive.countMax,
       algorithms: { kex: KEX as never, serverHostKey: hostKeyAlgorithms as never },
       hostVerifier,
     };
@@ -134,23 +144,40 @@ export class SshConnection implements Connection {
         throw outOfFiles(e, where(t)) ?? new ConnectionError('auth', `${where(t)}: cannot read private key ${t.privateKeyFile}: ${(e as Error).message}`);
       }
     }
-    if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+    if (process.env.SSH_AUTH_SOCK && !t.identitiesOnly) config.agent = process.env.SSH_AUTH_SOCK;
     if (t.password !== undefined) {
       config.password = t.password;
       config.tryKeyboard = true;
     }
+    if (t.identityFiles !== undefined) config.authHandler = authMethods(t, config) as never;
 
     const ssh = new NodeSSH();
-    let sock: Socket | undefined;
+    let sock: Socket | Duplex | undefined;
+    let proxyFailure: (() => string | undefined) | undefined;
     try {
       // One budget for TCP connect and SSH handshake together.
       const budget = config.readyTimeout as number;
       const started = Date.now();
-      sock = await tcpConnect(t.address, t.port, budget);
-      await ssh.connect({ ...config, readyTimeout: Math.max(1, budget - (Date.now() - started)), host: undefined, sock });
+      if (t.via) {
+        const via = t.via;
+        const forwarded = await jumpPool.forward(via, t.address, t.port).catch((e: unknown) => {
+          throw jumpFailure(t, via, e);
+        });
+        this.releaseJump = forwarded.release;
+        sock = forwarded.stream;
+      } else if (t.proxyCommand !== undefined) {
+        const proxy = proxyCommandSocket(t.proxyCommand);
+        proxyFailure = proxy.failure;
+        sock = proxy.socket;
+      } else sock = await tcpConnect(t.address, t.port, budget);
+      await ssh.connect({ ...config, readyTimeout: Math.max(1, budget - (Date.now() - started)), host: undefined, sock: sock as Socket });
     } catch (e) {
       ssh.dispose();
       sock?.destroy();
+      this.releaseJump?.();
+      this.releaseJump = undefined;
+      const proxyEnded = proxyFailure?.();
+      if (proxyEnded && !rejection) throw new ConnectionError('other', `${where(t)}: ${proxyEnded}`);
       throw rejection ?? outOfFiles(e, where(t)) ?? classifySshError(e, t, 'connect');
     }
     const client = ssh.connection;
@@ -164,8 +191,22 @@ export class SshConnection implements Connection {
     client.on('close', () => this.markLost(new ConnectionError('closed', `${where(t)}: connection closed by the remote side`)));
   }
 
+  /** A direct-tcpip stream to host:port from this host (what `ssh -W` asks a jump host for). */
+  forward(host: string, port: number): Promise<Duplex> {
+    const client = this.ssh?.connection;
+    if (!client || this.lost) return Promise.reject(this.lost ?? new ConnectionError('closed', `${where(this.target)}: not connected`));
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        if (error) reject(new ConnectionError('refused', `${where(this.target)} could not open a connection to ${host}:${port}: ${error.message}`));
+        else resolve(channel);
+      });
+    });
+  }
+
   private markLost(error: ConnectionError): void {
     if (this.lost) return;
+    this.releaseJump?.();
+    this.releaseJump = undefined;
     this.lost = this.closing ? new ConnectionError('closed', `${where(this.target)}: connection was closed by drover`) : error;
     this.shell?.kill(this.lost);
     this.shell = undefined;

@@ -69,9 +69,24 @@ export interface ConnectionTarget {
   password?: string;
   /** known_hosts file to verify host keys against (default ~/.ssh/known_hosts). */
   knownHostsFile?: string;
+  /** Every known_hosts file to verify against (UserKnownHostsFile may list several); new keys go to knownHostsFile. */
+  knownHostsFiles?: string[];
   /** Add keys of hosts not yet in known_hosts (never accepts a changed key). */
   acceptNewHostKeys?: boolean;
   connectTimeoutMs?: number;
+  /** More keys to try after privateKeyFile, in order (ssh_config IdentityFile; missing files are skipped, as by ssh). */
+  identityFiles?: string[];
+  /** Only the keys named (privateKeyFile, identityFiles), not the agent's (ssh_config IdentitiesOnly). */
+  identitiesOnly?: boolean;
+  /** ServerAliveInterval/CountMax; drover's own default when the interval is unset. */
+  keepalive?: { intervalMs?: number; countMax: number };
+  /** Reach this host through an SSH connection to another one (ProxyJump); that connection is shared. */
+  via?: ConnectionTarget;
+  /** Reach this host through a local command's stdin/stdout (ProxyCommand, tokens expanded), run with the user's shell. */
+  proxyCommand?: string;
+  /** ansible_ssh_common_args / --ssh-common-args, read when the target is resolved (runner/connection/ssh-target.ts). */
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
 }
 
 export interface Connection {

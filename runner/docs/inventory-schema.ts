@@ -10,11 +10,14 @@ const TEMPLATE = { type: 'string', pattern: '\\{\\{' };
 
 const OPTIONS: Record<ConnectionOption, { schema: Json; description: string }> = {
   address: { schema: { type: 'string' }, description: 'Address (name or IP) to connect to; default: the inventory name.' },
-  port: { schema: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\s*[0-9]+\\s*$' }, TEMPLATE] }, description: 'SSH port (default 22).' },
-  user: { schema: { type: 'string' }, description: 'SSH login user (default: the user running drover).' },
+  port: { schema: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^\\s*[0-9]+\\s*$' }, TEMPLATE] }, description: 'SSH port (default: ssh_config Port, else 22).' },
+  user: { schema: { type: 'string' }, description: 'SSH login user (default: ssh_config User, else the user running drover).' },
   key: { schema: { type: 'string' }, description: 'Private key file for SSH.' },
   password: { schema: { type: 'string' }, description: 'SSH password: keep it in a vault file, never in plain text.' },
   connection: { schema: { anyOf: [{ enum: ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'local'] }, TEMPLATE] }, description: "How to reach the host: 'ssh' (default) or 'local'." },
+  sshCommonArgs: { schema: { type: 'string' }, description: 'ssh options for this host (-o KEYWORD=VALUE, -J JUMP, -F FILE): they win over ssh_config.' },
+  sshExtraArgs: { schema: { type: 'string' }, description: 'More ssh options, read after ssh_common_args.' },
+  timeout: { schema: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\s*[0-9.]+\\s*$' }, TEMPLATE] }, description: 'Seconds to wait for the SSH connection (default 15).' },
   become: { schema: { anyOf: [{ type: 'boolean' }, { enum: ['yes', 'no', 'true', 'false', 'True', 'False', 'on', 'off'] }, TEMPLATE] }, description: 'Run tasks as another user (become_user) by default.' },
   becomeUser: { schema: { type: 'string' }, description: "The user to become (default 'root')." },
   becomeMethod: { schema: { anyOf: [{ enum: ['sudo'] }, TEMPLATE] }, description: "How to become another user (default 'sudo')." },

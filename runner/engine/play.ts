@@ -110,10 +110,10 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   // Connection and become variables of a host (this one, or a delegate), from the one table of their names.
   const connectionVarsOf = (host: string): Record<string, unknown> => {
     const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
-    return Object.fromEntries(Object.values(CONNECTION_VAR_NAMES).flat().map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
+    return Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
   };
   const target = (host: string): ConnectionTarget => {
-    const t = { ...inputs.connectionDefaults, ...connectionTarget(host, connectionVarsOf(host)) };
+    const t = connectionTarget(host, connectionVarsOf(host), inputs.connectionDefaults);
     if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
     return t;
   };
@@ -145,6 +145,8 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
     },
   };
 }
+
+const CONNECTION_VARS = Object.values(CONNECTION_VAR_NAMES).flat();
 
 function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string): unknown {
   try {

@@ -30,6 +30,8 @@ export interface RunOptions extends Partial<RunSettings> {
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
+  /** Connection flags of the command line (-u, --private-key, -T, --ssh-common-args ...): a host's variables win over them. */
+  connection?: Partial<ConnectionTarget>;
   onEvent(event: EngineEvent): void;
   /** --start-at-task / --step. */
   gate?: GateOptions;
@@ -81,7 +83,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // At most --forks connections open at once (connections.ts).
   const pool = new ConnectionPool(options.connect ?? openConnection, settings.forks);
   const states = new Map<string, HostState>();
-  const defaults: Partial<ConnectionTarget> = { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
+  const defaults: Partial<ConnectionTarget> = { ...options.connection, knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);

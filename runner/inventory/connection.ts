@@ -6,7 +6,8 @@
 // ansible_connection=local (see Inventory.hostVarLayers), as in Ansible.
 
 import os from 'node:os';
-import type { ConnectionTarget } from '../connection/types.js';
+import { resolveSshTarget, type TargetRequest } from '../connection/ssh-target.js';
+import { ConnectionError, type ConnectionTarget } from '../connection/types.js';
 import { InventoryError } from './errors.js';
 import { ansibleBoolean } from '../validate/keyword-values.js';
 
@@ -20,6 +21,9 @@ export const CONNECTION_VAR_NAMES = {
   key: ['ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file'],
   password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'drover_password'],
   connection: ['ansible_connection', 'drover_connection'],
+  sshCommonArgs: ['ansible_ssh_common_args'],
+  sshExtraArgs: ['ansible_ssh_extra_args'],
+  timeout: ['ansible_ssh_timeout'],
   become: ['ansible_become', 'drover_become'],
   becomeUser: ['ansible_become_user', 'drover_become_user'],
   becomeMethod: ['ansible_become_method', 'drover_become_method'],
@@ -51,8 +55,13 @@ function currentUser(): string {
   }
 }
 
-/** How to reach `hostName`, from its variables (already templated). */
-export function connectionTarget(hostName: string, vars: Record<string, unknown>): ConnectionTarget {
+/**
+ * How to reach `hostName`, from its variables (already templated). `defaults`
+ * are the command line's connection flags (-u, --private-key, -T,
+ * --ssh-common-args, --known-hosts ...): a host's variables win over them, as
+ * in Ansible. For ssh, ssh_config then fills what neither sets.
+ */
+export function connectionTarget(hostName: string, vars: Record<string, unknown>, defaults: Partial<ConnectionTarget> = {}): ConnectionTarget {
   const conn = pick(vars, CONNECTION_VAR_NAMES.connection);
   const kind = conn === undefined ? 'ssh' : String(conn.value);
   let transport: ConnectionTarget['transport'];
@@ -60,28 +69,49 @@ export function connectionTarget(hostName: string, vars: Record<string, unknown>
   else if (['ssh', 'smart', 'paramiko', 'paramiko_ssh'].includes(kind)) transport = 'ssh';
   else throw new InventoryError(`host ${hostName}: ${conn!.name}=${kind} is not supported (drover connects with ssh or local)`);
 
-  const portVar = pick(vars, CONNECTION_VAR_NAMES.port);
-  let port = 22;
-  if (portVar !== undefined) {
-    const n = typeof portVar.value === 'string' && /^\s*[0-9]+\s*$/.test(portVar.value) ? Number(portVar.value) : portVar.value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-      throw new InventoryError(`host ${hostName}: ${portVar.name} must be a port number (1-65535), got ${JSON.stringify(portVar.value)}`);
-    }
-    port = n;
-  }
-  const target: ConnectionTarget = {
-    name: hostName,
-    transport,
-    address: text(hostName, vars, CONNECTION_VAR_NAMES.address) ?? hostName,
-    port,
+  const address = text(hostName, vars, CONNECTION_VAR_NAMES.address) ?? hostName;
+  const port = portOf(hostName, vars);
+  if (transport === 'local') {
     // A local connection runs as the controller's user whatever ansible_user says, as in Ansible.
-    user: transport === 'local' ? currentUser() : text(hostName, vars, CONNECTION_VAR_NAMES.user) ?? currentUser(),
+    return { ...defaults, name: hostName, transport, address, port: port ?? 22, user: currentUser() };
+  }
+  const timeout = pick(vars, CONNECTION_VAR_NAMES.timeout);
+  const request: TargetRequest = {
+    name: hostName,
+    address,
+    port,
+    user: text(hostName, vars, CONNECTION_VAR_NAMES.user) ?? defaults.user,
+    privateKeyFile: text(hostName, vars, CONNECTION_VAR_NAMES.key) ?? defaults.privateKeyFile,
+    password: text(hostName, vars, CONNECTION_VAR_NAMES.password) ?? defaults.password,
+    connectTimeoutMs: timeout === undefined ? defaults.connectTimeoutMs : seconds(hostName, timeout) * 1000,
+    sshCommonArgs: text(hostName, vars, CONNECTION_VAR_NAMES.sshCommonArgs) ?? defaults.sshCommonArgs,
+    sshExtraArgs: text(hostName, vars, CONNECTION_VAR_NAMES.sshExtraArgs) ?? defaults.sshExtraArgs,
+    knownHostsFile: defaults.knownHostsFile,
+    acceptNewHostKeys: defaults.acceptNewHostKeys,
   };
-  const key = text(hostName, vars, CONNECTION_VAR_NAMES.key);
-  if (key !== undefined) target.privateKeyFile = key;
-  const password = text(hostName, vars, CONNECTION_VAR_NAMES.password);
-  if (password !== undefined) target.password = password;
-  return target;
+  try {
+    return resolveSshTarget(request);
+  } catch (e) {
+    // A bad ssh option or ssh_config is the user's input: refused before any host is contacted.
+    if (e instanceof ConnectionError) throw new InventoryError(e.message);
+    throw e;
+  }
+}
+
+function portOf(hostName: string, vars: Record<string, unknown>): number | undefined {
+  const portVar = pick(vars, CONNECTION_VAR_NAMES.port);
+  if (portVar === undefined) return undefined;
+  const n = typeof portVar.value === 'string' && /^\s*[0-9]+\s*$/.test(portVar.value) ? Number(portVar.value) : portVar.value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new InventoryError(`host ${hostName}: ${portVar.name} must be a port number (1-65535), got ${JSON.stringify(portVar.value)}`);
+  }
+  return n;
+}
+
+function seconds(hostName: string, v: { name: string; value: unknown }): number {
+  const n = Number(v.value);
+  if (!Number.isFinite(n) || n <= 0) throw new InventoryError(`host ${hostName}: ${v.name} must be a number of seconds, got ${JSON.stringify(v.value)}`);
+  return n;
 }
 
 /** The ways drover switches user on a host (ansible_become_method). */

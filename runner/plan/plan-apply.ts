@@ -10,7 +10,7 @@ import { changedContent, pinContent } from './content-pins.js';
 import { findDrift, type Drift } from './drift.js';
 import { PLAN_FORMAT, PLAN_VERSION, StepRecorder, type PlanFile } from './plan-file.js';
 
-type Shared = Pick<RunOptions, 'knownHostsFile' | 'acceptNewHostKeys' | 'signal' | 'connect' | 'registry'> & {
+type Shared = Pick<RunOptions, 'knownHostsFile' | 'acceptNewHostKeys' | 'connection' | 'signal' | 'connect' | 'registry'> & {
   onEvent(event: EngineEvent): void;
 };
 

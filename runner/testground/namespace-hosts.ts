@@ -12,7 +12,7 @@ import { registerExitCleanup } from './exit-cleanup.js';
 import { sshdConfig } from './host-init.js';
 import { HostProcess } from './host-process.js';
 import { buildTemplate } from './host-template.js';
-import { createNetwork, MAX_HOSTS_PER_GROUND, plugHosts, remainingLinks, sweepStale, vethName, type GroundNetwork } from './network.js';
+import { createNetwork, MAX_HOSTS_PER_GROUND, plugGateway, plugHosts, remainingLinks, sweepStale, vethName, type GroundNetwork } from './network.js';
 import { CLEAN_ENV, mustRun, runCommand, type CommandResult } from './run-command.js';
 
 export type { CommandResult, GroundNetwork };
@@ -26,6 +26,12 @@ export interface StartHostsOptions {
   names?: readonly string[];
   /** Give up if the hosts are not all listening by then (default 20 s). */
   readyTimeoutMs?: number;
+  /**
+   * Inner networks: each puts `hosts` on a bridge of its own that the controller
+   * has no address on (no route to them), and gives each `via` host a second
+   * interface there. A jump-host layout: `{ hosts: ['node1'], via: ['login1'] }`.
+   */
+  segments?: ReadonlyArray<{ hosts: readonly string[]; via: readonly string[] }>;
 }
 
 export interface GroundHost {
@@ -95,12 +101,13 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
   const procs: HostProcess[] = [];
   const hosts: GroundHost[] = [];
   let network: GroundNetwork | undefined;
+  const segments: GroundNetwork[] = [];
 
   // Synchronous teardown for exit/signal time; stop() below is the normal path.
   // With PID 1 gone the whole namespace goes: processes, mounts, veth.
   const stopSync = (): void => {
     HostProcess.killAllSync(procs);
-    if (network) spawnSync('ip', ['link', 'del', network.bridge], { env: CLEAN_ENV, stdio: 'ignore' });
+    for (const net of [...(network ? [network] : []), ...segments]) spawnSync('ip', ['link', 'del', net.bridge], { env: CLEAN_ENV, stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   };
   const unregister = registerExitCleanup(stopSync);
@@ -111,9 +118,8 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
       for (const p of procs) p.kill();
       await Promise.all(procs.map((p) => p.exited));
       await waitUntil(() => hosts.every((h) => !existsSync(`/proc/${h.initPid}`)), 3000);
-      if (network) {
-        await runCommand(['ip', 'link', 'del', network.bridge]);
-        const net = network;
+      for (const net of [...(network ? [network] : []), ...segments]) {
+        await runCommand(['ip', 'link', 'del', net.bridge]);
         // Veths are deleted by the kernel when their namespace is torn down, a moment after PID 1 dies.
         await waitUntilAsync(async () => (await remainingLinks(net)).length === 0, 3000);
       }
@@ -131,7 +137,13 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
     if (key.status === 'rejected') throw key.reason;
     if (created.status === 'rejected') throw created.reason;
     const net = created.value;
-    const addresses = names.map((_, i) => `${net.prefix}.${i + 2}`);
+    for (const segment of options.segments ?? []) {
+      for (const n of [...segment.hosts, ...segment.via]) if (!names.includes(n)) throw new Error(`segment host ${n} is not one of the ground's hosts`);
+      segments.push(await createNetwork({ inner: true }));
+    }
+    // Each host sits on its segment's network, or on the ground's own.
+    const netOf = names.map((n) => segments[(options.segments ?? []).findIndex((seg) => seg.hosts.includes(n))] ?? net);
+    const addresses = names.map((_, i) => `${(netOf[i] as GroundNetwork).prefix}.${i + 2}`);
     const template = await buildTemplate(dir, {
       authorizedKeys: readFileSync(`${privateKeyFile}.pub`, 'utf8'),
       extraHosts: names.map((n, i) => `${addresses[i]} ${n}\n`).join(''),
@@ -154,12 +166,21 @@ export async function startHosts(options: StartHostsOptions = {}): Promise<TestG
         pid: p.pid,
         initPid: p.initPid(),
         hostKey: keys[i] as string,
-        veth: vethName(net, i),
+        veth: vethName(netOf[i] as GroundNetwork, i),
       });
     });
-    await plugHosts(net, procs.map((p, index) => ({ index, pid: p.pid })));
+    for (const n of [net, ...segments]) await plugHosts(n, procs.map((p, index) => ({ index, pid: p.pid })).filter(({ index }) => netOf[index] === n));
     for (const p of procs) p.go();
     await withTimeout(Promise.all(procs.map((p) => p.listening)), timeoutMs, describe('listening'));
+    const extraInterfaces = new Map<string, number>();
+    for (const [k, segment] of (options.segments ?? []).entries()) {
+      for (const [j, gateway] of segment.via.entries()) {
+        const index = names.indexOf(gateway);
+        const n = (extraInterfaces.get(gateway) ?? 0) + 1;
+        extraInterfaces.set(gateway, n);
+        await plugGateway(segments[k] as GroundNetwork, { index, pid: procs[index]?.initPid() as number, ifname: `eth${n}`, address: `${segments[k]?.prefix}.${254 - j}` });
+      }
+    }
     writeFileSync(knownHostsFile, hosts.map((h) => `${h.address} ${h.hostKey}\n`).join(''), { mode: 0o600 });
   } catch (e) {
     await stop();

@@ -82,8 +82,12 @@ export async function sweepStale(tmpRoot: string, dirPrefix: string): Promise<vo
   }
 }
 
-/** Reserve a bridge and a /24 no other interface, route or ground uses, and bring the bridge up. */
-export async function createNetwork(): Promise<GroundNetwork> {
+/**
+ * Reserve a bridge and a /24 no other interface, route or ground uses, and bring the bridge up.
+ * `inner`: the controller gets no address on it, so it has no route to the hosts there
+ * (a network only a jump host reaches).
+ */
+export async function createNetwork(options: { inner?: boolean } = {}): Promise<GroundNetwork> {
   const used = await usedRanges();
   const start = (process.pid * 131 + groundsInProcess++ * 977) % SLOTS;
   for (let k = 0; k < SLOTS; k++) {
@@ -100,7 +104,7 @@ export async function createNetwork(): Promise<GroundNetwork> {
     const gateway = `${prefix}.1`;
     const setup = [
       `link set dev ${bridge} alias "${ALIAS_PREFIX}${process.pid}"`,
-      `addr add ${gateway}/24 dev ${bridge}`,
+      ...(options.inner ? [] : [`addr add ${gateway}/24 dev ${bridge}`]),
       `link set dev ${bridge} up`,
     ];
     const r = await runCommand(['ip', '-batch', '-'], setup.join('\n') + '\n');
@@ -120,6 +124,7 @@ export function vethName(net: GroundNetwork, index: number): string {
 
 /** Plug one veth per host into the bridge, the far end named eth0 inside the host's namespace (by pid). */
 export async function plugHosts(net: GroundNetwork, hosts: ReadonlyArray<{ index: number; pid: number }>): Promise<void> {
+  if (hosts.length === 0) return;
   const lines = hosts.flatMap(({ index, pid }) => [
     `link add ${vethName(net, index)} type veth peer name eth0 netns ${pid}`,
     `link set dev ${vethName(net, index)} master ${net.bridge} up`,
@@ -130,5 +135,12 @@ export async function plugHosts(net: GroundNetwork, hosts: ReadonlyArray<{ index
 /** Links of this ground still present (veths vanish shortly after their namespace dies). */
 export async function remainingLinks(net: GroundNetwork): Promise<string[]> {
   const links = JSON.parse(await mustRun(['ip', '-j', 'link', 'show'])) as Array<{ ifname: string }>;
-  return links.map((l) => l.ifname).filter((n) => n === net.bridge || n.startsWith(`${net.bridge}h`));
+  return links.map((l) => l.ifname).filter((n) => n === net.bridge || n.startsWith(`${net.bridge}h`) || n.startsWith(`${net.bridge}g`));
+}
+
+/** Give a running host (by the pid of a process in its namespace) a second interface `ifname` on `net`, addressed `address`. */
+export async function plugGateway(net: GroundNetwork, host: { index: number; pid: number; ifname: string; address: string }): Promise<void> {
+  const outside = `${net.bridge}g${host.index}`;
+  await mustRun(['ip', '-batch', '-'], [`link add ${outside} type veth peer name ${host.ifname} netns ${host.pid}`, `link set dev ${outside} master ${net.bridge} up`].join('\n') + '\n');
+  await mustRun(['nsenter', '-t', String(host.pid), '-n', 'ip', '-batch', '-'], [`addr add ${host.address}/24 dev ${host.ifname}`, `link set ${host.ifname} up`].join('\n') + '\n');
 }
