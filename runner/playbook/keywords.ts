@@ -139,7 +139,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   async: 'run the command in the background with shell and poll it with wait_for',
   poll: 'see async',
   throttle: 'use --forks or serial',
-  local_action: 'use delegate_to: localhost',
   with_fileglob: 'not supported yet',
   with_sequence: 'use loop with the range helper',
   with_nested: 'not supported yet',

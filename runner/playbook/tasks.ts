@@ -10,6 +10,7 @@ import { conditionProblems, templateProblems, type TemplateProblem } from '../va
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
+import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
 
 export interface TaskContext {
@@ -89,8 +90,23 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     ctx.problems.push({ message: `${label} has more than one action: '${actions.join("', '")}'${hint}`, location });
     return null;
   }
-  const key = actions[0]!;
-  const value = entry[key];
+  let key = actions[0]!;
+  let value = entry[key];
+  if ((LEGACY_ACTION_KEYS as readonly string[]).includes(key)) {
+    const legacy = splitLegacyAction(value);
+    if (typeof legacy === 'string') {
+      ctx.problems.push({ message: `${label}: ${key}: ${legacy}`, location: keyLocationOf(entry, key) });
+      return null;
+    }
+    // local_action is action plus delegate_to: localhost (it wins over a delegate_to written beside it, as in Ansible).
+    if (key === 'local_action') base.keywords = { ...base.keywords, delegate_to: 'localhost' };
+    key = legacy.key;
+    value = legacy.value;
+    if (!ctx.registry.has(key) && !IMPORT_KEYS.includes(strip(key))) {
+      ctx.problems.push({ message: `${label}: unknown module '${key}' in ${actions[0]}; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, actions[0]!) });
+      return null;
+    }
+  }
   const action = strip(key);
   if (action === 'meta') {
     if (!META_ACTIONS.includes(value as MetaAction)) {
@@ -123,7 +139,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
 
 function parseModuleTask(
   key: string,
-  value: unknown,
+  written: unknown,
   entry: Record<string, unknown>,
   base: Omit<ModuleTask, 'kind' | 'module' | 'moduleKey' | 'rawParams'>,
   ctx: TaskContext,
@@ -134,6 +150,12 @@ function parseModuleTask(
     ctx.problems.push({ message: `${label}: unknown module '${key}'; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, key) });
     return null;
   }
+  const parsed = moduleArguments(module, written);
+  if ('error' in parsed) {
+    ctx.problems.push({ message: `${label}, module '${module.name}': ${parsed.error}`, location: keyLocationOf(entry, key) });
+    return null;
+  }
+  const value = parsed.params;
   const args = typeof entry.args === 'object' && entry.args !== null ? (entry.args as Record<string, unknown>) : {};
   for (const p of loadTimeParamProblems(module, normaliseParams(module, value, args))) {
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);

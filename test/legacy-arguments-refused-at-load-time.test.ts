@@ -1,0 +1,51 @@
+// What Ansible would refuse or fail on in key=value arguments and boolean
+// parameters is refused by drover when the playbook loads, with file:line:col
+// and the parameter; nothing is accepted and ignored.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRegistry } from '../modules/registry.js';
+import { loadPlaybook } from '../runner/playbook/load.js';
+import { InputError } from '../runner/errors.js';
+
+async function problemsOf(tasks: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'drover-legacy-'));
+  try {
+    await writeFile(join(dir, 'site.yml'), `- hosts: all\n  tasks:\n${tasks}`);
+    await loadPlaybook(join(dir, 'site.yml'), { registry: defaultRegistry });
+    return [];
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return error.problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.message}`);
+  }
+}
+
+test('a boolean parameter that is none of Ansible\'s boolean words is refused, naming it', async () => {
+  const problems = await problemsOf('    - lineinfile: path=/x line=a create=maybe\n');
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /^3:7 .*module 'lineinfile': parameter 'create' must be a boolean: "maybe" is not one of yes\/no/);
+});
+
+test('words without = for a module that is not free-form are refused, as Ansible refuses extra params', async () => {
+  const problems = await problemsOf('    - debug: msg=hello world\n');
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /^3:7 .*module 'debug': 'world' is not a key=value parameter/);
+});
+
+test('unbalanced quotes in key=value arguments are refused', async () => {
+  const problems = await problemsOf('    - debug: msg="hello\n');
+  assert.match(problems[0] ?? '', /^3:7 .*cannot split the arguments/);
+});
+
+test('action: with an unknown module names it', async () => {
+  const problems = await problemsOf('    - action: nosuchmodule a=b\n');
+  assert.match(problems[0] ?? '', /^3:7 .*unknown module 'nosuchmodule' in action/);
+});
+
+test('an integer parameter given as digits is accepted, other text is refused', async () => {
+  assert.deepEqual(await problemsOf('    - wait_for: path=/x timeout=5\n'), []);
+  const problems = await problemsOf('    - wait_for: path=/x timeout=five\n');
+  assert.match(problems[0] ?? '', /parameter 'timeout' must/);
+});
