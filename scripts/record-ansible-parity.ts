@@ -29,7 +29,7 @@ class CallbackModule(CallbackBase):
     def _record(self, result, status):
         r = result._result
         var = result._task.args.get('var') if result._task.action in ('debug', 'ansible.builtin.debug') else None
-        entry = {'name': result._task.get_name(), 'status': status}
+        entry = {'name': result._task.name, 'status': status}
         if 'msg' in r and status != 'failed' and result._task.action in ('debug', 'ansible.builtin.debug'):
             entry['msg'] = r['msg']
         if var:
@@ -39,8 +39,8 @@ class CallbackModule(CallbackBase):
         self.tasks.append(entry)
 
     def _task(self, result, status):
-        # A loop's own summary is left out: its items were recorded one by one.
-        if 'results' not in result._result or result._task.loop is None:
+        # A loop's own summary is left out: its items were recorded one by one (an empty loop has none).
+        if not result._result.get('results') or result._task.loop is None:
             self._record(result, status)
 
     def v2_runner_on_ok(self, result):
@@ -70,7 +70,7 @@ function runAnsible(playbook: string, root: string, work: string): unknown {
   const out = join(work, 'out.json');
   try {
     execFileSync('ansible-playbook', ['-i', join(FIXTURES, 'hosts.yml'), join(FIXTURES, playbook), '-e', `root=${root}`], {
-      env: { ...process.env, ANSIBLE_CALLBACK_PLUGINS: work, ANSIBLE_STDOUT_CALLBACK: 'parity', ANSIBLE_NOCOLOR: '1', PARITY_OUT: out, ANSIBLE_RETRY_FILES_ENABLED: '0' },
+      env: { ...process.env, LOOKUP_TEST: 'from-env', ANSIBLE_CALLBACK_PLUGINS: work, ANSIBLE_STDOUT_CALLBACK: 'parity', ANSIBLE_NOCOLOR: '1', PARITY_OUT: out, ANSIBLE_RETRY_FILES_ENABLED: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch {

@@ -49,3 +49,15 @@ test('an integer parameter given as digits is accepted, other text is refused', 
   const problems = await problemsOf('    - wait_for: path=/x timeout=five\n');
   assert.match(problems[0] ?? '', /parameter 'timeout' must/);
 });
+
+test('a with_NAME loop or lookup() of a plugin drover does not have is refused at load time, listing what it has', async () => {
+  const loop = await problemsOf('    - debug: msg=x\n      with_cartesian: [[1], [2]]\n');
+  assert.match(loop[0] ?? '', /^4:7 .*'with_cartesian' loops over the lookup 'cartesian', which drover does not have; drover has with_dict, /);
+  const lookup = await problemsOf(`    - debug: msg="{{ lookup('ini', 'x') }}"\n`);
+  assert.match(lookup[0] ?? '', /lookup plugin 'ini' is not supported by drover; did you mean '.*'\? \(drover has: dict, env, file/);
+});
+
+test('two loops on one task are refused', async () => {
+  const problems = await problemsOf('    - debug: msg=x\n      loop: [1]\n      with_items: [2]\n');
+  assert.match(problems[0] ?? '', /only one of 'loop', 'with_items' can be given/);
+});

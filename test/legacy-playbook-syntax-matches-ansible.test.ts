@@ -28,3 +28,19 @@ test('key=value, action, local_action, args and boolean strings end as in Ansibl
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('lookups, query/q, with_NAME loops and loop_control.extended give what Ansible gives, in a role and in the play', async () => {
+  const want = await expected('lookups');
+  const root = await mkdtemp(join(tmpdir(), 'drover-lookups-'));
+  // The generated password is random: its file's place and mode are compared, not its text.
+  const masked = (tree: unknown) => (tree as { path: string; content?: string }[]).map((e) => (e.path === 'pw/made' ? { ...e, content: 'RANDOM' } : e));
+  try {
+    const first = await runParity('lookups.yml', root, { LOOKUP_TEST: 'from-env' });
+    assert.deepEqual(outcomesOf(first), want.first, first.stderr);
+    const second = await runParity('lookups.yml', root, { LOOKUP_TEST: 'from-env' });
+    assert.deepEqual(outcomesOf(second), want.second);
+    assert.deepEqual(masked(treeOf(root)), masked(want.tree));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

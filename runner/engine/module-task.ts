@@ -10,7 +10,8 @@ import { runModuleStep } from './module-step.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef, TaskResultEvent, TaskStatus } from './events.js';
 import { isSelected } from './tags.js';
-import { condition, render, OMIT, type Scope, type VarLayer } from './templating.js';
+import { condition, extendedLoopVars, render, OMIT, type Scope, type VarLayer } from './templating.js';
+import { ansibleBoolean } from '../validate/coerce.js';
 import { taskRefOf } from './task-runner.js';
 import { moduleContext } from './module-context.js';
 import { CENSORED, NO_LOG_ITEM } from './mask.js';
@@ -136,8 +137,13 @@ async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherite
   const loopVar = kw.loop_control?.loop_var ?? 'item';
   const results: Record<string, unknown>[] = [];
   const combined: ItemOutcome = { status: 'ok', result: {}, changes: [], diff: [], planOnly: false, noLog: hostKw.noLog };
+  // As Ansible: a loop over nothing (with_first_found and skip, an empty list) skips the task.
+  if (items.length === 0) return { ...combined, status: 'skipped', result: { results: [], changed: false, skipped: true, skipped_reason: 'No items in the list' }, message: 'No items in the list' };
+  const extended = loopExtension(kw.loop_control, host.scope(inherited.layers));
   for (const [index, item] of items.entries()) {
-    const layer: VarLayer = { source: 'loop item', verbatim: true, vars: { [loopVar]: item, ansible_loop_var: loopVar, ...(kw.loop_control?.index_var ? { [kw.loop_control.index_var]: index } : {}) } };
+    const vars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar, ...(kw.loop_control?.index_var ? { [kw.loop_control.index_var]: index } : {}) };
+    if (extended.on) vars.ansible_loop = extendedLoopVars(items, index, extended.allItems);
+    const layer: VarLayer = { source: 'loop item', verbatim: true, vars };
     const itemNoLog = hostKw.noLog && (!hostKw.noLogPerItem || noLogHolds(kw, host.scope([...inherited.layers, layer])));
     // Like Ansible's `(item=None)`: a censored item is not named, not even by its label.
     const label = itemNoLog ? NO_LOG_ITEM : labelOf(kw.loop_control?.label, item, host, inherited, layer);
@@ -168,6 +174,17 @@ async function runItems(task: ModuleTask, module: AnyModule, inherited: Inherite
   combined.result = { results, changed: combined.status === 'changed', msg: combined.status === 'failed' ? 'One or more items failed' : 'All items completed' };
   if (combined.status === 'failed') combined.message = 'One or more items failed';
   return combined;
+}
+
+/** loop_control.extended and extended_allitems, rendered and read as Ansible's boolean(). */
+function loopExtension(control: Inherited['keywords']['loop_control'], scope: Scope): { on: boolean; allItems: boolean } {
+  const flag = (value: unknown, fallback: boolean, name: string): boolean => {
+    if (value === undefined) return fallback;
+    const b = ansibleBoolean(render(value, scope));
+    if (b === undefined) throw new ModuleFailure(`loop_control.${name} must be a boolean, got ${JSON.stringify(value)}`);
+    return b;
+  };
+  return { on: flag(control?.extended, false, 'extended'), allItems: flag(control?.extended_allitems, true, 'extended_allitems') };
 }
 
 function labelOf(label: string | undefined, item: unknown, host: HostRuntime, inherited: Inherited, layer: VarLayer): string {

@@ -12,6 +12,7 @@ import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
+import { LOOKUP_NAMES } from '../template/lookups.js';
 
 export interface TaskContext {
   file: string;
@@ -62,10 +63,14 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   for (const key of Object.keys(entry)) {
     if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
     else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
-    else if (key in UNSUPPORTED_KEYWORDS) {
+    else if (key.startsWith('with_')) {
+      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`, location: keyLocationOf(entry, key) });
+    } else if (key in UNSUPPORTED_KEYWORDS) {
       ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key) });
     } else actions.push(key);
   }
+  const loops = Object.keys(keywords).filter((k) => k === 'loop' || k.startsWith('with_'));
+  if (loops.length > 1) ctx.problems.push({ message: `${label}: only one of ${loops.map((l) => `'${l}'`).join(', ')} can be given (each is a loop)`, location: keyLocationOf(entry, loops[1]!) });
   for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
   for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!) });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
@@ -195,12 +200,13 @@ function normaliseKeywords(raw: Record<string, unknown>): Keywords {
   for (const key of ['notify', 'listen']) if (typeof k[key] === 'string') k[key] = [k[key]];
   if (typeof k.tags === 'string') k.tags = k.tags.split(',').map((t) => t.trim()).filter(Boolean);
   if (Array.isArray(k.tags)) k.tags = k.tags.map(String);
-  if (k.with_items !== undefined) k.loop = Array.isArray(k.with_items) ? k.with_items.flat() : k.with_items;
-  if (k.with_list !== undefined) k.loop = k.with_list;
-  if (k.with_dict !== undefined) k.loop = typeof k.with_dict === 'string' ? `{{ ${k.with_dict.replace(/^\{\{|\}\}$/g, '').trim()} | dict2items }}` : Object.entries(k.with_dict as object).map(([key, value]) => ({ key, value }));
-  delete k.with_items;
-  delete k.with_list;
-  delete k.with_dict;
+  // with_NAME: the terms stay in `loop`, rendered per host; the engine runs lookup NAME on them.
+  const withKey = Object.keys(k).find((key) => key.startsWith('with_'));
+  if (withKey !== undefined) {
+    k.loop = k[withKey];
+    k.loop_with = withKey.slice('with_'.length);
+    delete k[withKey];
+  }
   return k as Keywords;
 }
 

@@ -12,6 +12,7 @@ export interface TaskOutcome {
   status: string;
   msg?: unknown;
   var?: unknown;
+  error?: string;
 }
 
 export interface TreeEntry {
@@ -35,25 +36,34 @@ export function treeOf(root: string, prefix = ''): TreeEntry[] {
   return entries;
 }
 
-/** Task outcomes from a drover --json run: one per task, or per loop item (the loop's own summary left out). */
+/** Task outcomes from a drover --json run: one per task, or per loop item (from the loop's registered `results`). */
 export function outcomesOf(result: CliResult): TaskOutcome[] {
   const events = jsonEvents(result.stdout).filter((e): e is TaskResultEvent => e.type === 'host.task.result');
-  const looped = new Set(events.filter((e) => e.item !== undefined).map((e) => e.task));
+  const looped = new Set(events.filter((e) => e.item !== undefined).map((e) => e.task.location));
   return events
-    .filter((e) => e.item !== undefined || !looped.has(e.task))
-    .map((e) => {
-      const outcome: TaskOutcome = { name: e.task.name, status: e.status };
+    .filter((e) => e.item === undefined)
+    .flatMap((e) => {
       const r = (e.result ?? {}) as Record<string, unknown>;
-      if (e.task.module === 'debug' && e.status !== 'failed') {
-        const keys = Object.keys(r).filter((k) => k !== 'msg' && !['changed', 'failed', 'skipped'].includes(k));
-        if ('msg' in r) outcome.msg = r.msg;
-        else if (keys.length === 1) outcome.var = r[keys[0]!];
-      }
-      return outcome;
+      if (!looped.has(e.task.location) || !Array.isArray(r.results) || r.results.length === 0) return [outcome(e.task, e.status, r)];
+      return (r.results as Record<string, unknown>[]).map((item) => outcome(e.task, item.failed ? 'failed' : item.skipped ? 'skipped' : item.changed ? 'changed' : 'ok', item));
     });
 }
 
+const FLAGS = ['changed', 'failed', 'skipped', 'item', 'ansible_loop_var', 'ansible_loop'];
+
+function outcome(task: TaskResultEvent['task'], status: string, r: Record<string, unknown>): TaskOutcome {
+  const out: TaskOutcome = { name: task.name, status };
+  if (task.module === 'debug' && status !== 'failed') {
+    const keys = Object.keys(r).filter((k) => k !== 'msg' && !FLAGS.includes(k));
+    if ('msg' in r) out.msg = r.msg;
+    else if (keys.length === 1) out.var = r[keys[0]!];
+  }
+  // drover adds where the error happened (` in "{{ template }}"`); Ansible's text is what precedes it.
+  if (status === 'failed') out.error = String(r.msg ?? '').replace(/ in "[^]*"$/, '');
+  return out;
+}
+
 /** Run a legacy-syntax fixture with drover on the local host, with `-e root=ROOT`. */
-export function runParity(playbook: string, root: string): Promise<CliResult> {
-  return runDrover(['run', `test/fixtures/legacy-syntax/${playbook}`, '-i', 'test/fixtures/legacy-syntax/hosts.yml', '-e', `root=${root}`, '--json']);
+export function runParity(playbook: string, root: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runDrover(['run', `test/fixtures/legacy-syntax/${playbook}`, '-i', 'test/fixtures/legacy-syntax/hosts.yml', '-e', `root=${root}`, '--json'], { env });
 }
