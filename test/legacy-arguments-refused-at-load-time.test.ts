@@ -61,3 +61,10 @@ test('two loops on one task are refused', async () => {
   const problems = await problemsOf('    - debug: msg=x\n      loop: [1]\n      with_items: [2]\n');
   assert.match(problems[0] ?? '', /only one of 'loop', 'with_items' can be given/);
 });
+
+test('a loop on a block, an import or an include is refused instead of being dropped', async () => {
+  const block = await problemsOf('    - block:\n        - debug: msg=x\n      loop: [1, 2]\n');
+  assert.match(block[0] ?? '', /^5:7 .*'loop' on block is not supported by drover \(Ansible refuses it too/);
+  const include = await problemsOf('    - include_tasks: other.yml\n      with_items: [1]\n');
+  assert.match(include[0] ?? '', /^4:7 .*'with_items' on include_tasks is not supported by drover/);
+});

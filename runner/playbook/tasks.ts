@@ -27,6 +27,17 @@ export interface TaskContext {
   importStack?: string[];
 }
 
+/** Where a loop cannot go: what Ansible says, or what drover lacks. */
+const LOOP_ALTERNATIVE: Record<string, string> = {
+  block: 'Ansible refuses it too: put the loop on each task of the block',
+  import_tasks: 'Ansible refuses it too: use include_tasks',
+  import_role: 'Ansible refuses it too: use include_role',
+  include_tasks: 'not implemented yet: loop over the tasks inside the file',
+  include: 'not implemented yet: loop over the tasks inside the file',
+  include_role: 'not implemented yet: loop over the tasks inside the role',
+  meta: 'not implemented: drop the loop',
+};
+
 const META_ACTIONS: readonly MetaAction[] = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'];
 const IMPORT_KEYS = ['import_tasks', 'include_tasks', 'include', 'import_role', 'include_role', 'meta'];
 
@@ -75,6 +86,13 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!) });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
 
+  if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
+    const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
+    if (IMPORT_KEYS.includes(what) || what === 'block') {
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
+      return null;
+    }
+  }
   if ('block' in entry) {
     if (actions.length) ctx.problems.push({ message: `${label}: a block cannot also have '${actions.join("', '")}'`, location });
     return {
