@@ -68,3 +68,20 @@ test('a loop on a block, an import or an include is refused instead of being dro
   const include = await problemsOf('    - include_tasks: other.yml\n      with_items: [1]\n');
   assert.match(include[0] ?? '', /^4:7 .*'with_items' on include_tasks is not supported by drover/);
 });
+
+test('play and task keywords drover does not implement are refused, never accepted and ignored', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'drover-legacy-'));
+  try {
+    const play = '- hosts: all\n  any_errors_fatal: true\n  max_fail_percentage: 10\n  force_handlers: true\n  module_defaults: {}\n  order: sorted\n  tasks:\n    - debug: msg=x\n      any_errors_fatal: true\n';
+    await writeFile(join(dir, 'site.yml'), play);
+    const error = await loadPlaybook(join(dir, 'site.yml'), { registry: defaultRegistry }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof InputError);
+    const lines = error.problems.map((p) => `${p.location?.line} ${p.message}`);
+    for (const [line, key] of [[2, 'any_errors_fatal'], [3, 'max_fail_percentage'], [4, 'force_handlers'], [5, 'module_defaults'], [9, 'any_errors_fatal']] as const) {
+      assert.ok(lines.some((l) => l.startsWith(`${line} `) && l.includes(`keyword '${key}' is not supported by drover`)), `${key} at line ${line}: ${lines.join('\n')}`);
+    }
+    assert.ok(lines.some((l) => l.startsWith('6 ') && l.includes("order 'sorted' is not supported")));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -43,10 +43,7 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   handlers: { schema: { $ref: '#/definitions/handlerList' }, description: 'Tasks run once at a flush when notified.' },
   remote_user: { schema: { type: 'string' }, description: 'The SSH user for this play.' },
   strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
-  module_defaults: { schema: { type: 'object' }, description: 'Accepted for compatibility.' },
-  order: { schema: { type: 'string' }, description: 'Accepted for compatibility (inventory order is used).' },
-  force_handlers: { schema: bool, description: 'Accepted for compatibility.' },
-  max_fail_percentage: { schema: { anyOf: [{ type: 'number' }, TEMPLATE] }, description: 'Accepted for compatibility.' },
+  order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
 };
 
 /** Every task key that names this module: its name, its aliases, and `ansible.builtin.` spellings. */

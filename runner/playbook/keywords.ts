@@ -97,7 +97,6 @@ const TABLE = {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
   },
-  any_errors_fatal: { rendered: { field: 'anyErrorsFatal', schema: boolean, default: false, at: perItem }, description: 'Accepted for compatibility; hosts stay independent in drover.' },
   // Ansible's older loop spellings (with_items, with_dict, with_sequence...) are added below, one per lookup.
 } as const satisfies Record<string, TableEntry>;
 
@@ -149,6 +148,7 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
   async: 'run the command in the background with shell and poll it with wait_for',
   poll: 'see async',
   throttle: 'use --forks or serial',

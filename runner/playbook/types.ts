@@ -31,7 +31,6 @@ export interface Keywords {
   args?: Record<string, unknown>;
   listen?: string[];
   timeout?: unknown;
-  any_errors_fatal?: unknown;
 }
 
 /** The role a task came from: where its files/ and templates/ live. */
