@@ -14,8 +14,10 @@ export default defineModule({
     },
   },
   async plan(_host, params) {
-    const { cacheable: _cacheable, ...facts } = params;
+    const { cacheable: _cacheable, ...given } = params;
     void _cacheable;
+    // As Ansible's set_fact (without jinja2_native): the strings true/false/yes/no, in any case, become booleans.
+    const facts = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v]));
     return { changes: [], facts, result: { ansible_facts: facts } };
   },
 });

@@ -294,7 +294,7 @@ describe('functions', () => {
     ['range(3, 0, -1)', [3, 2, 1]],
   ]);
   checkErrors([
-    ["lookup('env', 'HOME')", `unknown function 'lookup' at column 1\n    lookup('env', 'HOME')\n    ^`],
+    ["lookup('nosuch', 'HOME')", `lookup plugin 'nosuch' is not supported by drover; drover has: dict, env, file, fileglob, first_found, indexed_items, items, lines, list, nested, password, pipe, random_choice, sequence, subelements, template, together, varnames, vars at column 1\n    lookup('nosuch', 'HOME')\n    ^`],
     ['range(10 ** 9)', `range of 1000000000 items is longer than the 100000 allowed at column 1\n    range(10 ** 9)\n    ^`],
   ]);
 });

@@ -155,6 +155,8 @@ describe('failures carry the result', () => {
   test('cmd and argv together, or neither, or an unclosed quote', async () => {
     await assert.rejects(runModule(host, command, { cmd: 'ls', argv: ['ls'] }), /only command or argv/);
     await assert.rejects(runModule(host, command, { chdir: '/tmp' }), /no command given/);
-    await assert.rejects(runModule(host, command, `echo "open`), /No closing quotation/);
+    // As a free-form string it is refused while splitting key=value words (Ansible's split_args); as cmd, by shlex.
+    await assert.rejects(runModule(host, command, `echo "open`), /unbalanced quotes/);
+    await assert.rejects(runModule(host, command, { cmd: 'echo "open' }), /No closing quotation/);
   });
 });

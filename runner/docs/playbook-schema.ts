@@ -43,10 +43,7 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   handlers: { schema: { $ref: '#/definitions/handlerList' }, description: 'Tasks run once at a flush when notified.' },
   remote_user: { schema: { type: 'string' }, description: 'The SSH user for this play.' },
   strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
-  module_defaults: { schema: { type: 'object' }, description: 'Accepted for compatibility.' },
-  order: { schema: { type: 'string' }, description: 'Accepted for compatibility (inventory order is used).' },
-  force_handlers: { schema: bool, description: 'Accepted for compatibility.' },
-  max_fail_percentage: { schema: { anyOf: [{ type: 'number' }, TEMPLATE] }, description: 'Accepted for compatibility.' },
+  order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
 };
 
 /** Every task key that names this module: its name, its aliases, and `ansible.builtin.` spellings. */
@@ -90,7 +87,8 @@ function moduleValueSchema(module: AnyModule): Json {
   }
   const { properties: _p, required: _r, type: _t, description: _d, ...rest } = params as Json;
   const required = params.required ?? [];
-  const types = ['object', ...(module.freeForm ? ['string'] : []), ...(required.length === 0 ? ['null'] : [])];
+  // A string is key=value words (`file: path=/x state=directory`) for every module, or a command line for free-form ones.
+  const types = ['object', 'string', ...(required.length === 0 ? ['null'] : [])];
   return { description: `${module.summary} (drover doc ${module.name})`, ...rest, type: types.length > 1 ? types : 'object', properties };
 }
 
@@ -137,6 +135,10 @@ function actions(registry: ModuleRegistry): Action[] {
     meta: { enum: [...META_ACTIONS], description: 'An engine action: flush_handlers, noop, end_play, end_host or clear_host_errors.' },
   };
   for (const [key, value] of Object.entries(special)) for (const k of [key, `ansible.builtin.${key}`]) list.push({ key: k, value });
+  // Task keywords in Ansible (no ansible.builtin. spelling), but each names the task's module.
+  const legacy = { anyOf: [{ type: 'string' }, { type: 'object', required: ['module'] }] };
+  list.push({ key: 'action', value: withDescription(legacy, "Old spelling: 'MODULE key=value...' or {module: MODULE, ...parameters}.") });
+  list.push({ key: 'local_action', value: withDescription(legacy, 'action: run on the controller (delegate_to: localhost).') });
   return list;
 }
 

@@ -13,7 +13,8 @@ import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
 import { isSelected } from './tags.js';
-import { condition, render, type Scope, type VarLayer } from './templating.js';
+import { condition, extendedLoopVars, render, type Scope, type VarLayer } from './templating.js';
+import { ansibleBoolean } from '../validate/coerce.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
 import { CENSORED, NO_LOG_ITEM } from './mask.js';
@@ -134,9 +135,16 @@ class TaskRun {
     if (items === undefined) return this.item([]);
     const control = this.kw.loop_control;
     const loopVar = control?.loop_var ?? 'item';
+    // As Ansible: a loop over nothing (with_first_found and skip, an empty list) skips the task.
+    if (items.length === 0) {
+      return { status: 'skipped', result: { results: [], changed: false, skipped: true, skipped_reason: 'No items in the list' }, changes: [], diff: [], planOnly: false, message: 'No items in the list', noLog: this.hostKw.noLog };
+    }
+    const extended = loopExtension(control, this.baseScope);
     const done: { outcome: ItemOutcome; registered: Record<string, unknown> }[] = [];
     for (const [index, item] of items.entries()) {
-      const layer: VarLayer = { source: 'loop item', verbatim: true, vars: { [loopVar]: item, ansible_loop_var: loopVar, ...(control?.index_var ? { [control.index_var]: index } : {}) } };
+      const vars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar, ...(control?.index_var ? { [control.index_var]: index } : {}) };
+      if (extended.on) vars.ansible_loop = extendedLoopVars(items, index, extended.allItems);
+      const layer: VarLayer = { source: 'loop item', verbatim: true, vars };
       const itemScope = this.host.scope([...this.inherited.layers, layer]);
       const noLog = this.hostKw.noLog && (!this.hostKw.noLogPerItem || noLogHolds(this.kw, itemScope));
       // Like Ansible's `(item=None)`: a censored item is not named, not even by its label.
@@ -282,4 +290,15 @@ class TaskRun {
     this.rt.emit({ type: 'host.task.result', host: state.name, task: this.ref, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs });
     return true;
   }
+}
+
+/** loop_control.extended and extended_allitems, rendered and read as Ansible's boolean(). */
+function loopExtension(control: Inherited['keywords']['loop_control'], scope: Scope): { on: boolean; allItems: boolean } {
+  const flag = (value: unknown, fallback: boolean, name: string): boolean => {
+    if (value === undefined) return fallback;
+    const b = ansibleBoolean(render(value, scope));
+    if (b === undefined) throw new ModuleFailure(`loop_control.${name} must be a boolean, got ${JSON.stringify(value)}`);
+    return b;
+  };
+  return { on: flag(control?.extended, false, 'extended'), allItems: flag(control?.extended_allitems, true, 'extended_allitems') };
 }

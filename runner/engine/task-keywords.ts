@@ -4,7 +4,7 @@
 import type { Keywords } from '../playbook/types.js';
 import { TASK_KEYWORDS, type EvaluatedAt } from '../playbook/keywords.js';
 import { checkKeywordValue } from '../validate/keyword-values.js';
-import { render, type Scope } from './templating.js';
+import { loopItems, render, type Scope } from './templating.js';
 
 export type Stage = 'host' | 'item';
 
@@ -25,7 +25,8 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
     if (!rendered?.at.includes(options.stage)) continue;
     let value: unknown;
     try {
-      value = written[keyword] === undefined ? undefined : render(written[keyword], options.scope);
+      // with_NAME keeps its terms in `loop`: the items are what lookup NAME returns for them.
+      value = written[keyword] === undefined ? undefined : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope) : render(written[keyword], options.scope);
     } catch (error) {
       problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}` });
       continue;

@@ -4,6 +4,7 @@
 // (runner/validate/keyword-values.ts) and the type the engine reads them as
 // (EvaluatedKeywords below, derived from the table, not written twice).
 import type { Schema, TypeOf } from '../schema.js';
+import { LOOKUP_NAMES } from '../template/lookups.js';
 
 const template = { type: 'string', pattern: '\\{\\{' } as const;
 const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] } as const;
@@ -54,9 +55,16 @@ const TABLE = {
     schema: {
       type: 'object',
       additionalProperties: false,
-      properties: { label: { type: 'string' }, loop_var: { type: 'string' }, index_var: { type: 'string' }, pause: { type: 'number' } },
+      properties: {
+        label: { type: 'string' },
+        loop_var: { type: 'string' },
+        index_var: { type: 'string' },
+        pause: { type: 'number' },
+        extended: { anyOf: [{ type: 'boolean' }, template] },
+        extended_allitems: { anyOf: [{ type: 'boolean' }, template] },
+      },
     },
-    description: 'label shown per item; loop_var/index_var rename item/index; pause seconds between items.',
+    description: 'label shown per item; loop_var/index_var rename item/index; pause seconds between items; extended sets ansible_loop (index, first, last, length, revindex, previtem, nextitem, allitems unless extended_allitems is false).',
   },
   register: { schema: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, description: 'Save the result in this host variable.' },
   notify: { schema: stringList, description: 'Handlers (by name or listen topic) to run at the next flush if this task changed.' },
@@ -89,11 +97,7 @@ const TABLE = {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
   },
-  any_errors_fatal: { rendered: { field: 'anyErrorsFatal', schema: boolean, default: false, at: perItem }, description: 'Accepted for compatibility; hosts stay independent in drover.' },
-  // Ansible's older loop spellings, turned into `loop` by the loader.
-  with_items: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Old spelling of loop (flattens one level).' },
-  with_list: { schema: { anyOf: [{ type: 'array' }, { type: 'string' }] }, description: 'Old spelling of loop.' },
-  with_dict: { schema: { anyOf: [{ type: 'object' }, { type: 'string' }] }, description: 'Loop over a mapping as {key, value} items.' },
+  // Ansible's older loop spellings (with_items, with_dict, with_sequence...) are added below, one per lookup.
 } as const satisfies Record<string, TableEntry>;
 
 type Table = typeof TABLE;
@@ -126,6 +130,14 @@ function spec(entry: TableEntry): KeywordSpec {
 /** Keywords valid on any task (and inherited from blocks and plays where it makes sense). */
 export const TASK_KEYWORDS: Record<string, KeywordSpec> = Object.fromEntries(Object.entries(TABLE).map(([k, entry]) => [k, spec(entry)]));
 
+/** `with_NAME`: loop over what the lookup NAME returns for the given terms (turned into loop + loop_with by the loader). */
+for (const name of LOOKUP_NAMES) {
+  TASK_KEYWORDS[`with_${name}`] = {
+    schema: {},
+    description: `Old loop spelling: loop over \`query('${name}', terms...)\` (a list value gives the terms, anything else is one term).`,
+  };
+}
+
 /** Keywords only handlers have. */
 export const HANDLER_KEYWORDS: Record<string, KeywordSpec> = {
   listen: { schema: stringList, description: 'Topics this handler also answers to.' },
@@ -136,14 +148,10 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
   async: 'run the command in the background with shell and poll it with wait_for',
   poll: 'see async',
   throttle: 'use --forks or serial',
-  local_action: 'use delegate_to: localhost',
-  with_fileglob: 'not supported yet',
-  with_sequence: 'use loop with the range helper',
-  with_nested: 'not supported yet',
-  with_subelements: 'not supported yet',
   become_method: 'set ansible_become_method (sudo or su) in the inventory',
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',

@@ -16,11 +16,18 @@ import { keywordProblems } from '../validate/keywords.js';
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
-  'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'any_errors_fatal',
-  'remote_user', 'strategy', 'module_defaults', 'order', 'force_handlers', 'max_fail_percentage',
+  'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
+  'remote_user', 'strategy', 'order',
 ]);
+/** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
+export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
+  module_defaults: 'not implemented: give the parameters on each task (a YAML anchor and merge key `<<: *defaults` saves repeating them)',
+  force_handlers: 'not implemented: the handlers of a host that failed do not run',
+  max_fail_percentage: 'not implemented: hosts run independently; stop on failures with serial batches and a failing task',
+  any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
+};
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'any_errors_fatal'] as const;
+const INHERITED = ['become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -64,7 +71,15 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const raw = entry as Record<string, unknown>;
   const name = typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? '');
   for (const key of Object.keys(raw)) {
+    if (key === 'order' && raw.order !== 'inventory') {
+      problems.push({ message: `play '${name}': order '${String(raw.order)}' is not supported by drover (hosts run in inventory order: remove it or write order: inventory)`, location: keyLocationOf(raw, key) });
+      continue;
+    }
     if (PLAY_KEYS.has(key)) continue;
+    if (key in UNSUPPORTED_PLAY_KEYS) {
+      problems.push({ message: `play '${name}': keyword '${key}' is not supported by drover (${UNSUPPORTED_PLAY_KEYS[key]})`, location: keyLocationOf(raw, key) });
+      continue;
+    }
     const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${closest(key, [...PLAY_KEYS])}'? (tasks go under tasks:)` : '';
     problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key) });
   }

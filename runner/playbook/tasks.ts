@@ -10,7 +10,9 @@ import { conditionProblems, templateProblems, type TemplateProblem } from '../va
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
+import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
+import { LOOKUP_NAMES } from '../template/lookups.js';
 
 export interface TaskContext {
   file: string;
@@ -24,6 +26,17 @@ export interface TaskContext {
   /** Files being imported, to catch import cycles. */
   importStack?: string[];
 }
+
+/** Where a loop cannot go: what Ansible says, or what drover lacks. */
+const LOOP_ALTERNATIVE: Record<string, string> = {
+  block: 'Ansible refuses it too: put the loop on each task of the block',
+  import_tasks: 'Ansible refuses it too: use include_tasks',
+  import_role: 'Ansible refuses it too: use include_role',
+  include_tasks: 'not implemented yet: loop over the tasks inside the file',
+  include: 'not implemented yet: loop over the tasks inside the file',
+  include_role: 'not implemented yet: loop over the tasks inside the role',
+  meta: 'not implemented: drop the loop',
+};
 
 const META_ACTIONS: readonly MetaAction[] = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'];
 const IMPORT_KEYS = ['import_tasks', 'include_tasks', 'include', 'import_role', 'include_role', 'meta'];
@@ -61,14 +74,25 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   for (const key of Object.keys(entry)) {
     if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
     else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
-    else if (key in UNSUPPORTED_KEYWORDS) {
+    else if (key.startsWith('with_')) {
+      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`, location: keyLocationOf(entry, key) });
+    } else if (key in UNSUPPORTED_KEYWORDS) {
       ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key) });
     } else actions.push(key);
   }
+  const loops = Object.keys(keywords).filter((k) => k === 'loop' || k.startsWith('with_'));
+  if (loops.length > 1) ctx.problems.push({ message: `${label}: only one of ${loops.map((l) => `'${l}'`).join(', ')} can be given (each is a loop)`, location: keyLocationOf(entry, loops[1]!) });
   for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
   for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!) });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
 
+  if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
+    const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
+    if (IMPORT_KEYS.includes(what) || what === 'block') {
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
+      return null;
+    }
+  }
   if ('block' in entry) {
     if (actions.length) ctx.problems.push({ message: `${label}: a block cannot also have '${actions.join("', '")}'`, location });
     return {
@@ -89,8 +113,23 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     ctx.problems.push({ message: `${label} has more than one action: '${actions.join("', '")}'${hint}`, location });
     return null;
   }
-  const key = actions[0]!;
-  const value = entry[key];
+  let key = actions[0]!;
+  let value = entry[key];
+  if ((LEGACY_ACTION_KEYS as readonly string[]).includes(key)) {
+    const legacy = splitLegacyAction(value);
+    if (typeof legacy === 'string') {
+      ctx.problems.push({ message: `${label}: ${key}: ${legacy}`, location: keyLocationOf(entry, key) });
+      return null;
+    }
+    // local_action is action plus delegate_to: localhost (it wins over a delegate_to written beside it, as in Ansible).
+    if (key === 'local_action') base.keywords = { ...base.keywords, delegate_to: 'localhost' };
+    key = legacy.key;
+    value = legacy.value;
+    if (!ctx.registry.has(key) && !IMPORT_KEYS.includes(strip(key))) {
+      ctx.problems.push({ message: `${label}: unknown module '${key}' in ${actions[0]}; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, actions[0]!) });
+      return null;
+    }
+  }
   const action = strip(key);
   if (action === 'meta') {
     if (!META_ACTIONS.includes(value as MetaAction)) {
@@ -123,7 +162,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
 
 function parseModuleTask(
   key: string,
-  value: unknown,
+  written: unknown,
   entry: Record<string, unknown>,
   base: Omit<ModuleTask, 'kind' | 'module' | 'moduleKey' | 'rawParams'>,
   ctx: TaskContext,
@@ -134,6 +173,12 @@ function parseModuleTask(
     ctx.problems.push({ message: `${label}: unknown module '${key}'; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, key) });
     return null;
   }
+  const parsed = moduleArguments(module, written);
+  if ('error' in parsed) {
+    ctx.problems.push({ message: `${label}, module '${module.name}': ${parsed.error}`, location: keyLocationOf(entry, key) });
+    return null;
+  }
+  const value = parsed.params;
   const args = typeof entry.args === 'object' && entry.args !== null ? (entry.args as Record<string, unknown>) : {};
   for (const p of loadTimeParamProblems(module, normaliseParams(module, value, args))) {
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
@@ -173,12 +218,13 @@ function normaliseKeywords(raw: Record<string, unknown>): Keywords {
   for (const key of ['notify', 'listen']) if (typeof k[key] === 'string') k[key] = [k[key]];
   if (typeof k.tags === 'string') k.tags = k.tags.split(',').map((t) => t.trim()).filter(Boolean);
   if (Array.isArray(k.tags)) k.tags = k.tags.map(String);
-  if (k.with_items !== undefined) k.loop = Array.isArray(k.with_items) ? k.with_items.flat() : k.with_items;
-  if (k.with_list !== undefined) k.loop = k.with_list;
-  if (k.with_dict !== undefined) k.loop = typeof k.with_dict === 'string' ? `{{ ${k.with_dict.replace(/^\{\{|\}\}$/g, '').trim()} | dict2items }}` : Object.entries(k.with_dict as object).map(([key, value]) => ({ key, value }));
-  delete k.with_items;
-  delete k.with_list;
-  delete k.with_dict;
+  // with_NAME: the terms stay in `loop`, rendered per host; the engine runs lookup NAME on them.
+  const withKey = Object.keys(k).find((key) => key.startsWith('with_'));
+  if (withKey !== undefined) {
+    k.loop = k[withKey];
+    k.loop_with = withKey.slice('with_'.length);
+    delete k[withKey];
+  }
   return k as Keywords;
 }
 

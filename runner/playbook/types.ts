@@ -7,7 +7,9 @@ export interface Keywords {
   name?: string;
   when?: unknown;
   loop?: unknown;
-  loop_control?: { label?: string; loop_var?: string; index_var?: string; pause?: number };
+  /** Set for `with_NAME`: `loop` holds the terms and the items are what lookup NAME returns for them. */
+  loop_with?: string;
+  loop_control?: { label?: string; loop_var?: string; index_var?: string; pause?: number; extended?: unknown; extended_allitems?: unknown };
   register?: string;
   notify?: string[];
   tags?: string[];
@@ -29,7 +31,6 @@ export interface Keywords {
   args?: Record<string, unknown>;
   listen?: string[];
   timeout?: unknown;
-  any_errors_fatal?: unknown;
 }
 
 /** The role a task came from: where its files/ and templates/ live. */

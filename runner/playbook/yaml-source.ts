@@ -3,7 +3,7 @@
 // where it came from, so later errors can point at file:line:col.
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, visit, type Node, YAMLError } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, visit, type Node, type Scalar, YAMLError } from 'yaml';
 import { InputError, excerpt, formatLocation, type Problem, type SourceLocation } from '../errors.js';
 import { checkInputFileSize } from '../input-size.js';
 import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
@@ -58,7 +58,7 @@ export function parseYaml(text: string, file: string): unknown {
   // YAML allows no NUL character; a NUL usually means a binary file was given.
   if (text.includes('\0')) throw new InputError([textProblem(text, text.indexOf('\0'), 'a NUL byte is not allowed in YAML (is this a binary file?)', file)]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: sameKey });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -142,6 +142,17 @@ function count(node: Node, state: ConvertState): void {
   if (state.depth > MAX_DEPTH) throw new InputError([{ message: `values nested more than ${MAX_DEPTH} levels deep (after expanding aliases)`, ...where() }]);
 }
 
+/** Duplicate keys are compared as drover reads them: `y` and `yes` are two different keys (PyYAML reads y as a string). */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (isScalar(a) && isScalar(b)) return plainScalar(a) === plainScalar(b);
+  return a === b;
+}
+
+function plainScalar(node: Scalar): unknown {
+  if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
+  return node.value;
+}
+
 function convert(node: Node | null, state: ConvertState): unknown {
   if (node === null || node === undefined) return null;
   count(node, state);
@@ -186,8 +197,7 @@ function convertNode(node: Node, state: ConvertState): unknown {
     // Decrypted by readYamlFile once parsing is done (decryption is async).
     if (node.tag === '!vault') return new VaultedValue(String(node.value), formatLocation(state.at(node.range?.[0] ?? 0)));
     // PyYAML (and so Ansible) reads y/Y/n/N as strings, unlike the YAML 1.1 spec.
-    if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
-    return node.value;
+    return plainScalar(node);
   }
   if (isAlias(node)) {
     const target = state.targets.get(node);

@@ -202,7 +202,7 @@ class Evaluator {
   private call(callee: Expr, node: Args): unknown {
     if (callee.t === 'name') {
       const [args, kwargs] = this.args(node);
-      return callFunction(callee.name, args, kwargs);
+      return callFunction(callee.name, args, kwargs, this.names);
     }
     if (callee.t === 'member' && typeof callee.key === 'string') {
       if (node.kwargs.length > 0) throw new TemplateError('methods take no keyword arguments');

@@ -5,3 +5,4 @@ export { evaluateCondition, evaluateExpression, compileExpression, type Conditio
 export { TemplateError, ExpressionError, UndefinedVariableError, CycleError } from './errors.js';
 export { truthy, MISSING, type Names } from './values.js';
 export { FILTERS, TESTS, HELPERS } from './registry.js';
+export { runLookup, LOOKUP_NAMES } from './lookups.js';

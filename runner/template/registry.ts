@@ -13,7 +13,8 @@ import { stringFilters } from './filters-strings.js';
 import { textFilters } from './filters-text.js';
 import { timeFilters } from './filters-time.js';
 import { tests as testTable } from './is-tests.js';
-import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
+import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy, type Names } from './values.js';
+import { callLookupFunction, isLookupFunction } from './lookups.js';
 
 function table(entries: Record<string, Callable>): ReadonlyMap<string, Callable> {
   return new Map(Object.entries(entries));
@@ -101,7 +102,8 @@ export function callHelper(name: string, args: unknown[], kwargs?: [string, unkn
   return call('helper', HELPERS, name, args, kwargs);
 }
 
-export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][]): unknown {
+export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][], names?: Names): unknown {
+  if (isLookupFunction(name)) return callLookupFunction(name, args, kwargs ?? [], names);
   return call('function', FUNCTIONS, name, args, kwargs);
 }
 

@@ -4,6 +4,8 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import type { AnyModule } from '../module-api.js';
+import { FREE_FORM_MODULES, parseKv } from '../playbook/kv-args.js';
+import { coerceParams } from './coerce.js';
 
 // ajv ships CommonJS; its default export is the class under ESM interop.
 const Ajv = AjvModule.default ?? AjvModule;
@@ -20,11 +22,15 @@ function validatorFor(module: AnyModule): ValidateFunction {
   return validate;
 }
 
-/** Turn the task's value for the module key (plus `args:`) into a parameter object. */
+/**
+ * Turn the task's value for the module key (plus `args:`, which it overrides,
+ * as in Ansible) into a parameter object. A string is `key=value` words
+ * (see kv-args.ts); for a free-form module the other words are the command.
+ */
 export function normaliseParams(module: AnyModule, value: unknown, args: Record<string, unknown> = {}): Record<string, unknown> {
   let params: Record<string, unknown>;
   if (value === null || value === undefined) params = {};
-  else if (typeof value === 'string' && module.freeForm) params = parseFreeForm(module, module.freeForm, value);
+  else if (typeof value === 'string' && module.freeForm) params = freeFormParams(module, module.freeForm, value);
   else if (typeof value === 'object' && !Array.isArray(value)) params = { ...(value as Record<string, unknown>) };
   else params = { __value: value };
   params = { ...args, ...params };
@@ -37,24 +43,10 @@ export function normaliseParams(module: AnyModule, value: unknown, args: Record<
   return params;
 }
 
-/**
- * "ls -l /tmp chdir=/srv creates=/x": Ansible lets key=value words trail a
- * free-form command; only keys the schema knows are taken out, so `a=b` in a
- * real command line stays part of it.
- */
-function parseFreeForm(module: AnyModule, key: string, text: string): Record<string, unknown> {
-  const known = new Set(Object.keys((module.schema as { properties?: object }).properties ?? {}));
-  known.delete(key);
-  const params: Record<string, unknown> = {};
-  const words = text.split(' ');
-  while (words.length > 1) {
-    const m = /^([a-z_]+)=(\S*)$/.exec(words[words.length - 1]!);
-    if (!m || !known.has(m[1]!)) break;
-    params[m[1]!] = m[2];
-    words.pop();
-  }
-  params[key] = words.join(' ');
-  return params;
+/** "ls -l /tmp chdir=/srv creates=/x": Ansible's options come out of the string, the other words are the command. */
+function freeFormParams(module: AnyModule, key: string, text: string): Record<string, unknown> {
+  const { _raw_params: raw, ...options } = parseKv(text, { freeForm: FREE_FORM_MODULES.has(module.name) });
+  return { ...options, [key]: raw ?? '' };
 }
 
 export interface ParamProblem {
@@ -68,9 +60,12 @@ export function validateParams(module: AnyModule, params: Record<string, unknown
   if ('__value' in params) {
     return [{ param: '', message: `expects a mapping of parameters${module.freeForm ? ' or a string' : ''}, got ${describe(params.__value)}` }];
   }
+  const coercion = coerceParams(module.schema, params);
   const validate = validatorFor(module);
-  if (validate(params)) return [];
-  return dedupe((validate.errors ?? []).map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null));
+  if (validate(params) && coercion.length === 0) return [];
+  const failed = new Set(coercion.map((p) => p.param));
+  const problems = (validate.errors ?? []).map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null && !failed.has(p.param));
+  return dedupe([...coercion, ...problems]);
 }
 
 /**
@@ -82,10 +77,13 @@ export function loadTimeParamProblems(module: AnyModule, params: Record<string, 
   if ('__value' in params && isTemplate(params.__value)) return [];
   const copy = structuredClone(params);
   if ('__value' in copy) return validateParams(module, copy);
+  const coercion = coerceParams(module.schema, copy);
   const validate = validatorFor(module);
-  if (validate(copy)) return [];
+  if (validate(copy) && coercion.length === 0) return [];
+  const failed = new Set(coercion.map((p) => p.param));
   const errors = (validate.errors ?? []).filter((e) => !underTemplate(params, e.instancePath));
-  return dedupe(errors.map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null));
+  const problems = errors.map((e) => explain(module, e)).filter((p): p is ParamProblem => p !== null && !failed.has(p.param));
+  return dedupe([...coercion, ...problems]);
 }
 
 function isTemplate(value: unknown): boolean {

@@ -7,6 +7,7 @@ import { compileTemplate } from '../template/compile.js';
 import { compileExpression } from '../template/expression.js';
 import { FILTERS, TESTS } from '../template/registry.js';
 import { stripBraces } from '../template/scan.js';
+import { isLookupFunction, LOOKUP_NAMES } from '../template/lookups.js';
 import { closest } from 'fastest-levenshtein';
 
 export interface TemplateProblem {
@@ -46,6 +47,17 @@ function expressionsOf(template: ReturnType<typeof compileTemplate>): unknown[] 
   return template.slots.map((slot) => slot.expr);
 }
 
+/** `lookup('name', ...)` / `query` / `q` naming a plugin drover does not have (a literal name only: others are known at run time). */
+function unsupportedLookup(node: object): string | undefined {
+  const n = node as { t?: unknown; callee?: { t?: unknown; name?: unknown }; args?: { t?: unknown; value?: unknown }[] };
+  if (n.t !== 'call' || n.callee?.t !== 'name' || typeof n.callee.name !== 'string' || !isLookupFunction(n.callee.name)) return undefined;
+  const first = n.args?.[0];
+  if (first?.t !== 'literal' || typeof first.value !== 'string') return undefined;
+  const name = first.value.replace(/^ansible\.(builtin|legacy)\./, '');
+  if (LOOKUP_NAMES.includes(name)) return undefined;
+  return `lookup plugin '${first.value}' is not supported by drover; did you mean '${closest(name, [...LOOKUP_NAMES])}'? (drover has: ${LOOKUP_NAMES.join(', ')})`;
+}
+
 /** Filters and tests that no table has, found anywhere in the parsed expressions. */
 function unknownNames(nodes: unknown[]): string[] {
   const problems: string[] = [];
@@ -58,6 +70,8 @@ function unknownNames(nodes: unknown[]): string[] {
       // The parser already dropped an `ansible.builtin.` prefix.
       if (!table.has(n.name)) problems.push(`unknown ${n.t} '${n.name}'; did you mean '${closest(n.name, [...table.keys()])}'?`);
     }
+    const lookup = unsupportedLookup(node);
+    if (lookup !== undefined) problems.push(lookup);
     Object.values(node).forEach(visit);
   };
   nodes.forEach(visit);

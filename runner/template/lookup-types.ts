@@ -1,0 +1,18 @@
+// What a lookup plugin is (see lookups.ts), apart from the table, so plugin
+// files and the dispatcher can share it without importing each other.
+import { TemplateError } from './errors.js';
+import type { Names } from './values.js';
+
+/** What a lookup plugin sees besides its terms and options. */
+export interface LookupContext {
+  names: Names;
+}
+
+export interface LookupPlugin {
+  /** Keyword options the plugin takes (anything else is refused, as Ansible's set_options does). */
+  options?: readonly string[];
+  run(terms: unknown[], options: Record<string, unknown>, ctx: LookupContext): unknown[];
+}
+
+/** A failure the `errors=` keyword may turn into an empty result (Ansible's AnsibleLookupError and plugin exceptions). */
+export class LookupFailure extends TemplateError {}
