@@ -7,6 +7,7 @@ import { ModuleFailure } from '../module-api.js';
 import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
+import { templateLoader, templateSearchPath } from './template-loader.js';
 
 export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): ModuleContext {
   return {
@@ -37,7 +38,7 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): 
       }
       throw new ModuleFailure(`could not find '${path}' (searched ${[...new Set(candidates)].join(', ')})`);
     },
-    renderTemplate: (text, name) => renderTemplateText(text, scope, name),
+    renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
     warn: (message) => rt.emit({ type: 'warning', message }),
   };
 }
