@@ -50,6 +50,20 @@ export class ModuleFailure extends Error {
   }
 }
 
+/** The template module's Jinja options (Jinja's environment settings); unset ones keep Ansible's defaults. */
+export interface TemplateSyntaxOptions {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  /** The line ending every line of the output gets. */
+  newline?: string;
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+}
+
 /** Services the engine lends a module for one task on one host. */
 export interface ModuleContext {
   /** Evaluate a condition with the task's variables (assert, wait_for). */
@@ -60,8 +74,12 @@ export interface ModuleContext {
   readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
   /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
   findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
-  /** Render template text with the task's variables (strict: a missing variable is an error). */
-  renderTemplate(text: string, sourceName: string): string;
+  /**
+   * Render template text with the task's variables (strict: a missing variable is an error).
+   * A file's `{% include %}`/`{% import %}` are searched like Ansible's template module: the role's
+   * and playbook's templates/ and directories, then the template's own directory.
+   */
+  renderTemplate(text: string, sourceName: string, options?: TemplateSyntaxOptions): string;
   warn(message: string): void;
 }
 
@@ -80,6 +98,11 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
   paramAliases?: Readonly<Record<string, string>>;
   /** A plain string as the task value becomes this parameter ("command: ls -l"). */
   freeForm?: string;
+  /**
+   * A parameter naming a controller template file: when it is literal, the loader parses that file
+   * (so `--syntax-check` reports its syntax errors at file:line:col), with the Jinja options `syntax` reads.
+   */
+  templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
   /** Read current state and compute the changes. Must not change anything. */

@@ -46,6 +46,11 @@ const VALIDATE = "a command template by design ('visudo -cf %s'), run as written
 const HOOK = 'a shell command by design (certbot runs it on issuance), like a command task';
 const MODE = 'validated as octal or symbolic before use: hostile values are refused by resolveMode (covered: ModuleFailure)';
 
+/** The template module's Jinja delimiters are read on the controller by the renderer, never sent to the host. */
+const JINJA_DELIMITERS = Object.fromEntries(
+  ['block_start_string', 'block_end_string', 'variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string'].map((p) => [p, 'a Jinja delimiter the controller-side renderer reads, never sent to the host']),
+);
+
 const TARGETS: Record<string, Target> = {
   copy: { base: (d) => ({ dest: `${d}/f`, content: 'x' }), paths: ['dest'], exempt: { src: CONTROLLER_PATH, validate: VALIDATE } },
   command: { base: () => ({ argv: ['true'] }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE } },
@@ -71,7 +76,7 @@ const TARGETS: Record<string, Target> = {
     },
   },
   file: { base: (d) => ({ path: `${d}/f`, state: 'touch' }), paths: ['path', 'src'], rewritten: ['modification_time', 'modification_time_format', 'access_time', 'access_time_format'], exempt: { mode: MODE } },
-  template: { base: (d) => ({ src: 'unused', dest: `${d}/f` }), exempt: { src: CONTROLLER_PATH, dest: 'the same destination handling as copy (install-content.ts), fuzzed there', validate: VALIDATE, mode: MODE, owner: 'as copy', group: 'as copy' } },
+  template: { base: (d) => ({ src: 'unused', dest: `${d}/f` }), exempt: { src: CONTROLLER_PATH, dest: 'the same destination handling as copy (install-content.ts), fuzzed there', validate: VALIDATE, mode: MODE, owner: 'as copy', group: 'as copy', ...JINJA_DELIMITERS } },
   lineinfile: { base: (d) => ({ path: `${d}/f`, line: 'x', create: true }), paths: ['path'], exempt: { regexp: PYTHON_REGEX, search_string: 'a string searched for in the file on the controller, never sent to the host', insertafter: PYTHON_REGEX, insertbefore: PYTHON_REGEX, validate: VALIDATE, mode: MODE } },
   blockinfile: { base: (d) => ({ path: `${d}/f`, block: 'x', create: true }), paths: ['path'], exempt: { insertafter: PYTHON_REGEX, insertbefore: PYTHON_REGEX, validate: VALIDATE, mode: MODE } },
   stat: { base: (d) => ({ path: `${d}/f` }), paths: ['path'] },

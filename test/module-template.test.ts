@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import template from '../modules/template.js';
 import type { HostHandle } from '../runner/host/handle.js';
+import { templateLoader } from '../runner/engine/template-loader.js';
 import { renderText } from '../runner/template/render.js';
 import { MISSING } from '../runner/template/values.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
@@ -45,7 +46,7 @@ const VARS: Record<string, unknown> = {
 function options(vars: Record<string, unknown> = VARS): HarnessOptions {
   return {
     filesDir: templates,
-    renderTemplate: (text, name) => renderText(text, { resolve: (n) => (n in vars ? vars[n] : MISSING) }, name),
+    renderTemplate: (text, name, syntax) => renderText(text, { resolve: (n) => (n in vars ? vars[n] : MISSING) }, name, { syntax, loader: templateLoader([templates]) }),
   };
 }
 
@@ -94,11 +95,19 @@ const CASES: Case[] = [
   { name: 'newline_sequence \\r\\n', template: ['i.j2', 'a\nb={{ name }}\n'], dest: 'i.conf', params: { newline_sequence: '\\r\\n' }, after: 'a\r\nb=web\r\n', changed: true },
   { name: 'a hostile value is written as text', template: ['j.j2', 'v={{ hostile }}\n'], dest: 'j.conf', after: `v=${VARS.hostile}\n`, changed: true },
   { name: 'follow writes through a symlink', template: ['k.j2', 'k\n'], setup: 'printf "old\\n" > real; ln -s real link', dest: 'link', params: { follow: true }, file: 'real', before: 'old\n', after: 'k\n', changed: true },
+  // Jinja statements and the module's Jinja options, each checked against ansible-core 2.14's output.
+  { name: 'Jinja statements with Ansible defaults (trim_blocks on)', template: ['s.j2', '{% for h in hosts %}\n{% if not loop.first %}\n---\n{% endif %}\n{{ loop.index }}={{ h }}\n{% endfor %}\n'], dest: 's.conf', after: '1=a\n---\n2=b\n', changed: true },
+  { name: 'trim_blocks: false keeps the newline after a block tag', template: ['t.j2', '{% if port %}\nport\n{% endif %}\n'], dest: 't.conf', params: { trim_blocks: false }, after: '\nport\n', changed: true },
+  { name: 'lstrip_blocks: true strips the indent before a block tag', template: ['u.j2', '  {% if port %}\n  x\n  {% endif %}\n'], dest: 'u.conf', params: { lstrip_blocks: true }, after: '  x\n', changed: true },
+  { name: 'custom delimiters', template: ['w.j2', '<% if port %>[[ name ]] {{ literal }} {% raw %}<# c #>\n<% endif %>'], dest: 'w.conf', params: { variable_start_string: '[[', variable_end_string: ']]', block_start_string: '<%', block_end_string: '%>', comment_start_string: '<#', comment_end_string: '#>' }, after: 'web {{ literal }} {% raw %}', changed: true },
+  { name: 'output_encoding latin-1', template: ['x.j2', 'caf\u00e9\n'], dest: 'x.conf', params: { output_encoding: 'latin-1' }, after: 'caf\ufffd\n', changed: true },
+  { name: 'include from the template search path', template: ['y.j2', 'top\n{% include "y-part.j2" %}\nend\n'], setup: '', dest: 'y.conf', after: 'top\npart webend\n', changed: true },
 ];
 
 describe('template: renders and installs, idempotent, check mode changes nothing', () => {
   for (const c of CASES) {
     test(c.name, async () => {
+      writeTemplate('y-part.j2', 'part {{ name }}\n');
       writeTemplate(c.template[0], c.template[1]);
       const check = await fresh(c.setup);
       const before = await snapshot(check);

@@ -121,9 +121,9 @@ describe('a variable whose value uses something undefined is undefined, as in An
   const broken = new Scope([{ source: 'vars', vars: { url: 'http://{{ nohost }}/', ok: 'fine' } }]);
   const cases: [string, unknown][] = [
     ["{{ url | default('none') }}", 'none'],
-    ["{{ default url 'none' }}", 'none'],
+    ["{{ url | d('none') }}", 'none'],
     ["{{ 'yes' if url is defined else 'no' }}", 'no'],
-    ['{{#if (defined url)}}yes{{else}}no{{/if}}', 'no'],
+    ['{% if url is defined %}yes{% else %}no{% endif %}', 'no'],
     ['{{ ok }}', 'fine'],
   ];
   for (const [template, expected] of cases) {
@@ -133,8 +133,8 @@ describe('a variable whose value uses something undefined is undefined, as in An
     assert.throws(() => renderValue('x {{ url }}', broken), {
       message: `undefined variable 'nohost' in "http://{{ nohost }}/" (while rendering variable 'url')`,
     }));
-  it('in Handlebars syntax too', () =>
-    assert.throws(() => renderValue('{{ upper url }}', broken), {
+  it('through a filter and inside a statement too', () =>
+    assert.throws(() => renderValue('{% if true %}{{ url | upper }}{% endif %}', broken), {
       message: `undefined variable 'nohost' in "http://{{ nohost }}/" (while rendering variable 'url')`,
     }));
 });

@@ -7,6 +7,7 @@ import { ModuleFailure } from '../module-api.js';
 import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
+import { templateLoader, templateSearchPath } from './template-loader.js';
 
 export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
@@ -47,7 +48,7 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): 
       const found = await findLocal(path, kind);
       return (await stat(found)).isDirectory() ? found : null;
     },
-    renderTemplate: (text, name) => renderTemplateText(text, scope, name),
+    renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
     warn: (message) => rt.emit({ type: 'warning', message }),
   };
 }

@@ -1,7 +1,7 @@
 // The engine's one door to templating: variable scopes, rendering values and
 // evaluating conditions. Kept to a few functions so the engine does not depend
 // on how runner/template/ is organised inside.
-import { Scope, renderValue, renderText, evaluateCondition, runLookup, type Layer } from '../template/index.js';
+import { Scope, renderValue, renderText, evaluateCondition, runLookup, type FileRenderOptions, type Layer } from '../template/index.js';
 
 export type VarLayer = Layer;
 export { Scope };
@@ -14,8 +14,8 @@ export function render(value: unknown, scope: Scope): unknown {
   return renderValue(value, scope);
 }
 
-export function renderTemplateText(text: string, scope: Scope, name: string): string {
-  return renderText(text, scope, name);
+export function renderTemplateText(text: string, scope: Scope, name: string, options?: FileRenderOptions): string {
+  return renderText(text, scope, name, options);
 }
 
 export function condition(expression: unknown, scope: Scope): boolean {

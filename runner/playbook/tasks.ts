@@ -7,6 +7,7 @@ import type { ModuleRegistry } from '../../modules/registry.js';
 import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
 import { keywordProblems } from '../validate/keywords.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
+import { templateFileProblems } from '../validate/template-files.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
@@ -180,9 +181,14 @@ function parseModuleTask(
   }
   const value = parsed.params;
   const args = typeof entry.args === 'object' && entry.args !== null ? (entry.args as Record<string, unknown>) : {};
-  for (const p of loadTimeParamProblems(module, normaliseParams(module, value, args))) {
+  const params = normaliseParams(module, value, args);
+  for (const p of loadTimeParamProblems(module, params)) {
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
     ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at });
+  }
+  for (const message of templateFileProblems(module, params, { roleDir: ctx.role?.dir, baseDir: base.baseDir })) {
+    const at = (typeof value === 'object' && value !== null && keyLocationOf(value, module.templateFile!.param)) || keyLocationOf(entry, key);
+    ctx.problems.push({ message: `${label}, module '${module.name}', ${message}`, location: at });
   }
   for (const p of templateProblems(value)) {
     const at = (typeof value === 'object' && value !== null && p.path && keyLocationOf(value, p.path.split('.')[0]!)) || keyLocationOf(entry, key);

@@ -15,10 +15,10 @@ export type Expr = Span &
   (
     | { t: 'literal'; value: unknown }
     | { t: 'name'; name: string }
-    | { t: 'list'; items: Expr[] }
+    | { t: 'list'; items: Expr[]; tuple?: boolean }
     | { t: 'dict'; entries: [Expr, Expr][] }
     | { t: 'member'; object: Expr; key: Expr | string }
-    | { t: 'slice'; object: Expr; from: Expr | null; to: Expr | null }
+    | { t: 'slice'; object: Expr; from: Expr | null; to: Expr | null; step?: Expr | null }
     | { t: 'unary'; op: 'not' | '-' | '+'; arg: Expr }
     | { t: 'binary'; op: string; left: Expr; right: Expr }
     | { t: 'compare'; first: Expr; rest: [string, Expr][] }

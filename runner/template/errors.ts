@@ -124,6 +124,8 @@ export class Undefined {
     readonly reason: string,
     /** The error already raised inside the value of a variable, re-raised as it is. */
     readonly cause?: UndefinedVariableError,
+    /** Jinja's plain (not strict) Undefined, which Ansible writes as nothing: `'a' if false` without an else. */
+    readonly soft = false,
   ) {}
 
   toError(): UndefinedVariableError {
@@ -133,6 +135,7 @@ export class Undefined {
 
 /** Turn an Undefined into its error; pass other values through. */
 export function force<T>(value: T | Undefined): T {
+  if (value instanceof Undefined && value.soft) return '' as T;
   if (value instanceof Undefined) throw value.toError();
   return value;
 }

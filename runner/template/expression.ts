@@ -8,8 +8,11 @@ import { callMethod } from './methods.js';
 import { parseExpression, type Args, type Expr } from './parser.js';
 import { callFilter, callFunction, callTest } from './registry.js';
 import { stripBraces } from './scan.js';
-import { aType, compareValues, contains, deepEqual, getMember, MISSING, setOwn, toText, truthy, typeName, type Names } from './values.js';
+import { aType, compareValues, contains, deepEqual, getMember, MISSING, setOwn, truthy, typeName, type Names } from './values.js';
 import { MAX_LIST_LENGTH } from './filters-data.js';
+import { makeNamespace, TemplateFunction } from './jinja-values.js';
+import { pyPercentFormat } from './python-percent.js';
+import { asTuple, pyStr } from './python-text.js';
 
 export type { Names } from './values.js';
 export { truthy } from './values.js';
@@ -116,8 +119,10 @@ class Evaluator {
         return node.value;
       case 'name':
         return resolveName(this.names, node.name);
-      case 'list':
-        return node.items.map((item) => this.value(item));
+      case 'list': {
+        const items = node.items.map((item) => this.value(item));
+        return node.tuple === true ? asTuple(items) : items;
+      }
       case 'dict': {
         const dict: Record<string, unknown> = {};
         for (const [k, v] of node.entries) {
@@ -132,7 +137,7 @@ class Evaluator {
       case 'member':
         return this.member(node.object, node.key);
       case 'slice':
-        return this.slice(this.value(node.object), node.from && this.value(node.from), node.to && this.value(node.to));
+        return slice(this.value(node.object), [node.from, node.to, node.step ?? null].map((n) => n && this.value(n)));
       case 'unary': {
         const arg = this.value(node.arg);
         if (node.op === 'not') return !truthy(arg);
@@ -158,7 +163,8 @@ class Evaluator {
       case 'cond':
         if (truthy(this.value(node.test))) return this.eval(node.then);
         if (node.otherwise !== null) return this.eval(node.otherwise);
-        return new Undefined(this.text(node), `the condition of '${this.text(node)}' is false and there is no 'else'`);
+        // Jinja makes this a plain Undefined even under Ansible's strict one: it renders as nothing.
+        return new Undefined(this.text(node), `the condition of '${this.text(node)}' is false and there is no 'else'`, undefined, true);
       case 'filter': {
         const [args, kwargs] = this.args(node);
         return callFilter(node.name, [this.eval(node.arg), ...args], kwargs);
@@ -185,28 +191,28 @@ class Evaluator {
     return new Undefined(name, object === null ? `'${owner}' is none, so it has no ${what}` : `'${owner}' has no ${what}`);
   }
 
-  private slice(object: unknown, from: unknown, to: unknown): unknown {
-    if (!Array.isArray(object) && typeof object !== 'string') throw new TemplateError(`cannot slice ${aType(object)}`);
-    const bound = (v: unknown): number | undefined => {
-      if (v === null || v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateError(`a slice bound must be an integer, got ${aType(v)}`);
-      return v;
-    };
-    return object.slice(bound(from), bound(to));
-  }
-
   private args(node: Args): [unknown[], [string, unknown][]] {
     return [node.args.map((a) => this.eval(a)), node.kwargs.map(([k, v]): [string, unknown] => [k, this.eval(v)])];
   }
 
   private call(callee: Expr, node: Args): unknown {
     if (callee.t === 'name') {
+      // A macro the template defined (or `caller`) comes before the global functions.
+      const own = resolveName(this.names, callee.name);
       const [args, kwargs] = this.args(node);
+      if (own instanceof TemplateFunction) return own.invoke(args, kwargs);
+      if (callee.name === 'namespace' && own instanceof Undefined) return makeNamespace(args.map(force), kwargs);
       return callFunction(callee.name, args, kwargs, this.names);
     }
     if (callee.t === 'member' && typeof callee.key === 'string') {
+      const self = this.value(callee.object);
+      const own = getMember(self, callee.key);
+      if (own instanceof TemplateFunction) {
+        const [args, kwargs] = this.args(node);
+        return own.invoke(args, kwargs);
+      }
       if (node.kwargs.length > 0) throw new TemplateError('methods take no keyword arguments');
-      return callMethod(this.value(callee.object), callee.key, node.args.map((a) => this.value(a)));
+      return callMethod(self, callee.key, node.args.map((a) => this.value(a)));
     }
     throw new TemplateError('only filters, tests, range() and string/dict methods can be called');
   }
@@ -233,6 +239,26 @@ function compare(op: string, a: unknown, b: unknown): boolean {
   }
 }
 
+/** Python's slicing, with a step: `x[::-1]`, `x[1:]`, `s[:3]`. */
+function slice(object: unknown, bounds: unknown[]): unknown {
+  if (!Array.isArray(object) && typeof object !== 'string') throw new TemplateError(`cannot slice ${aType(object)}`);
+  const [from, to, step] = bounds.map((v) => {
+    if (v === null || v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TemplateError(`a slice bound must be an integer, got ${aType(v)}`);
+    return v;
+  });
+  const items = typeof object === 'string' ? [...object] : object;
+  const n = items.length;
+  const by = step ?? 1;
+  if (by === 0) throw new TemplateError('slice step cannot be zero');
+  const clamp = (v: number | undefined, fallback: number, low: number, high: number): number =>
+    v === undefined ? fallback : Math.min(high, Math.max(low, v < 0 ? v + n : v));
+  const picked: unknown[] = [];
+  if (by > 0) for (let i = clamp(from, 0, 0, n); i < clamp(to, n, 0, n); i += by) picked.push(items[i]);
+  else for (let i = clamp(from, n - 1, -1, n - 1); i > clamp(to, -1, -1, n - 1); i += by) picked.push(items[i]);
+  return typeof object === 'string' ? picked.join('') : picked;
+}
+
 function repeat(what: unknown, times: unknown): unknown {
   if (typeof times !== 'number' || !Number.isInteger(times)) return undefined;
   const length = Math.max(0, times) * (typeof what === 'string' || Array.isArray(what) ? what.length : 0);
@@ -243,7 +269,8 @@ function repeat(what: unknown, times: unknown): unknown {
 }
 
 function arithmetic(op: string, a: unknown, b: unknown): unknown {
-  if (op === '~') return toText(a) + toText(b);
+  if (op === '~') return pyStr(a) + pyStr(b);
+  if (op === '%' && typeof a === 'string') return pyPercentFormat(a, b);
   if (op === '+') {
     if (typeof a === 'string' && typeof b === 'string') return a + b;
     if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];

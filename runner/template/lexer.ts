@@ -30,7 +30,8 @@ export function tokenize(source: string): Token[] {
   while (i < source.length) {
     const c = source[i]!;
     const start = i;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    if (/\s/.test(c)) {
+      // Any Unicode space, as Python's \s: Jinja reads a non-breaking space as a space.
       i++;
     } else if (/[A-Za-z_]/.test(c)) {
       while (i < source.length && /\w/.test(source[i]!)) i++;

@@ -11,6 +11,7 @@ import { TemplateError } from './errors.js';
 import { pyFormat } from './python-format.js';
 import { pyCenter, pySplitlines, pyStr } from './python-text.js';
 import { aType, deepEqual, getMember, isMapping, MISSING, setOwn } from './values.js';
+import { asTuple } from './python-text.js';
 
 type Method = (self: never, args: unknown[], kwargs: Record<string, unknown>) => unknown;
 
@@ -134,7 +135,7 @@ const listMethods: Record<string, (self: unknown[], args: unknown[]) => unknown>
 const dictMethods: Record<string, (self: Record<string, unknown>, args: unknown[]) => unknown> = {
   keys: (d) => Object.keys(d),
   values: (d) => Object.values(d),
-  items: (d) => Object.entries(d),
+  items: (d) => Object.entries(d).map((pair) => asTuple(pair)),
   copy: (d) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(d)) setOwn(out, k, v);

@@ -24,7 +24,7 @@ import {
   type StringLiteral,
   type SubExpression,
   type Template,
-} from './compile.js';
+} from './handlebars-compile.js';
 import { evaluate, resolveName } from './expression.js';
 import { callHelper } from './registry.js';
 import { aType, getMember, isMapping, MISSING, toText, truthy, type Names } from './values.js';

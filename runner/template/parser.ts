@@ -11,6 +11,8 @@ export type { Args, Expr } from './ast.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 const LITERALS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null, null: null };
+/** Words after `is NAME` that end the test rather than start its argument. */
+const BARE_ARG_STOPS = new Set(['else', 'or', 'and', 'if', 'in', 'not', 'is', 'for', 'recursive']);
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** Nesting deeper than this is an error rather than a stack overflow. */
 const MAX_DEPTH = 100;
@@ -21,7 +23,8 @@ export function parseExpression(source: string): Expr {
   return new Parser(source).parseAll();
 }
 
-class Parser extends TokenCursor {
+/** The expression grammar; the statement reader (jinja-tags.ts) extends it to read the parts of `{% %}` tags. */
+export class Parser extends TokenCursor {
   private depth = 0;
   private operators = 0;
 
@@ -32,7 +35,7 @@ class Parser extends TokenCursor {
     return expr;
   }
 
-  private parseCond(): Expr {
+  protected parseCond(): Expr {
     const then = this.parseOr();
     if (!this.isName('if')) return then;
     this.next();
@@ -45,7 +48,7 @@ class Parser extends TokenCursor {
     return { t: 'cond', then, test, otherwise, start: then.start, end: this.lastEnd() };
   }
 
-  private parseOr(): Expr {
+  protected parseOr(): Expr {
     let left = this.parseAnd();
     while (this.isName('or')) {
       this.chain();
@@ -55,7 +58,7 @@ class Parser extends TokenCursor {
     return left;
   }
 
-  private parseAnd(): Expr {
+  protected parseAnd(): Expr {
     let left = this.parseNot();
     while (this.isName('and')) {
       this.chain();
@@ -65,14 +68,14 @@ class Parser extends TokenCursor {
     return left;
   }
 
-  private parseNot(): Expr {
+  protected parseNot(): Expr {
     if (!this.isName('not')) return this.parseCompare();
     const start = this.next().start;
     const arg = this.nested(() => this.parseNot());
     return { t: 'unary', op: 'not', arg, start, end: arg.end };
   }
 
-  private parseCompare(): Expr {
+  protected parseCompare(): Expr {
     const first = this.parseBinary(0);
     const rest: [string, Expr][] = [];
     for (;;) {
@@ -90,7 +93,7 @@ class Parser extends TokenCursor {
   }
 
   /** The arithmetic levels, from `+ -` (level 0) to `**` (level 3). */
-  private parseBinary(level: number): Expr {
+  protected parseBinary(level: number): Expr {
     if (level === LEVELS.length) return this.parseUnary();
     let left = this.parseBinary(level + 1);
     while (this.peek().kind === 'op' && LEVELS[level]!.includes(this.peek().text)) {
@@ -102,7 +105,7 @@ class Parser extends TokenCursor {
     return left;
   }
 
-  private parseUnary(): Expr {
+  protected parseUnary(): Expr {
     const token = this.peek();
     if (token.kind === 'op' && (token.text === '-' || token.text === '+')) {
       this.next();
@@ -112,7 +115,7 @@ class Parser extends TokenCursor {
     return this.parsePostfix(this.parsePrimary());
   }
 
-  private parsePostfix(expr: Expr): Expr {
+  protected parsePostfix(expr: Expr): Expr {
     for (;;) {
       const token = this.peek();
       const postfix = (token.kind === 'op' && '.[(|'.includes(token.text)) || this.isName('is');
@@ -142,7 +145,7 @@ class Parser extends TokenCursor {
         if (negated) this.next();
         const at = this.peek().start;
         const name = this.parseDottedName('test');
-        const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : { args: [], kwargs: [] };
+        const args = this.isOp('(') ? this.nested(() => this.parseArgs()) : this.bareTestArg();
         expr = { t: 'test', arg: expr, name, negated, at, ...args, start: expr.start, end: this.lastEnd() };
       } else {
         return expr;
@@ -150,20 +153,33 @@ class Parser extends TokenCursor {
     }
   }
 
-  private parseSubscript(object: Expr): Expr {
+  protected parseSubscript(object: Expr): Expr {
     this.expect('[');
     const from = this.isOp(':') ? null : this.parseCond();
     if (from !== null && this.isOp(']')) {
       return { t: 'member', object, key: from, start: object.start, end: this.next().end };
     }
     this.expect(':');
-    const to = this.isOp(']') ? null : this.parseCond();
+    const to = this.isOp(']') || this.isOp(':') ? null : this.parseCond();
+    let step: Expr | null = null;
+    if (this.isOp(':')) {
+      this.next();
+      step = this.isOp(']') ? null : this.parseCond();
+    }
     const end = this.expect(']').end;
-    return { t: 'slice', object, from, to, start: object.start, end };
+    return { t: 'slice', object, from, to, step, start: object.start, end };
+  }
+
+  /** Jinja's `x is divisibleby 3`, `x is in y`: a test takes one argument without parentheses. */
+  private bareTestArg(): Args {
+    const token = this.peek();
+    const starts = token.kind === 'string' || token.kind === 'number' || (token.kind === 'op' && (token.text === '[' || token.text === '{'));
+    if (!starts && !(token.kind === 'name' && !BARE_ARG_STOPS.has(token.text))) return { args: [], kwargs: [] };
+    return { args: [this.nested(() => this.parsePostfix(this.parsePrimary()))], kwargs: [] };
   }
 
   /** `name`, or `ansible.builtin.name` as Ansible playbooks write it. */
-  private parseDottedName(what: string): string {
+  protected parseDottedName(what: string): string {
     const parts = [this.expectName(what)];
     while (this.isOp('.') && this.peek(1).kind === 'name') {
       this.next();
@@ -173,7 +189,7 @@ class Parser extends TokenCursor {
     return name.startsWith('ansible.builtin.') ? name.slice('ansible.builtin.'.length) : name;
   }
 
-  private parseArgs(): Args {
+  protected parseArgs(): Args {
     this.expect('(');
     const result: Args = { args: [], kwargs: [] };
     while (!this.isOp(')')) {
@@ -193,14 +209,18 @@ class Parser extends TokenCursor {
     return result;
   }
 
-  private parsePrimary(): Expr {
+  protected parsePrimary(): Expr {
     const token = this.next();
     const span = { start: token.start, end: token.end };
     switch (token.kind) {
       case 'number':
         return { t: 'literal', value: token.number, ...span };
-      case 'string':
-        return { t: 'literal', value: token.text, ...span };
+      case 'string': {
+        // Adjacent strings are one, as in Python and Jinja: 'a' 'b' is 'ab'.
+        let value = token.text;
+        while (this.peek().kind === 'string') value += this.next().text;
+        return { t: 'literal', value, start: token.start, end: this.lastEnd() };
+      }
       case 'name':
         if (Object.hasOwn(LITERALS, token.text)) return { t: 'literal', value: LITERALS[token.text], ...span };
         if (KEYWORDS.has(token.text)) throw this.error(`unexpected '${token.text}'`, token);
@@ -216,8 +236,8 @@ class Parser extends TokenCursor {
     throw this.error(`unexpected ${describe(token)}`, token);
   }
 
-  private parseParens(open: Token): Expr {
-    if (this.isOp(')')) return { t: 'list', items: [], start: open.start, end: this.next().end };
+  protected parseParens(open: Token): Expr {
+    if (this.isOp(')')) return { t: 'list', items: [], tuple: true, start: open.start, end: this.next().end };
     const first = this.parseCond();
     if (!this.isOp(',')) {
       this.expect(')');
@@ -225,15 +245,15 @@ class Parser extends TokenCursor {
     }
     // A tuple: (a, b) is a list here.
     const items = [first, ...this.parseItems(')', () => this.parseCond(), true)];
-    return { t: 'list', items, start: open.start, end: this.lastEnd() };
+    return { t: 'list', items, tuple: true, start: open.start, end: this.lastEnd() };
   }
 
-  private parseList(open: Token): Expr {
+  protected parseList(open: Token): Expr {
     const items = this.parseItems(']', () => this.parseCond(), false);
     return { t: 'list', items, start: open.start, end: this.lastEnd() };
   }
 
-  private parseDict(open: Token): Expr {
+  protected parseDict(open: Token): Expr {
     const entries = this.parseItems('}', (): [Expr, Expr] => {
       const key = this.parseCond();
       this.expect(':');
@@ -243,7 +263,7 @@ class Parser extends TokenCursor {
   }
 
   /** Comma-separated items up to `close` (a trailing comma allowed); consumes `close`. */
-  private parseItems<T>(close: string, item: () => T, afterFirst: boolean): T[] {
+  protected parseItems<T>(close: string, item: () => T, afterFirst: boolean): T[] {
     const items: T[] = [];
     if (afterFirst) this.expect(',');
     while (!this.isOp(close)) {
@@ -255,7 +275,7 @@ class Parser extends TokenCursor {
     return items;
   }
 
-  private nested<T>(parse: () => T): T {
+  protected nested<T>(parse: () => T): T {
     if (++this.depth > MAX_DEPTH) throw this.error(`expression nested more than ${MAX_DEPTH} levels deep`, this.peek());
     try {
       return parse();
@@ -265,7 +285,7 @@ class Parser extends TokenCursor {
   }
 
   /** Consume a binary operator, counting it against MAX_OPERATORS. */
-  private chain(): Token {
+  protected chain(): Token {
     if (++this.operators > MAX_OPERATORS) throw this.error(`expression has more than ${MAX_OPERATORS} operators`, this.peek());
     return this.next();
   }

@@ -3,6 +3,9 @@
 // `true | string` is 'True', `'{}'.format(none)` is 'None'.
 import { isMapping } from './values.js';
 
+/** Characters repr() escapes besides quotes and backslashes: controls, separators, format characters, unassigned (not the plain space). */
+const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
+
 /** Python's repr() of a str: single quotes unless the text holds ' and no ". */
 export function pyReprText(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -13,23 +16,54 @@ export function pyReprText(text: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) out += escapeCode(code);
     else out += ch;
   }
   return out + quote;
 }
 
-/** Python's repr() of a float or int: 1e+16 style exponents, inf and nan. */
+function escapeCode(code: number): string {
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`;
+  return `\\U${code.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Python's repr() of a float or int: JavaScript's shortest digits in Python's notation (an exponent
+ * below 1e-4 and from 1e16, two exponent digits), inf and nan. An integral number is written as an
+ * int: JavaScript cannot tell 2.0 from 2 (docs/differences.md).
+ */
 export function pyNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  const text = String(n);
-  return text.replace(/e([+-])(\d)$/, 'e$10$2');
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e >= -4 && e < 16) return n.toFixed(Math.max(0, mantissa.replace(/^-?\d\.?/, '').length - e));
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** Lists that were tuples in a template (`(1, 2)`, `d.items()` pairs, varargs): repr'd with parentheses. */
+const tuples = new WeakSet<object>();
+
+/** Mark a list as a Python tuple for str()/repr(). */
+export function asTuple<T extends unknown[]>(items: T): T {
+  tuples.add(items);
+  return items;
+}
+
+/** Whether a list stands for a Python tuple. */
+export function isTuple(value: unknown): boolean {
+  return Array.isArray(value) && tuples.has(value);
 }
 
 export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return pyReprText(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(value)) {
+    const items = value.map(pyRepr);
+    if (!tuples.has(value)) return `[${items.join(', ')}]`;
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+  }
   if (isMapping(value)) return `{${Object.entries(value).map(([k, v]) => `${pyReprText(k)}: ${pyRepr(v)}`).join(', ')}}`;
   return pyStr(value);
 }

@@ -6,7 +6,7 @@
 // task and loop item, so `with` only links a layer onto its parent.
 import { CycleError, TemplateError, Undefined } from './errors.js';
 import { compileExpression, evaluate } from './expression.js';
-import { renderValue } from './render.js';
+import { isTemplateText, renderValue } from './render.js';
 import { getMember, MISSING, type Names } from './values.js';
 
 /** One source of variables. */
@@ -55,7 +55,7 @@ export class Scope implements Names {
     const found = this.find(name);
     if (found === undefined) return MISSING;
     const { layer, value } = found;
-    if (layer.verbatim === true || (typeof value === 'string' && !value.includes('{{'))) return value;
+    if (layer.verbatim === true || (typeof value === 'string' && !isTemplateText(value))) return value;
     const seen = this.resolving.indexOf(name);
     if (seen !== -1) throw new CycleError([...this.resolving.slice(seen), name]);
     this.resolving.push(name);

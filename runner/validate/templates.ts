@@ -3,7 +3,7 @@
 // itself, the same for every host: it is reported with the other input
 // problems (exit 5, nothing sent), not per host after facts were gathered.
 // Values are still unknown here, so only syntax and names are checked.
-import { compileTemplate } from '../template/compile.js';
+import { compileValue, isTemplateText } from '../template/render.js';
 import { compileExpression } from '../template/expression.js';
 import { FILTERS, TESTS } from '../template/registry.js';
 import { stripBraces } from '../template/scan.js';
@@ -18,7 +18,7 @@ export interface TemplateProblem {
 
 /** Problems of every `{{ }}` template in a value (strings inside lists and mappings too). */
 export function templateProblems(value: unknown, path = ''): TemplateProblem[] {
-  if (typeof value === 'string') return value.includes('{{') ? check(path, () => expressionsOf(compileTemplate(value))) : [];
+  if (typeof value === 'string') return isTemplateText(value) ? check(path, () => compileValue(value).nodes) : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => templateProblems(item, path ? `${path}.${i}` : String(i)));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([key, item]) => templateProblems(item, path ? `${path}.${key}` : key));
@@ -43,10 +43,6 @@ function check(path: string, parse: () => unknown[]): TemplateProblem[] {
   return unknownNames(parsed).map((message) => ({ path, message }));
 }
 
-function expressionsOf(template: ReturnType<typeof compileTemplate>): unknown[] {
-  return template.slots.map((slot) => slot.expr);
-}
-
 /** `lookup('name', ...)` / `query` / `q` naming a plugin drover does not have (a literal name only: others are known at run time). */
 function unsupportedLookup(node: object): string | undefined {
   const n = node as { t?: unknown; callee?: { t?: unknown; name?: unknown }; args?: { t?: unknown; value?: unknown }[] };
@@ -57,7 +53,6 @@ function unsupportedLookup(node: object): string | undefined {
   if (LOOKUP_NAMES.includes(name)) return undefined;
   return `lookup plugin '${first.value}' is not supported by drover; did you mean '${closest(name, [...LOOKUP_NAMES])}'? (drover has: ${LOOKUP_NAMES.join(', ')})`;
 }
-
 /** Filters and tests that no table has, found anywhere in the parsed expressions. */
 function unknownNames(nodes: unknown[]): string[] {
   const problems: string[] = [];

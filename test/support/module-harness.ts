@@ -14,7 +14,7 @@ export interface HarnessOptions {
   /** Controller directory that `src:` paths are read from. */
   filesDir?: string;
   /** Render template text; defaults to returning the text unchanged. */
-  renderTemplate?: (text: string, name: string) => string;
+  renderTemplate?: ModuleContext['renderTemplate'];
   /** Variables for `lookup`/`evaluate`-using modules. */
   vars?: Record<string, unknown>;
   evaluate?: (expression: string) => boolean;
