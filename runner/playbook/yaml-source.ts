@@ -1,6 +1,7 @@
 // YAML read with positions. Values become plain JS (YAML 1.1, as Ansible reads
 // it: yes/no are booleans, 0644 is octal), and every mapping and sequence keeps
 // where it came from, so later errors can point at file:line:col.
+import { homedir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, visit, type Node, type Scalar, YAMLError } from 'yaml';
@@ -25,7 +26,10 @@ export function keyLocationOf(value: unknown, key: string): SourceLocation | und
 /** Show paths relative to where drover runs: shorter and free of machine paths. */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
+  if (!rel.startsWith('..')) return rel;
+  // Outside the working directory, the home directory is shown as ~ (~/.ansible/roles), as Ansible writes its defaults.
+  const home = homedir();
+  return path === home || path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
 export async function readYamlFile(path: string): Promise<unknown> {

@@ -74,9 +74,9 @@ function convert(types: Set<JsonType>, value: unknown): { value: unknown } | und
     // check_type_list: "a,b" -> ['a', 'b']; a number becomes a one-item list of its text.
     return { value: typeof value === 'string' ? value.split(',') : [String(value)] };
   }
-  if (types.has('string') && (typeof value === 'number' || typeof value === 'boolean')) {
-    return { value: typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value) };
-  }
+  // Ansible writes a boolean given for a string as 'True'/'False' (with a warning): `name: no` makes a
+  // user named False. drover refuses it instead (the schema's error), so the unquoted word is fixed.
+  if (types.has('string') && typeof value === 'number') return { value: String(value) };
   return undefined;
 }
 
