@@ -181,9 +181,13 @@ async function nextStdinLine(): Promise<string> {
   return next.done ? '' : next.value;
 }
 
+/** Set by scripts/bundle.mjs in the one-file bundle, which has no package.json beside it. */
+declare const __DROVER_VERSION__: string | undefined;
+
 function versionText(): string {
-  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
-  return `drover ${pkg.version}\n  targets compatibility with ansible-core 2.14 (playbooks, inventories, ansible_* variables, ssh_config)`;
+  const version =
+    typeof __DROVER_VERSION__ === 'string' ? __DROVER_VERSION__ : (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return `drover ${version}\n  targets compatibility with ansible-core 2.14 (playbooks, inventories, ansible_* variables, ssh_config)`;
 }
 
 export async function main(argv: string[]): Promise<void> {

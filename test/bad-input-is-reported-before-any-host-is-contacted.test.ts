@@ -31,7 +31,7 @@ test('wrong and unknown parameters are all reported at once, templated values wa
   assert.equal(
     r.stderr,
     "ERROR! test/fixtures/bad/bad-params.yml:7:9: task 'Install the motd', module 'copy': unknown parameter 'mdoe'; did you mean 'mode'?\n" +
-      "test/fixtures/bad/bad-params.yml:12:9: task 'Back it up', module 'copy': parameter 'backup' must be boolean\n",
+      "test/fixtures/bad/bad-params.yml:12:9: task 'Back it up', module 'copy': parameter 'backup' must be a boolean: \"sometimes\" is not one of yes/no, true/false, on/off, y/n, t/f, 1/0\n",
   );
 });
 
