@@ -33,11 +33,15 @@ const cases: [Condition, boolean][] = [
   [true, true],
   [false, false],
   ['yes_text', true],
-  ['no_text', false],
-  ['false_text', false],
+  // Text is read with Python's truth, as ansible-core 2.14 reads `when: var` (checked with ansible-playbook).
+  ['no_text', true],
+  ['false_text', true],
   ['true_text', true],
-  ['off', false],
-  ['zero_text', false],
+  ['off', true],
+  ['zero_text', true],
+  // With {{ }} the rendered text is evaluated again: 'False' is the literal false, as in Ansible.
+  ['{{ false_text }}', false],
+  ['{{ true_text }}', true],
   ['other_text', true],
   ['empty', false],
   ['zero', false],
@@ -61,7 +65,6 @@ const cases: [Condition, boolean][] = [
   ["result.rc == 0 or 'fatal' in (result.stderr | default(''))", false],
   ['result is failed and result.rc in [1, 2]', true],
   ["os\n  == 'Debian'", true],
-  ["'{{' in '{{x'", true],
 ];
 
 describe('evaluateCondition', () => {
@@ -72,10 +75,14 @@ describe('evaluateCondition', () => {
 
 const errors: [Condition, string][] = [
   ['missing', `undefined variable 'missing' in "missing"`],
-  ['{{ missing }}', `undefined variable 'missing' in "missing"`],
+  ['{{ missing }}', `undefined variable 'missing' in "{{ missing }}"`],
+  // 'yes' rendered, then evaluated: the name yes is not defined (Ansible: "'yes' is undefined").
+  ['{{ yes_text }}', `undefined variable 'yes' in "yes"`],
+  // Ansible templates a condition with {{ in it, quoted or not, and fails the same way.
+  ["'{{' in '{{x'", `template syntax error: missing end of variable tag: no '}}' after this '{{' in "'{{' in '{{x'"`],
   [['true', 'missing'], `undefined variable 'missing' in "missing"`],
   ['os ==', 'unexpected end of expression at column 6\n    os ==\n         ^'],
-  ['{{ a }} == {{ b }}', "expected ':', got '}'; a condition is already an expression: write `a == b`, not `{{ a }} == {{ b }}` at column 6\n    {{ a }} == {{ b }}\n         ^"],
+  ['{{ a }} == {{ b }}', `undefined variable 'a' in "{{ a }} == {{ b }}"`],
 ];
 
 describe('evaluateCondition errors', () => {

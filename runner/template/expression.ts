@@ -46,30 +46,6 @@ export function evaluateExpression(source: string, names: Names): unknown {
   }
 }
 
-export type Condition = string | boolean | readonly (string | boolean)[];
-
-/**
- * when / changed_when / failed_when / until / assert that: a list means all of
- * them (stopping at the first false), `{{ }}` around the text is accepted, and
- * the result is read with Ansible's truthiness ("no" and "false" are false).
- */
-export function evaluateCondition(condition: Condition, names: Names): boolean {
-  if (typeof condition === 'boolean') return condition;
-  if (Array.isArray(condition)) return condition.every((c: string | boolean) => evaluateCondition(c, names));
-  if (typeof condition === 'string') {
-    const source = stripBraces(condition);
-    try {
-      return truthy(evaluateExpression(source, names));
-    } catch (error) {
-      if (!(error instanceof ExpressionError) || !source.includes('{{') || error.source !== source) throw error;
-      const hint = '; a condition is already an expression: write `a == b`, not `{{ a }} == {{ b }}`';
-      throw new ExpressionError(error.detail + hint, source, error.offset);
-    }
-  }
-  if (typeof condition === 'number') return condition !== 0;
-  throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got ${aType(condition)}`);
-}
-
 /**
  * A name's value, Undefined when it is not defined, or when its own value uses
  * something undefined (`url: "{{ host }}/x"` without a host): as in Ansible,

@@ -3,8 +3,8 @@
 // a key named `__proto__` in the data stays an ordinary key.
 import { asDict, asInt, asList, asText, type Callable, type CallContext } from './callables.js';
 import { force, TemplateError, Undefined } from './errors.js';
-import { pyStr, pyTruthy } from './python-text.js';
-import { aType, compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn } from './values.js';
+import { pyStr } from './python-text.js';
+import { aType, compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy } from './values.js';
 
 /** A list may not be built longer than this (range(10**9) would exhaust memory). */
 export const MAX_LIST_LENGTH = 100_000;
@@ -69,7 +69,7 @@ function choose(ctx: CallContext, items: unknown[], of: (item: unknown) => unkno
   return items.filter((item) => {
     const value = of(item);
     // Without a test, Python truthiness; an undefined attribute is an error, as in Ansible.
-    const passed = test === undefined ? pyTruthy(force(value)) : ctx.test(asText('test name', test), [value, ...testArgs]);
+    const passed = test === undefined ? truthy(force(value)) : ctx.test(asText('test name', test), [value, ...testArgs]);
     return passed === keep;
   });
 }

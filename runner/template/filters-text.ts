@@ -3,8 +3,8 @@
 import { asInt, asText, type Callable, textFilter } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
 import { callMethod } from './methods.js';
-import { pyRepr, pyStr, pyTruthy } from './python-text.js';
-import { aType, toText } from './values.js';
+import { pyRepr, pyStr } from './python-text.js';
+import { aType, toText, truthy } from './values.js';
 
 /** Python's os.path.basename / dirname: '/a/b/' has basename '' and dirname '/a/b'. */
 function dirname(path: string): string {
@@ -94,7 +94,7 @@ export const textFilters: Record<string, Callable> = {
   default: {
     params: ['value', 'default_value?', 'boolean?'],
     acceptsUndefined: true,
-    run: ([value, fallback = '', boolean]) => (value instanceof Undefined || (boolean === true && !pyTruthy(value)) ? fallback : value),
+    run: ([value, fallback = '', boolean]) => (value instanceof Undefined || (boolean === true && !truthy(value)) ? fallback : value),
   },
   mandatory: {
     params: ['value', 'msg?'],
@@ -145,7 +145,7 @@ export const textFilters: Record<string, Callable> = {
   float: { params: ['value', 'default?'], run: ([value, fallback = 0]) => toFloat(value, fallback) },
   ternary: {
     params: ['value', 'true_value', 'false_value', 'none_value?'],
-    run: ([value, whenTrue, whenFalse, whenNone]) => (value === null && whenNone !== undefined ? whenNone : pyTruthy(value) ? whenTrue : whenFalse),
+    run: ([value, whenTrue, whenFalse, whenNone]) => (value === null && whenNone !== undefined ? whenNone : truthy(value) ? whenTrue : whenFalse),
   },
   round: {
     params: ['value', 'precision?', 'method?'],

@@ -1,7 +1,8 @@
 // Templating and conditions: what the engine and modules use. See docs/templating.md.
 export { Scope, type Layer, type Definition } from './scope.js';
 export { renderValue, renderString, renderText, containsTemplate, checkTemplateFile, isTemplateText, type FileRenderOptions, type Loader } from './render.js';
-export { evaluateCondition, evaluateExpression, compileExpression, type Condition } from './expression.js';
+export { evaluateExpression, compileExpression } from './expression.js';
+export { evaluateCondition, type Condition } from './condition.js';
 export { TemplateError, ExpressionError, UndefinedVariableError, CycleError } from './errors.js';
 export { truthy, MISSING, type Names } from './values.js';
 export { FILTERS, TESTS, HELPERS } from './registry.js';

@@ -2,11 +2,10 @@
 // Each returns a boolean; `is not t` negates it in the evaluator.
 import { asList, asText, type Callable } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
-import { pyTruthy } from './python-text.js';
 import { compileRegex, regexInput } from './regex.js';
 import { controllerTests } from './tests-controller.js';
 import { compareVersions, VERSION_TYPES } from './versions.js';
-import { aType, compareValues, contains, deepEqual, getMember, isMapping, iterate, MISSING } from './values.js';
+import { aType, compareValues, contains, deepEqual, getMember, isMapping, iterate, MISSING, truthy } from './values.js';
 
 function is(check: (value: unknown) => boolean): Callable {
   return { params: ['value'], run: ([value]) => check(value) };
@@ -25,9 +24,9 @@ function field(result: Record<string, unknown>, name: string): unknown {
 /** Ansible's changed: the result's flag, or any changed item of a loop's results. */
 function changed(value: unknown): boolean {
   const result = registered('changed', value);
-  if (Object.hasOwn(result, 'changed')) return pyTruthy(result['changed']);
+  if (Object.hasOwn(result, 'changed')) return truthy(result['changed']);
   const results = getMember(result, 'results');
-  return Array.isArray(results) && results.some((r) => isMapping(r) && pyTruthy(field(r, 'changed')));
+  return Array.isArray(results) && results.some((r) => isMapping(r) && truthy(field(r, 'changed')));
 }
 
 /** finished / started of an async result: 1 when so; a non-async result counts as both. */
@@ -79,7 +78,7 @@ const version: Callable = {
     if (strict !== undefined && versionType !== undefined) throw new TemplateError("test 'version': give strict or version_type, not both");
     const [a, b] = [asText("test 'version'", value), asText("test 'version'", other)];
     if (a === '' || b === '') throw new TemplateError("test 'version': a version cannot be empty");
-    const type = versionType === undefined ? (pyTruthy(strict) ? 'strict' : 'loose') : asText("test 'version' version_type", versionType);
+    const type = versionType === undefined ? (truthy(strict) ? 'strict' : 'loose') : asText("test 'version' version_type", versionType);
     if (!(VERSION_TYPES as readonly string[]).includes(type)) throw new TemplateError(`test 'version': version_type '${type}' is not supported; use one of ${VERSION_TYPES.join(', ')}`);
     return check(compareVersions(a, b, type));
   },
@@ -118,11 +117,11 @@ export const tests: Record<string, Callable> = {
     return Number.isNaN(v);
   }),
   changed: is(changed),
-  failed: is((v) => pyTruthy(field(registered('failed', v), 'failed'))),
-  success: is((v) => !pyTruthy(field(registered('success', v), 'failed'))),
-  skipped: is((v) => pyTruthy(field(registered('skipped', v), 'skipped'))),
-  reachable: is((v) => !pyTruthy(field(registered('reachable', v), 'unreachable'))),
-  unreachable: is((v) => pyTruthy(field(registered('unreachable', v), 'unreachable'))),
+  failed: is((v) => truthy(field(registered('failed', v), 'failed'))),
+  success: is((v) => !truthy(field(registered('success', v), 'failed'))),
+  skipped: is((v) => truthy(field(registered('skipped', v), 'skipped'))),
+  reachable: is((v) => !truthy(field(registered('reachable', v), 'unreachable'))),
+  unreachable: is((v) => truthy(field(registered('unreachable', v), 'unreachable'))),
   finished: asyncState('finished'),
   started: asyncState('started'),
   match: regexTest('match', 'match'),
@@ -133,8 +132,8 @@ export const tests: Record<string, Callable> = {
   contains: { params: ['value', 'item'], run: ([v, item]) => contains(v, item) },
   subset: { params: ['value', 'of'], run: ([v, of]) => asList("test 'subset'", v).every((x) => contains(asList("test 'subset'", of), x)) },
   superset: { params: ['value', 'of'], run: ([v, of]) => asList("test 'superset'", of).every((x) => contains(asList("test 'superset'", v), x)) },
-  all: is((v) => iterate(v, "test 'all'").every(pyTruthy)),
-  any: is((v) => iterate(v, "test 'any'").some(pyTruthy)),
+  all: is((v) => iterate(v, "test 'all'").every(truthy)),
+  any: is((v) => iterate(v, "test 'any'").some(truthy)),
   eq: { params: ['value', 'other'], run: ([v, other]) => deepEqual(v, other) },
   ne: { params: ['value', 'other'], run: ([v, other]) => !deepEqual(v, other) },
   lt: compareTest((c) => c < 0),
@@ -152,8 +151,8 @@ export const tests: Record<string, Callable> = {
   },
   even: is((v) => typeof v === 'number' && Number.isInteger(v) && v % 2 === 0),
   odd: is((v) => typeof v === 'number' && Number.isInteger(v) && Math.abs(v % 2) === 1),
-  truthy: { params: ['value', 'convert_bool?'], run: ([v, convert]) => pyTruthy(convert === true ? convertBool(v) : v) },
-  falsy: { params: ['value', 'convert_bool?'], run: ([v, convert]) => !pyTruthy(convert === true ? convertBool(v) : v) },
+  truthy: { params: ['value', 'convert_bool?'], run: ([v, convert]) => truthy(convert === true ? convertBool(v) : v) },
+  falsy: { params: ['value', 'convert_bool?'], run: ([v, convert]) => !truthy(convert === true ? convertBool(v) : v) },
   ...controllerTests,
 };
 

@@ -11,7 +11,7 @@ import type { FilterCall, Param } from './jinja-tags.js';
 import { isNamespace, TemplateFunction } from './jinja-values.js';
 import { asTuple, pyStr } from './python-text.js';
 import { callFilter } from './registry.js';
-import { iterate, setOwn, type Names } from './values.js';
+import { iterate, type Names, setOwn, truthy } from './values.js';
 import { compileJinja, type JinjaTemplate } from './jinja-compile.js';
 
 /** How a render finds the templates `{% include %}` and `{% import %}` name. */
@@ -64,7 +64,7 @@ export class JinjaRenderer {
         return value === null || value === undefined ? '' : pyStr(value);
       }
       case 'if': {
-        const branch = node.branches.find((b) => truthyJinja(force(ev(b.test))));
+        const branch = node.branches.find((b) => truthy(force(ev(b.test))));
         return this.nodes(template, branch?.body ?? node.otherwise, frame);
       }
       case 'for':
@@ -107,7 +107,7 @@ export class JinjaRenderer {
     const items = node.filter === null ? all : all.filter((item) => {
       const test = new Frame(frame);
       bind(test, item);
-      return truthyJinja(force(evaluate(node.filter!, node.source, test)));
+      return truthy(force(evaluate(node.filter!, node.source, test)));
     });
     if (items.length === 0) return this.nodes(template, node.otherwise, frame);
     let out = '';
@@ -233,12 +233,3 @@ function loopObject(items: unknown[], index0: number): Record<string, unknown> {
   return loop;
 }
 
-/** Jinja's (Python's) truth for `if`: unlike conditions, the text "no" is true here. */
-function truthyJinja(value: unknown): boolean {
-  if (typeof value === 'string') return value.length > 0;
-  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof TemplateFunction) return true;
-  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
-  return value !== null && value !== undefined && value !== false;
-}

@@ -78,15 +78,6 @@ export function pyStr(value: unknown): string {
   return pyRepr(value);
 }
 
-/** Python's bool(): what Jinja's select, ternary and default(..., true) test (unlike a `when`, 'no' is true). */
-export function pyTruthy(value: unknown): boolean {
-  if (typeof value === 'string') return value !== '';
-  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
-  if (Array.isArray(value)) return value.length > 0;
-  if (isMapping(value)) return Object.keys(value).length > 0;
-  return value !== null && value !== undefined && value !== false;
-}
-
 /** Python's str.splitlines(): every line boundary Python knows, no empty last item. */
 export function pySplitlines(text: string, keepends = false): string[] {
   const lines: string[] = [];

@@ -68,16 +68,14 @@ export function aType(value: unknown): string {
   return name === 'none' ? 'none' : `a ${name}`;
 }
 
-/** Strings Ansible reads as false in a condition ("no", "off"...). */
-const FALSE_WORDS = new Set(['', 'n', 'no', 'off', 'false', 'f', '0']);
-
 /**
- * Truthiness, one rule for conditions, `and`/`or`/`not` and `{{#if}}`: Python's
- * (empty text, list or dict is false), plus Ansible's reading of text such as
- * "no" and "false" as false, because YAML 1.2 leaves `enabled: no` a string.
+ * Truthiness, one rule for conditions, `and`/`or`/`not`, `{% if %}`, select and
+ * ternary: Python's bool(), as Jinja and Ansible's conditionals read a value.
+ * Text is true when it is not empty: `when: mode` with mode "no" holds, as in
+ * ansible-core 2.14 (a YAML `no` unquoted is the boolean false instead).
  */
 export function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return !FALSE_WORDS.has(value.trim().toLowerCase());
+  if (typeof value === 'string') return value.length > 0;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
   if (Array.isArray(value)) return value.length > 0;
   if (isMapping(value)) return Object.keys(value).length > 0;

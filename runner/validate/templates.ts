@@ -6,7 +6,6 @@
 import { compileValue, isTemplateText } from '../template/render.js';
 import { compileExpression } from '../template/expression.js';
 import { FILTERS, TESTS } from '../template/registry.js';
-import { stripBraces } from '../template/scan.js';
 import { isLookupFunction, LOOKUP_NAMES } from '../template/lookups.js';
 import { closest } from 'fastest-levenshtein';
 
@@ -30,7 +29,9 @@ export function templateProblems(value: unknown, path = ''): TemplateProblem[] {
 export function conditionProblems(value: unknown, path: string): TemplateProblem[] {
   if (Array.isArray(value)) return value.flatMap((item) => conditionProblems(item, path));
   if (typeof value !== 'string') return [];
-  return check(path, () => [compileExpression(stripBraces(value))]);
+  // With {{ }} the condition is rendered first and the result evaluated (condition.ts): check it as a template.
+  if (value.includes('{{') || value.includes('{%')) return templateProblems(value, path);
+  return check(path, () => [compileExpression(value)]);
 }
 
 function check(path: string, parse: () => unknown[]): TemplateProblem[] {
