@@ -12,9 +12,10 @@ export default defineModule({
     required: ['that'],
     properties: {
       that: { type: ['string', 'array'], items: { type: 'string' }, description: 'A condition or a list of conditions (all must hold).' },
-      fail_msg: { type: 'string', description: 'Message when a condition fails.' },
-      msg: { type: 'string', description: 'Older name of fail_msg.' },
-      success_msg: { type: 'string', description: 'Message when all hold.', default: 'All assertions passed' },
+      // Ansible's assert takes a string or a list for its messages.
+      fail_msg: { type: ['string', 'array'], description: 'Message when a condition fails (a string, or a list).' },
+      msg: { type: ['string', 'array'], description: 'Older name of fail_msg.' },
+      success_msg: { type: ['string', 'array'], description: 'Message when all hold.', default: 'All assertions passed' },
       quiet: { type: 'boolean', default: false, description: 'Accepted for compatibility.' },
     },
   },
@@ -22,7 +23,9 @@ export default defineModule({
     const conditions = typeof params.that === 'string' ? [params.that] : params.that;
     for (const condition of conditions) {
       if (!ctx.evaluate(condition)) {
-        throw new ModuleFailure(params.fail_msg ?? params.msg ?? `Assertion failed: ${condition}`, { assertion: condition, evaluated_to: false });
+        const message = params.fail_msg ?? params.msg;
+        const text = message === undefined ? `Assertion failed: ${condition}` : typeof message === 'string' ? message : message.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n');
+        throw new ModuleFailure(text, { assertion: condition, evaluated_to: false, ...(message !== undefined ? { msg: message } : {}) });
       }
     }
     return { changes: [], result: { msg: params.success_msg } };

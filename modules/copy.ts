@@ -7,6 +7,7 @@ import type { Host } from '../runner/host/types.js';
 import { attributeSchemaProperties } from './support/file-attributes.js';
 import { posix } from 'node:path';
 import { applyInstall, planInstall } from './support/install-content.js';
+import { pyJson } from '../runner/template/python-json.js';
 import { applyTree, planTree, readLocalTree } from './support/copy-tree.js';
 import { validateSchemaProperty } from './support/write-content.js';
 
@@ -20,7 +21,7 @@ export default defineModule({
     required: ['dest'],
     properties: {
       dest: { type: 'string', minLength: 1, description: 'Remote path; a path ending in / (or an existing directory) receives the file under its source name.' },
-      content: { type: 'string', description: 'The file content, instead of src.' },
+      content: { type: ['string', 'object', 'array'], description: 'The file content, instead of src. A mapping or list is written as JSON, as Ansible\'s copy does (a template that renders to one becomes one).' },
       src: { type: 'string', description: "A controller file, searched in the role's files/ then the playbook's directory (with remote_src: a file on the host)." },
       remote_src: { type: 'boolean', default: false, description: 'src is a file on the host itself (e.g. a certificate certbot wrote), read there; symlinks are followed.' },
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates a missing file.' },
@@ -44,8 +45,10 @@ export default defineModule({
 });
 
 /** The file's bytes, or the controller directory a directory src was found at. */
-async function sourceContent(host: Host, params: { content?: string; src?: string; remote_src?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
-  if (params.content !== undefined) return Buffer.from(params.content);
+async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
+  if (typeof params.content === 'string') return Buffer.from(params.content);
+  // Ansible's copy action: json.dumps of a dict or list content.
+  if (params.content !== undefined) return Buffer.from(pyJson(params.content));
   if (!params.remote_src) {
     const dir = await ctx.findLocalDirectory(params.src!, 'files');
     return dir !== null ? { dir } : (await ctx.readLocalFile(params.src!, 'files')).content;

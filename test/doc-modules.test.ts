@@ -29,7 +29,7 @@ test('drover doc copy prints the parameter table', async () => {
   const r = await runDrover(['doc', 'copy']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\| `dest` \| string \| yes \|/m);
-  assert.match(r.stdout, /^\| `content` \| string \| no \|/m);
+  assert.match(r.stdout, /^\| `content` \| string or mapping or array \| no \|/m);
   assert.match(r.stdout, /^\| `mode` \| string or integer \| no \|/m);
   assert.equal(r.stdout, moduleDoc(defaultRegistry.find('copy')!));
 });

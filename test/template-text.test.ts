@@ -45,8 +45,9 @@ const cases: [name: string, template: string, expected: string][] = [
   ['with', '{{#with admin}}{{ name }} <{{ email }}>{{/with}}', 'alice <a@example.org>'],
   ['with as', '{{#with admin as |a|}}{{ a.name | upper }}{{/with}}', 'ALICE'],
   ['with on a falsy value', '{{#with empty}}x{{else}}none{{/with}}', 'none'],
-  ['if uses Ansible truthiness', '{{#if debug}}debug on{{else}}debug off{{/if}}', 'debug off'],
-  ['unless', '{{#unless debug}}quiet{{/unless}}', 'quiet'],
+  // One truthiness everywhere, Python's (as Jinja's): non-empty text is true, even 'off'.
+  ['if uses Python truthiness', '{{#if debug}}debug on{{else}}debug off{{/if}}', 'debug on'],
+  ['unless', '{{#unless debug}}quiet{{/unless}}', ''],
   ['else if chains', '{{#if (eq level 1)}}one{{else if (eq level 2)}}two{{else}}many{{/if}}', 'two'],
   ['if with a defined test', '{{#if (defined nope)}}x{{else}}no nope{{/if}}', 'no nope'],
   ['Jinja-style conditions inside blocks', "{{#each servers}}{{ name if roles else name ~ ' (idle)' }} {{/each}}", 'web01 db01 (idle) '],

@@ -3,6 +3,7 @@
 // checking: `update_cache=yes` and `force: "True"` are booleans, `retries='5'`
 // an integer, `name=a,b` a list. A value the schema already accepts is left
 // alone, so `mode=0700` stays the string '0700' where mode takes strings.
+import { pyStr } from '../template/python-text.js';
 import type { Schema } from '../schema.js';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
@@ -77,6 +78,8 @@ function convert(types: Set<JsonType>, value: unknown): { value: unknown } | und
   // Ansible writes a boolean given for a string as 'True'/'False' (with a warning): `name: no` makes a
   // user named False. drover refuses it instead (the schema's error), so the unquoted word is fixed.
   if (types.has('string') && typeof value === 'number') return { value: String(value) };
+  // check_type_str: a list or dict given for a string (a template that rendered to one) becomes its Python str().
+  if (types.size === 1 && types.has('string') && typeof value === 'object' && value !== null) return { value: pyStr(value) };
   return undefined;
 }
 
