@@ -252,6 +252,9 @@ class TaskRun {
     const ignored = outcome.status === 'failed' && this.hostKw.ignoreErrors;
     countResult(this.host.state, { status: outcome.status, ignored });
     const noLog = this.hostKw.noLog || Boolean(outcome.noLog);
+    if (outcome.status === 'failed' && !ignored) {
+      state.lastFailure = { task: { name: this.ref.name, action: this.task.module }, result: noLog ? { censored: CENSORED } : result };
+    }
     // Loop tasks emitted their per-item diffs already; the final event sums the rest up.
     this.emitResult({ ...outcome, noLog, showDiff: (outcome.showDiff ?? this.rt.settings.diff) && this.kw.loop === undefined }, {
       ignored: ignored || undefined,

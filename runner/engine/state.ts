@@ -11,6 +11,8 @@ export interface HostState {
   notified: Set<string>;
   /** Failed (not rescued, not ignored): the host does nothing more this run. */
   failed: boolean;
+  /** The last failure that was not ignored: a rescue section sees it as ansible_failed_task / ansible_failed_result. */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   unreachable: boolean;
   /** meta end_host: skip the rest of the current play. */
   endedPlay: boolean;

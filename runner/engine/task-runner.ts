@@ -53,7 +53,10 @@ async function runBlock(node: BlockTask, inherited: Inherited, at: HostInPlay): 
     host.state.failed = false;
     host.state.stats.failed -= 1;
     host.state.stats.rescued += 1;
-    failed = await runTasks(node.rescue, scope, at);
+    // As Ansible: the rescue section sees what failed.
+    const failure = host.state.lastFailure;
+    const seen = failure === undefined ? [] : [{ source: 'rescued failure', verbatim: true, vars: { ansible_failed_task: failure.task, ansible_failed_result: failure.result } }];
+    failed = await runTasks(node.rescue, { ...scope, layers: [...scope.layers, ...seen] }, at);
   }
   if (node.always.length > 0 && !host.state.unreachable) {
     const wasFailed = host.state.failed;

@@ -78,6 +78,7 @@ function emptyTally(target: string, tool: TargetTool, exitCode: number): TargetT
 
 interface DroverResultEvent {
   type: string;
+  item?: string;
   status?: string;
   ignored?: boolean;
   rescued?: boolean;
@@ -91,7 +92,8 @@ async function runDrover(work: string, { target, knownHosts }: { target: string;
   const r = await run(argv, { cwd: projectRoot(), env: CLEAN_ENV });
   const tally = emptyTally(target, 'drover', r.rc);
   const events = r.stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as DroverResultEvent] : []));
-  const results = events.filter((e) => e.type === 'host.task.result');
+  // One result per task, as Ansible's callback counts them: loop items are inside their task's result.
+  const results = events.filter((e) => e.type === 'host.task.result' && e.item === undefined);
   if (results.length === 0 && r.rc !== 0) tally.loadError = firstLines(r.stderr || r.stdout);
   for (const e of results) {
     const isAssert = ASSERT_MODULES.has(e.task?.module ?? '');
