@@ -133,8 +133,10 @@ export default defineModule({
     if (params.insertafter !== undefined && params.insertbefore !== undefined) throw new ModuleFailure('parameters are mutually exclusive: insertbefore|insertafter');
     if (params.regexp !== undefined && params.search_string !== undefined) throw new ModuleFailure('parameters are mutually exclusive: regexp|search_string');
     if (params.backrefs && params.search_string !== undefined) throw new ModuleFailure('parameters are mutually exclusive: backrefs|search_string');
-    if (params.regexp === '') ctx.warn("The regular expression is an empty string, which will match every line in the file. If this is desired, use '^' to match every line in the file.");
-    if (params.search_string === '') ctx.warn('The search string is an empty string, which will match every line in the file.');
+    // Ansible's lineinfile warning, word for word: roles test for it in the result's warnings.
+    const unintended = 'This may have unintended consequences, such as replacing the last line in the file rather than appending.';
+    if (params.regexp === '') ctx.warn(`The regular expression is an empty string, which will match every line in the file. ${unintended} If this is desired, use '^' to match every line in the file and avoid this warning.`);
+    else if (params.search_string === '') ctx.warn(`The search string is an empty string, which will match every line in the file. ${unintended}`);
     const target = await readTextTarget(host, params.path);
     const lines = readLines(target.content);
 

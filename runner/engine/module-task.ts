@@ -37,6 +37,8 @@ interface Attempt {
   ctx: ModuleContext;
   check: boolean;
   scope: Scope;
+  /** The module's warnings so far: the registered result lists them, as Ansible's `warnings`. */
+  warnings: string[];
 }
 
 /** Runs the task; true when the host failed (and the failure was not ignored). */
@@ -176,11 +178,13 @@ class TaskRun {
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
+      const warnings: string[] = [];
       const attempt: Attempt = {
         params: this.params(scope, itemKw.args),
         check: itemKw.checkMode ?? this.rt.settings.check,
         scope,
-        ctx: this.moduleContext(scope),
+        warnings,
+        ctx: this.moduleContext(scope, warnings),
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
@@ -207,10 +211,16 @@ class TaskRun {
   }
 
   /** The module's view of the engine; a no_log task's warnings are censored like the rest of it. */
-  private moduleContext(scope: Scope): ModuleContext {
+  private moduleContext(scope: Scope, warnings: string[]): ModuleContext {
     const ctx = moduleContext(this.task, this.rt, scope);
-    if (!this.hostKw.noLog) return ctx;
-    return { ...ctx, warn: () => this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name}: a warning (${CENSORED})` }) };
+    if (this.hostKw.noLog) return { ...ctx, warn: () => this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name}: a warning (${CENSORED})` }) };
+    return {
+      ...ctx,
+      warn: (message) => {
+        warnings.push(message);
+        ctx.warn(message);
+      },
+    };
   }
 
   /** One attempt, or (with until) attempts until the condition holds or the retries are spent. */
@@ -233,7 +243,8 @@ class TaskRun {
     let outcome: ItemOutcome;
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
-      outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
+      const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
+      outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
     } catch (error) {
       if (error instanceof ConnectionError) throw error;
       outcome = failure(error);
