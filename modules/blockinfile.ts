@@ -82,6 +82,8 @@ export default defineModule({
   name: 'blockinfile',
   summary: 'Insert, update or remove a block of lines between marker lines in a file.',
   changedWhen: 'the block is inserted, changed or removed, or mode/owner/group differ.',
+  // Ansible's module returns its before/after as `diff` in the result, whatever --diff says.
+  diffInResult: true,
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -108,6 +108,8 @@ export default defineModule({
   name: 'lineinfile',
   summary: 'Make sure a particular line is in a file, or replace an existing line matched by a regular expression.',
   changedWhen: 'a line is added, replaced or removed, or mode/owner/group differ.',
+  // Ansible's module returns its before/after as `diff` in the result, whatever --diff says.
+  diffInResult: true,
   schema: {
     type: 'object',
     additionalProperties: false,

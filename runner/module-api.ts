@@ -105,6 +105,8 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
+  /** Ansible's version of the module returns its before/after as `diff` in the registered result. */
+  diffInResult?: boolean;
   /** Read current state and compute the changes. Must not change anything. */
   plan(host: Host, params: P, ctx: ModuleContext): Promise<Plan<State>>;
   /** Make the planned changes. Absent for modules that only read. */

@@ -26,22 +26,22 @@ export async function runModuleStep(
   const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, message: plan.message };
   const planned = plan.changes.length > 0;
   if (!planned || !module.apply || options.check) {
-    return { ...base, changed: planned, result: withDiff({ ...plan.result }, base.diff), planOnly: planned && options.check };
+    return { ...base, changed: planned, result: module.diffInResult === true ? withDiff({ ...plan.result }, base.diff) : { ...plan.result }, planOnly: planned && options.check };
   }
   const applied = await module.apply(host, params, plan, ctx);
   return {
     ...base,
     changed: applied.changed ?? planned,
-    result: withDiff({ ...plan.result, ...applied.result }, base.diff),
+    result: module.diffInResult === true ? withDiff({ ...plan.result, ...applied.result }, base.diff) : { ...plan.result, ...applied.result },
     facts: applied.facts ?? plan.facts,
     planOnly: false,
   };
 }
 
 /**
- * The registered result's `diff`, as Ansible's file modules return it whatever
- * --diff says (roles test `result.diff | length > 0`): one before/after pair
- * per diff entry. A module that shapes its own `diff` result keeps it.
+ * The registered result's `diff`, for modules whose Ansible version returns it
+ * whatever --diff says (lineinfile, blockinfile: roles test `result.diff |
+ * length > 0`): one before/after pair per diff entry.
  */
 function withDiff(result: Record<string, unknown>, diff: readonly DiffEntry[]): Record<string, unknown> {
   if (diff.length === 0 || 'diff' in result) return result;
