@@ -25,6 +25,7 @@ const scope = new Scope([
       result: { rc: 1, changed: false, failed: true },
       // A variable holding a condition-like template renders lazily.
       is_debian: "{{ os == 'Debian' }}",
+      remote_text: "lookup('pipe', 'touch /tmp/never') == ''",
     },
   },
 ]);
@@ -83,6 +84,11 @@ const errors: [Condition, string][] = [
   [['true', 'missing'], `undefined variable 'missing' in "missing"`],
   ['os ==', 'unexpected end of expression at column 6\n    os ==\n         ^'],
   ['{{ a }} == {{ b }}', `undefined variable 'a' in "{{ a }} == {{ b }}"`],
+  // What a host returned (a registered stdout) is evaluated again, but never runs a lookup on the controller.
+  [
+    '{{ remote_text }}',
+    `lookup() is not allowed here: the text a condition rendered to is evaluated without lookups, as Ansible evaluates unsafe values (the condition "{{ remote_text }}" rendered to "lookup('pipe', 'touch /tmp/never') == ''", which is evaluated again, as Ansible does) at column 1\n    lookup('pipe', 'touch /tmp/never') == ''\n    ^`,
+  ],
 ];
 
 describe('evaluateCondition errors', () => {

@@ -122,6 +122,18 @@ test('a Galaxy server name is refused with what to write instead', async () => {
   assert.match(r.stderr, /'geerlingguy\.ntp' looks like a Galaxy name; drover cannot reach a Galaxy server: give src: a git URL/);
 });
 
+test('a name that is a path, or a version that is an option, is refused before anything is touched', async () => {
+  writeFileSync(join(dir, 'evil.yml'), '- src: ./local_role\n  name: ..\n- src: ./local_role\n  name: ../../x\n');
+  const names = await runDrover(['galaxy', 'install', '-r', 'evil.yml', '-p', 'roles'], { cwd: dir });
+  assert.equal(names.code, 5);
+  assert.match(names.stderr, /'\.\.' is not a role or collection name/);
+  assert.ok(readFileSync(join(dir, 'roles/ntp/tasks/main.yml'), 'utf8').length > 0, 'the roles path is intact');
+  writeFileSync(join(dir, 'opt.yml'), `- src: git+file://${dir}/ntp.git\n  version: --orphan=zz\n  name: ntp2\n`);
+  const option = await runDrover(['galaxy', 'install', '-r', 'opt.yml', '-p', 'roles'], { cwd: dir });
+  assert.equal(option.code, 5);
+  assert.match(option.stderr, /version '--orphan=zz' is not a git ref/);
+});
+
 test('a playbook finds an installed role through ANSIBLE_ROLES_PATH', async () => {
   writeFileSync(join(dir, 'site.yml'), '- hosts: localhost\n  gather_facts: false\n  roles: [ntp]\n');
   const r = await runDrover(['run', 'site.yml', '--list-tasks'], { cwd: dir, env: { ANSIBLE_ROLES_PATH: join(dir, 'roles') } });

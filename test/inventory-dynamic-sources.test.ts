@@ -6,7 +6,7 @@
 // terraform_state plugins read real sources, and a plugin or option drover
 // does not have is refused instead of being read as a group named "plugin".
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -83,6 +83,16 @@ describe('plugins', () => {
     const config = join(scratch, 'extra.yml');
     writeFileSync(config, 'plugin: constructed\nuse_vars_plugins: true\n');
     await assert.rejects(loadInventory(config, { cwd: scratch }), /constructed: unsupported option\(s\) use_vars_plugins/);
+  });
+
+  test('compose expressions run no lookups, as Ansible\'s constructed disables them', async () => {
+    const dir = mkdtempSync(join(scratch, 'nolookup-'));
+    writeFileSync(join(dir, '1.yml'), 'all:\n  hosts:\n    n1: {}\n');
+    writeFileSync(join(dir, '2.yml'), `plugin: constructed\ncompose:\n  y: "lookup('pipe', 'touch ${dir}/ran')"\n  z: "'kept'"\n`);
+    const inv = await loadInventory(dir, { cwd: dir });
+    assert.equal(inv.hostVars('n1').y, undefined);
+    assert.equal(inv.hostVars('n1').z, 'kept');
+    assert.equal(existsSync(join(dir, 'ran')), false, 'the pipe lookup never ran');
   });
 
   test('strict: true makes a failing compose expression an error naming the host', async () => {

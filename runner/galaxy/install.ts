@@ -7,7 +7,7 @@
 // moved); `--update` resolves again. An install is built beside its target
 // and renamed into place: a failed one leaves the previous install.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -35,6 +35,11 @@ export interface InstallOptions {
   log(line: string): void;
 }
 
+/** A source as it may be written down: a URL's user and password left out (they would land in a committed lock file). */
+export function shownSource(src: string): string {
+  return src.replace(/^([a-z+]+:\/\/)[^@/]*@/i, '$1');
+}
+
 export function lockFileOf(requirementsFile: string): string {
   return requirementsFile.replace(/\.ya?ml$/, '') + '.lock.yml';
 }
@@ -43,10 +48,13 @@ export async function installAll(requirements: readonly Requirement[], options: 
   const locked = options.update ? [] : readLock(options.lockFile);
   const result: Locked[] = [];
   for (const req of requirements) {
-    const pin = locked.find((l) => l.kind === req.kind && l.name === req.name && l.src === req.src && l.version === req.version);
+    const pin = locked.find((l) => l.kind === req.kind && l.name === req.name && l.src === shownSource(req.src) && l.version === req.version);
     result.push(await installOne(req, { ...options, pin }));
   }
-  writeFileSync(options.lockFile, `# Written by drover galaxy install: what each requirement resolved to.\n${stringify(result)}`);
+  // Beside and renamed, so an interrupted install never leaves half a lock file.
+  const partial = `${options.lockFile}.${process.pid}.partial`;
+  writeFileSync(partial, `# Written by drover galaxy install: what each requirement resolved to.\n${stringify(result)}`);
+  renameSync(partial, options.lockFile);
   return result;
 }
 
@@ -74,12 +82,17 @@ async function installOne(req: Requirement, options: InstallOptions & { pin?: Lo
     rmSync(join(staged, '.git'), { recursive: true, force: true });
     const sha256 = treeDigest(staged);
     if (pin !== undefined && pin.sha256 !== sha256) {
-      throw new InputError([{ message: `${req.name}: ${req.src} no longer gives the locked content (sha256 ${pin.sha256.slice(0, 12)}..., now ${sha256.slice(0, 12)}...); check the source, then install with --update` }]);
+      throw new InputError([{ message: `${req.name}: ${shownSource(req.src)} no longer gives the locked content (sha256 ${pin.sha256.slice(0, 12)}..., now ${sha256.slice(0, 12)}...); check the source, then install with --update` }]);
     }
     const old = join(work, 'previous');
     if (existsSync(target)) renameSync(target, old);
-    renameSync(staged, target);
-    const entry: Locked = { kind: req.kind, name: req.name, src: req.src, ...(req.version !== undefined ? { version: req.version } : {}), ...(commit ? { commit } : {}), sha256 };
+    try {
+      renameSync(staged, target);
+    } catch (error) {
+      if (existsSync(old)) renameSync(old, target);
+      throw error;
+    }
+    const entry: Locked = { kind: req.kind, name: req.name, src: shownSource(req.src), ...(req.version !== undefined ? { version: req.version } : {}), ...(commit ? { commit } : {}), sha256 };
     options.log(`- ${req.name} (${describe(entry)}) was installed into ${target}`);
     return entry;
   } finally {
@@ -95,13 +108,19 @@ function describe(entry: Locked): string {
 async function fetchSource(req: Requirement, at: { into: string; work: string; ref?: string }): Promise<string | undefined> {
   const run = async (file: string, args: string[]) => {
     const r = await execa(file, args, { reject: false, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0' } });
-    if (r.exitCode !== 0) throw new InputError([{ message: `${req.name}: ${file} ${args[0]} failed for ${req.src}: ${String(r.stderr).trim() || r.shortMessage}` }]);
+    const step = args.find((a) => !a.startsWith('-') && a !== at.into) ?? file;
+    if (r.exitCode !== 0) throw new InputError([{ message: `${req.name}: ${file} ${step} failed for ${shownSource(req.src)}: ${String(r.stderr).trim() || r.shortMessage}` }]);
     return String(r.stdout).trim();
   };
   if (req.source === 'git') {
     await run('git', ['clone', '--quiet', '--no-checkout', '--', req.src, at.into]);
-    await run('git', ['-C', at.into, 'checkout', '--quiet', '--detach', at.ref ?? 'HEAD', '--']);
-    return run('git', ['-C', at.into, 'rev-parse', 'HEAD']);
+    // A tag, a commit, or a branch that is not the default one (only origin/<branch> exists in a fresh clone).
+    const ref = at.ref ?? 'HEAD';
+    const commit = await run('git', ['-C', at.into, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() =>
+      run('git', ['-C', at.into, 'rev-parse', '--verify', '--quiet', `origin/${ref}^{commit}`]),
+    );
+    await run('git', ['-C', at.into, 'checkout', '--quiet', '--detach', commit, '--']);
+    return commit;
   }
   if (req.source === 'dir') {
     if (!existsSync(req.src) || !statSync(req.src).isDirectory()) throw new InputError([{ message: `${req.name}: ${req.src} is not a directory` }]);
@@ -124,8 +143,10 @@ export function treeDigest(dir: string): string {
   const walk = (path: string): void => {
     for (const name of readdirSync(path).sort()) {
       const full = join(path, name);
-      const st = statSync(full);
-      if (st.isDirectory()) walk(full);
+      // A symlink is hashed as its target path, never followed (it may point outside the tree, or nowhere).
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) hash.update(`${relative(dir, full)}\0l\0${readlinkSync(full)}\0`);
+      else if (st.isDirectory()) walk(full);
       else hash.update(`${relative(dir, full)}\0${st.mode & 0o111 ? 'x' : '-'}\0${st.size}\0`).update(readFileSync(full));
     }
   };

@@ -5,6 +5,7 @@
 // repository), local directories and tar archives. Galaxy server names
 // (`geerlingguy.ntp`, `community.general`) are refused with what to write.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseYaml } from '../playbook/yaml-source.js';
@@ -61,13 +62,16 @@ function requirement(r: { kind: Requirement['kind']; entry: unknown; base: strin
   const gitUrl = raw.startsWith('git+') ? raw.slice(4) : raw;
   const looksGit = scm === 'git' || raw.startsWith('git+') || /\.git\/?$/.test(raw) || /^(ssh|git):\/\//.test(raw);
   const isPath = raw.startsWith('/') || raw.startsWith('.') || raw.startsWith('~') || raw.startsWith('file://');
-  const local = resolve(r.base, raw.replace(/^file:\/\//, ''));
+  const local = resolve(r.base, raw.replace(/^file:\/\//, '').replace(/^~(?=\/|$)/, homedir()));
   const source: SourceKind | undefined = looksGit ? 'git' : isPath && /\.(tar\.gz|tgz|tar)$/.test(raw) ? 'tar' : isPath ? 'dir' : undefined;
   if (source === undefined) {
     throw r.fail(`'${raw}' looks like a Galaxy name; drover cannot reach a Galaxy server: give src: a git URL (git+https://...), a directory or a .tar.gz`);
   }
   const src = source === 'git' && (gitUrl.startsWith('.') || gitUrl.startsWith('/')) ? resolve(r.base, gitUrl) : source === 'git' ? gitUrl : local;
   const name = typeof entry.name === 'string' && entry.src !== undefined ? entry.name : defaultName(raw);
+  // The name becomes a directory under the roles path: never a path of its own.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) || name === '..' || name.includes('/')) throw r.fail(`'${name}' is not a role or collection name (letters, digits, _ . -)`);
+  if (entry.version !== undefined && String(entry.version).startsWith('-')) throw r.fail(`version '${String(entry.version)}' is not a git ref`);
   if (r.kind === 'collection' && !/^[a-z0-9_]+\.[a-z0-9_]+$/.test(name)) throw r.fail(`a collection needs name: NAMESPACE.NAME, got '${name}'`);
   return { kind: r.kind, name, source, src, ...(entry.version !== undefined ? { version: String(entry.version) } : {}) };
 }

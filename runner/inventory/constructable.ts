@@ -6,6 +6,7 @@
 // parent_group, leading_separator). With `strict: false` (the default) an
 // expression that fails (a fact not there yet) is skipped, as in Ansible.
 import { evaluateExpression, renderValue, Scope } from '../template/index.js';
+import { WithoutLookups } from '../template/registry.js';
 import { isMapping, truthy } from '../template/values.js';
 import { sortGroups, type InventoryData } from './data.js';
 import { InventoryError } from './errors.js';
@@ -57,12 +58,13 @@ export function constructableOptions(config: Record<string, unknown>, file: stri
 }
 
 /** Ansible's get_all_host_vars without vars plugins: the host's groups' vars by depth, its own vars, its magic names. */
-function hostScope(data: InventoryData, host: string): Scope {
+function hostScope(data: InventoryData, host: string): WithoutLookups {
   const h = data.hosts.get(host)!;
   const groups = sortGroups(data.hostGroups(host));
   const names = groups.map((g) => g.name).filter((n) => n !== 'all' && n !== 'ungrouped').sort();
   const magic = { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: names };
-  return Scope.of([...groups.flatMap((g) => g.layers), ...h.layers, { source: 'magic', vars: magic }]);
+  // Ansible's _compose disables lookups: an inventory file never runs commands on the controller.
+  return new WithoutLookups(Scope.of([...groups.flatMap((g) => g.layers), ...h.layers, { source: 'magic', vars: magic }]), 'inventory plugin expressions run without lookups, as in Ansible');
 }
 
 /** Applies compose, groups and keyed_groups to each of `hosts`, in order. */
@@ -78,8 +80,10 @@ export function construct(data: InventoryData, hosts: readonly string[], options
         return undefined;
       }
     };
+    // Every compose entry sees the variables as they were before compose, as in Ansible.
+    const before = hostScope(data, host);
     for (const [name, expression] of Object.entries(options.compose)) {
-      const scope = hostScope(data, host);
+      const scope = before;
       const value = attempt(`Could not set ${name}`, () => evaluateExpression(String(expression), scope));
       if (value !== undefined) data.setHostVar(host, name, value, label);
     }
@@ -99,7 +103,7 @@ export function construct(data: InventoryData, hosts: readonly string[], options
 interface KeyedContext {
   data: InventoryData;
   host: string;
-  scope: Scope;
+  scope: WithoutLookups;
   keyed: KeyedGroup;
   options: ConstructableOptions & { file: string };
   label: string;
@@ -132,7 +136,9 @@ function addKeyedGroups(ctx: KeyedContext): void {
   }
   const prefix = keyed.prefix ?? '';
   const joiner = prefix === '' && !options.leading_separator ? '' : sep;
-  const parent = keyed.parent_group === undefined ? undefined : safeGroupName(String(renderValue(keyed.parent_group, ctx.scope)));
+  const parentName = keyed.parent_group === undefined ? undefined : ctx.attempt(`Could not generate parent group ${keyed.parent_group}`, () => String(renderValue(keyed.parent_group, ctx.scope)));
+  if (keyed.parent_group !== undefined && parentName === undefined) return;
+  const parent = parentName === undefined ? undefined : safeGroupName(parentName);
   for (const name of bare) {
     const group = safeGroupName(`${prefix}${joiner}${name}`);
     data.addGroup(group);

@@ -37,10 +37,19 @@ export class RunLogReporter implements Reporter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The log could not be written (a read-only home): said once, and the run goes on without it. */
+  private broken = false;
+
   handle(event: EngineEvent): void {
+    if (this.broken) return;
     const at = this.now();
-    if (this.fd === undefined) this.open(at);
-    writeSync(this.fd!, `${toJson({ at, event } satisfies LoggedEvent)}\n`);
+    try {
+      if (this.fd === undefined) this.open(at);
+      writeSync(this.fd!, `${toJson({ at, event } satisfies LoggedEvent)}\n`);
+    } catch (error) {
+      this.broken = true;
+      process.stderr.write(`[WARNING]: this run is not recorded for drover report: ${(error as Error).message} (--log DIR or --no-log)\n`);
+    }
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@
 // Ansible), while a rendered non-text value is read with Python's truth.
 import { ExpressionError, TemplateError } from './errors.js';
 import { evaluateExpression } from './expression.js';
+import { WithoutLookups } from './registry.js';
 import { renderString } from './render.js';
 import { aType, truthy, type Names } from './values.js';
 
@@ -20,9 +21,10 @@ export function evaluateCondition(condition: Condition, names: Names): boolean {
   if (!condition.includes('{{') && !condition.includes('{%')) return truthy(evaluateExpression(condition, names));
   const rendered = renderString(condition, names);
   if (typeof rendered !== 'string') return truthy(rendered);
-  if (rendered.trim() === '') return false;
+  if (rendered === '') return false;
   try {
-    return truthy(evaluateExpression(rendered, names));
+    // The rendered text may hold what a host returned (a registered stdout): evaluated, but never with lookups.
+    return truthy(evaluateExpression(rendered, new WithoutLookups(names, 'the text a condition rendered to is evaluated without lookups, as Ansible evaluates unsafe values')));
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
     throw new ExpressionError(`${error.detail} (the condition ${JSON.stringify(condition)} rendered to ${JSON.stringify(rendered)}, which is evaluated again, as Ansible does)`, rendered, error.offset);

@@ -102,7 +102,24 @@ export function callHelper(name: string, args: unknown[], kwargs?: [string, unkn
   return call('helper', HELPERS, name, args, kwargs);
 }
 
+/**
+ * Names under which lookup()/query() are refused, as Ansible refuses lookups in
+ * text it must not trust: a condition's rendered text evaluated again (it may
+ * hold what a host returned), and inventory plugins' expressions.
+ */
+export class WithoutLookups implements Names {
+  constructor(
+    private readonly inner: Names,
+    readonly why: string,
+  ) {}
+
+  resolve(name: string): unknown {
+    return this.inner.resolve(name);
+  }
+}
+
 export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][], names?: Names): unknown {
+  if (isLookupFunction(name) && names instanceof WithoutLookups) throw new TemplateError(`${name}() is not allowed here: ${names.why}`);
   if (isLookupFunction(name)) return callLookupFunction(name, args, kwargs ?? [], names);
   return call('function', FUNCTIONS, name, args, kwargs);
 }
