@@ -73,6 +73,8 @@ describe('plugins', () => {
     assert.equal(inv.hostVars('hub-prod-1').ansible_host, '198.51.100.10');
     assert.equal(inv.hostVars('hub-prod-2').ansible_host, '2001:db8::2', 'the first non-empty address attribute');
     assert.equal(inv.hostVars('hub-prod-1').terraform_resource, 'openstack_compute_instance_v2.hub');
+    assert.ok(!JSON.stringify(inv.hostVars('hub-prod-1')).includes('tf-sensitive-secret'), 'attributes Terraform marks sensitive are left out');
+    assert.equal((inv.hostVars('hub-prod-1').terraform_attributes as Record<string, unknown>).flavor_name, 'm1.large');
   });
 
   test('a plugin drover does not have is refused, naming the ones it has', async () => {

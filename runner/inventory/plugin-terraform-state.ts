@@ -17,7 +17,13 @@ const DEFAULT_ADDRESS_ATTRIBUTES = ['access_ip_v4', 'public_ip', 'ipv4_address',
 
 interface TfState {
   version?: number;
-  resources?: Array<{ mode?: string; type?: string; name?: string; module?: string; instances?: Array<{ attributes?: Record<string, unknown>; index_key?: unknown }> }>;
+  resources?: Array<{
+    mode?: string;
+    type?: string;
+    name?: string;
+    module?: string;
+    instances?: Array<{ attributes?: Record<string, unknown>; index_key?: unknown; sensitive_attributes?: Array<Array<{ type?: string; value?: unknown }>> }>;
+  }>;
 }
 
 export const readTerraformHosts: HostReader = async (config, { file, data }) => {
@@ -45,7 +51,9 @@ export const readTerraformHosts: HostReader = async (config, { file, data }) => 
     const group = `terraform_${resource.type}`;
     data.addGroup(group);
     for (const instance of resource.instances ?? []) {
-      const attributes = isMapping(instance.attributes) ? instance.attributes : {};
+      // Attributes Terraform marks sensitive (passwords, keys) never become host variables.
+      const sensitive = new Set((instance.sensitive_attributes ?? []).map((path) => path[0]?.value).filter((v): v is string => typeof v === 'string'));
+      const attributes = Object.fromEntries(Object.entries(isMapping(instance.attributes) ? instance.attributes : {}).filter(([k]) => !sensitive.has(k)));
       const name = attributes[nameAttribute];
       if (typeof name !== 'string' || name === '') throw fail(`an instance of ${resource.type}.${resource.name} has no ${nameAttribute} attribute to name its host`);
       data.addHost(name, group, undefined, file.abs, label);
