@@ -2,7 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,11 @@ const load = () => loadInventory('yaml/all-features.yml', { cwd });
 async function loadText(text: string, name = 'hosts.yml') {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drover-inv-'));
   writeFileSync(path.join(dir, name), text);
-  return loadInventory(name, { cwd: dir });
+  try {
+    return await loadInventory(name, { cwd: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('YAML inventory', () => {

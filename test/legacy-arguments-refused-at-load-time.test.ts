@@ -19,6 +19,8 @@ async function problemsOf(tasks: string): Promise<string[]> {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     return error.problems.map((p) => `${p.location?.line}:${p.location?.column} ${p.message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
