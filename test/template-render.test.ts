@@ -28,7 +28,6 @@ const vars = {
   b64: 'aGk=',
 };
 const scope = new Scope([{ source: 'test', vars }]);
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function table(cases: [unknown, unknown][]): void {
   for (const [template, expected] of cases) {

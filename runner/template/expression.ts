@@ -7,7 +7,6 @@ import { ExpressionError, force, quoteForMessage, TemplateError, Undefined, Unde
 import { callMethod } from './methods.js';
 import { parseExpression, type Args, type Expr } from './parser.js';
 import { callFilter, callFunction, callTest } from './registry.js';
-import { stripBraces } from './scan.js';
 import { aType, compareValues, contains, deepEqual, getMember, MISSING, setOwn, truthy, typeName, type Names } from './values.js';
 import { MAX_LIST_LENGTH } from './filters-data.js';
 import { makeNamespace, TemplateFunction } from './jinja-values.js';
