@@ -6,7 +6,7 @@
 import type { Invocation } from '../cli-args.js';
 import type { EngineEvent } from '../engine/events.js';
 import { EXIT, runPlaybook, type RunOptions } from '../engine/run.js';
-import { changedContent, pinContent } from './content-pins.js';
+import { changedContent, pinContent, type ContentPins } from './content-pins.js';
 import { findDrift, type Drift } from './drift.js';
 import { PLAN_FORMAT, PLAN_VERSION, StepRecorder, type PlanFile } from './plan-file.js';
 
@@ -17,12 +17,14 @@ type Shared = Pick<RunOptions, 'knownHostsFile' | 'acceptNewHostKeys' | 'connect
 /** Where the plan is made: its paths and pins are relative to baseDir. */
 export interface PlanPlace {
   baseDir: string;
+  /** The pins, when the caller has just computed them (apply's re-check): the project is not read twice. */
+  content?: ContentPins;
 }
 
 export async function makePlan(invocation: Invocation & { forks: number }, options: Shared & PlanPlace): Promise<{ plan: PlanFile; exitCode: number }> {
-  const { baseDir, ...shared } = options;
+  const { baseDir, content: pinned, ...shared } = options;
   // Pinned before the run, so a file edited while the plan is computed cannot slip in unseen.
-  const content = pinContent({ baseDir, playbook: invocation.playbook, inventory: invocation.inventory });
+  const content = pinned ?? pinContent({ baseDir, playbook: invocation.playbook, inventory: invocation.inventory });
   const recorder = new StepRecorder();
   const summary = await runPlaybook({
     ...shared,
@@ -60,11 +62,12 @@ export async function applyPlan(plan: PlanFile, options: Shared & { diff?: boole
     steps.filter((s) => s.status === 'failed' || s.status === 'unreachable').map((s) => ({ host, task: `${s.task} (${s.location})`, reason: `${s.status} when planned${s.message ? `: ${s.message}` : ''}` })),
   );
   if (failedInPlan.length > 0) return { refused: 'incomplete-plan', problems: failedInPlan };
-  const files = changedContent(plan.content, pinContent({ baseDir: plan.baseDir, playbook: plan.invocation.playbook, inventory: plan.invocation.inventory }));
+  const now = pinContent({ baseDir: plan.baseDir, playbook: plan.invocation.playbook, inventory: plan.invocation.inventory });
+  const files = changedContent(plan.content, now);
   if (files.length > 0) return { refused: 'content', files };
 
   // The re-check reports nothing itself: its only use is the comparison, but warnings still reach the user.
-  const { plan: current } = await makePlan(plan.invocation, { ...options, baseDir: plan.baseDir, onEvent: (e) => e.type === 'warning' && options.onEvent(e) });
+  const { plan: current } = await makePlan(plan.invocation, { ...options, baseDir: plan.baseDir, content: now, onEvent: (e) => e.type === 'warning' && options.onEvent(e) });
   const drift = findDrift(plan.hosts, current.hosts);
   if (drift.length > 0) return { refused: 'drift', problems: drift };
   if (options.signal?.aborted) return { exitCode: EXIT.interrupted };
