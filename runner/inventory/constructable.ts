@@ -83,8 +83,7 @@ export function construct(data: InventoryData, hosts: readonly string[], options
     // Every compose entry sees the variables as they were before compose, as in Ansible.
     const before = hostScope(data, host);
     for (const [name, expression] of Object.entries(options.compose)) {
-      const scope = before;
-      const value = attempt(`Could not set ${name}`, () => evaluateExpression(String(expression), scope));
+      const value = attempt(`Could not set ${name}`, () => evaluateExpression(String(expression), before));
       if (value !== undefined) data.setHostVar(host, name, value, label);
     }
     const scope = hostScope(data, host);
