@@ -1,8 +1,9 @@
 # drover: make demo (try it), make test (the suite), make test-vm (real-VM suite), make bench (drover vs ansible-playbook).
 SHELL := /bin/bash
-NODE_TEST := DROVER_SSH_CONFIG=none node --import tsx --test --test-concurrency=2
+NODE_TEST := DROVER_SSH_CONFIG=none node --import tsx --test --test-concurrency=2 \
+  --test-reporter=spec --test-reporter-destination=stdout --test-reporter=./test/support/failed-tests-reporter.mjs --test-reporter-destination=stderr
 TEST_FILES = $(sort $(wildcard test/*.test.ts))
-# Suites that boot several QEMU guests with their own kernel (VLANs, nfsd, enforced quotas,
+# Suites that boot QEMU guests with their own kernel (VLANs, nfsd, enforced quotas,
 # qemu-driver scenarios): minutes each under software emulation, so not in `make test`; CI runs them.
 VM_TEST_FILES = $(sort $(wildcard test/vm/*.test.ts))
 

@@ -45,7 +45,7 @@ import tempfile from './tempfile.js';
 import find from './find.js';
 
 // One module per line: add new modules at the end of their group.
-const MODULES: readonly AnyModule[] = [
+export const MODULES: readonly AnyModule[] = [
   assert,
   copy,
   debug,

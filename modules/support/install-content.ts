@@ -4,7 +4,7 @@
 // atomically (validated first when asked), then settles mode/owner/group.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { ApplyResult, Plan } from '../../runner/module-api.js';
+import { ModuleFailure, type ApplyResult, type Plan } from '../../runner/module-api.js';
 import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh } from '../../runner/quote.js';
 import { attributeChanges, type Attributes } from './file-attributes.js';
@@ -37,7 +37,7 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
   let dest = await expandUser(host, params.dest);
   let current = await host.stat(dest, { checksum: true });
   if (dest.endsWith('/') || current?.kind === 'directory') {
-    if (sourceName === undefined) throw new Error(`dest ${dest} is a directory: with content, give the file's full path`);
+    if (sourceName === undefined) throw new ModuleFailure(`dest ${dest} is a directory: with content, give the file's full path`);
     dest = posix.join(dest, posix.basename(sourceName));
     current = await host.stat(dest, { checksum: true });
   }
@@ -47,7 +47,7 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
   }
   // Without follow, Ansible replaces a symlink at dest with a regular file (the link's target is left alone).
   const replacesLink = current?.kind === 'link';
-  if (current && current.kind !== 'file' && !replacesLink) throw new Error(`dest ${dest} is a ${current.kind}, not a file`);
+  if (current && current.kind !== 'file' && !replacesLink) throw new ModuleFailure(`dest ${dest} is a ${current.kind}, not a file`);
   const sha256 = createHash('sha256').update(content).digest('hex');
   // Ansible's copy and template report SHA-1 as `checksum` (and md5sum when they wrote).
   const checksum = createHash('sha1').update(content).digest('hex');

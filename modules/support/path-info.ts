@@ -73,7 +73,7 @@ export function parsePathInfo(line: string, path: string): PathInfo | null {
   if (line === 'absent') return null;
   if (line.startsWith('error ')) throw new ModuleFailure(`cannot stat ${path}: ${fromB64(line.slice(6)) ?? ''}`.trim());
   const f = line.split(' ');
-  if (f.length !== 17) throw new Error(`unexpected stat output for ${path}: ${JSON.stringify(line)}`);
+  if (f.length !== 17) throw new ModuleFailure(`unexpected stat output for ${path}: ${JSON.stringify(line)}`);
   const rawMode = parseInt(f[0]!, 16);
   const name = (value: string) => (value === 'UNKNOWN' ? undefined : value);
   const linkTarget = fromB64(f[15]);

@@ -6,6 +6,7 @@ import { killRunningCommands } from '../connection/running-commands.js';
 import type { EngineEvent, Reporter } from '../engine/events.js';
 import { createReporter } from '../report/index.js';
 import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
+import { DebugLogReporter, defaultDebugLogFile } from '../report/debug-log.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { InputError } from '../errors.js';
 
@@ -36,6 +37,8 @@ export interface OutputFlags {
   diff?: boolean;
   /** --log DIR, or false with --no-log; true (the default directory) otherwise. */
   log: string | boolean;
+  /** --debug-log FILE: written only when a bug of drover's stops a host. */
+  debugLog?: string;
   user?: string;
   privateKey?: string;
   timeout?: number;
@@ -81,7 +84,8 @@ export function addOutputOptions(command: Command): Command {
     .option('--ssh-extra-args <args>', 'more ssh options, read after the common ones (ansible_ssh_extra_args wins)')
     .option('--no-color', 'no ANSI colours')
     .option('--log <dir>', 'record the run\'s events here for `drover report` (default: $XDG_STATE_HOME/drover/runs)')
-    .option('--no-log', 'do not record the run\'s events');
+    .option('--no-log', 'do not record the run\'s events')
+    .option('--debug-log <file>', 'where the stack of a bug of drover\'s goes (default: a new file under $XDG_STATE_HOME/drover/debug)');
 }
 
 /** Which task each host runs now, from the events the reporter sees: what the first Ctrl-C says it waits for. */
@@ -124,7 +128,8 @@ export async function withReporter<T>(flags: OutputFlags, work: (reporter: Repor
     // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
     color: flags.color === false ? false : undefined,
   });
-  const reporter = flags.log === false ? view : teeReporter([view, new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())]);
+  const runLog = flags.log === false ? [] : [new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())];
+  const reporter = teeReporter([view, ...runLog, new DebugLogReporter(flags.debugLog ?? defaultDebugLogFile())]);
   const abort = new AbortController();
   const running = new RunningTasks();
   // Stop now: end the commands running on hosts (up to STOP_GRACE_MS), then exit 128 + signal number.

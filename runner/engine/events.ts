@@ -60,6 +60,8 @@ export type EngineEvent =
   | { type: 'handler.notified'; host: string; handler: string; by: TaskRef }
   | { type: 'play.end'; play: string }
   | { type: 'warning'; message: string; host?: string }
+  /** A bug of drover's stopped this host (its task result follows); the stack is for the debug log, not the screen. */
+  | { type: 'drover.bug'; host: string; task: TaskRef; error: string; stack: string }
   /** The first Ctrl-C (sent by the CLI, which sees it): no new tasks start; these are still running. */
   | { type: 'run.interrupted'; waiting: Array<{ host: string; task: TaskRef; item?: string }> }
   | { type: 'run.end'; stats: Record<string, HostStats>; exitCode: number; durationMs: number };

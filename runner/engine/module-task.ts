@@ -21,6 +21,7 @@ import { CENSORED, NO_LOG_ITEM } from './mask.js';
 import { evaluateKeywords, hostKeywords, keywordFailure, noLogHolds, type HostKeywords, type KeywordProblem } from './task-keywords.js';
 import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } from './item-outcome.js';
 import { overrides, withResult } from './result-conditions.js';
+import { rethrowUnlessTaskFailure } from './drover-bug.js';
 
 /** One task for one host. */
 export interface TaskJob {
@@ -124,6 +125,8 @@ class TaskRun {
     if (!shared) {
       const pending = this.loop();
       shared = pending.then((o) => ({ result: o.result, failed: o.status === 'failed' }));
+      // A lost connection or a bug rejects it: the hosts that await it see that; unawaited, it must not crash the run.
+      shared.catch(() => undefined);
       this.rt.runOnce.set(this.task, shared);
       return pending;
     }
@@ -197,7 +200,7 @@ class TaskRun {
       const retries = this.kw.until === undefined ? 0 : itemKw.retries;
       return { ...(await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs })), showDiff: itemKw.diff };
     } catch (error) {
-      if (error instanceof ConnectionError) throw error;
+      rethrowUnlessTaskFailure(error, this.ref);
       return failure(error);
     }
   }
@@ -246,7 +249,7 @@ class TaskRun {
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
       outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
     } catch (error) {
-      if (error instanceof ConnectionError) throw error;
+      rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
     }
     return overrides(outcome, { keywords: this.kw, scope: attempt.scope });

@@ -15,6 +15,8 @@ import { InputError, type Problem } from '../errors.js';
 import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
 import { flushHandlers } from './handlers.js';
+import { droverBugOf, reportDroverBug, rethrowUnlessTaskFailure } from './drover-bug.js';
+import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
@@ -63,11 +65,17 @@ async function runHostTasks(name: string, batch: readonly string[], inputs: Play
       if (!host.state.failed && !host.state.unreachable) await flushHandlers(rt, host);
     }
   } catch (error) {
-    if (!(error instanceof ConnectionError)) throw error;
+    if (!(error instanceof ConnectionError)) return reportDroverBug(droverBugOf(error, playRef(rt)), host.state, rt.emit);
     host.state.unreachable = true;
     host.state.stats.unreachable += 1;
     rt.emit({ type: 'host.task.result', host: name, task: { play: rt.play.name, name: 'connection lost', location: '' }, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: 0 });
   }
+}
+
+/** Where a bug outside any task happened: the play itself. */
+function playRef(rt: PlayRuntime): TaskRef {
+  const at = rt.play.location;
+  return { play: rt.play.name, name: 'running the play', location: `${at.file}:${at.line}:${at.column}` };
 }
 
 async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean> {
@@ -87,6 +95,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
       rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: Date.now() - started });
       return false;
     }
+    rethrowUnlessTaskFailure(error, task);
     failHost({ rt, host }, task, (error as Error).message);
     return false;
   }

@@ -19,7 +19,7 @@ import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 
-export const EXIT = { ok: 0, internal: 1, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
+export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
 export interface RunOptions extends Partial<RunSettings> {
   playbook: string;
@@ -126,13 +126,16 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     await journal?.save();
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
-  const exitCode = options.signal?.aborted
-    ? EXIT.interrupted
-    : [...states.values()].some((s) => s.stats.failed > 0)
-      ? EXIT.failed
-      : [...states.values()].some((s) => s.unreachable)
-        ? EXIT.unreachable
-        : EXIT.ok;
+  const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false);
   emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
   return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
+}
+
+/** A bug of drover's outranks everything: the run's result cannot be trusted. */
+function exitCodeOf(states: HostState[], interrupted: boolean): number {
+  if (states.some((s) => s.droverBug)) return EXIT.internal;
+  if (interrupted) return EXIT.interrupted;
+  if (states.some((s) => s.stats.failed > 0)) return EXIT.failed;
+  if (states.some((s) => s.unreachable)) return EXIT.unreachable;
+  return EXIT.ok;
 }

@@ -14,6 +14,8 @@ export interface HostState {
   /** The last failure that was not ignored: a rescue section sees it as ansible_failed_task / ansible_failed_result. */
   lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   unreachable: boolean;
+  /** Stopped by a bug of drover's (runner/engine/drover-bug.ts): the run exits EXIT.internal. */
+  droverBug?: boolean;
   /** meta end_host: skip the rest of the current play. */
   endedPlay: boolean;
 }

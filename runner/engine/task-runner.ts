@@ -3,7 +3,7 @@
 // know when to rescue.
 import { resolve } from 'node:path';
 import type { BlockTask, IncludeTask, MetaTask, TaskNode } from '../playbook/types.js';
-import { ConnectionError } from '../connection/types.js';
+import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { isSelected } from './tags.js';
@@ -97,7 +97,7 @@ async function runInclude(node: IncludeTask, inherited: Inherited, at: HostInPla
     const tasks = await rt.loadInclude(resolve(node.baseDir, file), node.role);
     return runTasks(tasks, scope, at);
   } catch (error) {
-    if (error instanceof ConnectionError) throw error;
+    rethrowUnlessTaskFailure(error, ref);
     return failHost(at, ref, (error as Error).message);
   }
 }

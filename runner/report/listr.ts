@@ -80,6 +80,9 @@ export class ListrReporter implements Reporter {
         return this.endPlay();
       case 'warning':
         return this.remember(formatWarning(event.message, event.host, painter(this.color)));
+      case 'drover.bug':
+        // The host's failed result that follows says so; the stack is for the debug log.
+        return;
       case 'run.interrupted':
         // The live rows already show each host's running task; the play's line says why nothing new starts.
         if (this.play?.view) this.play.view.title = `${this.play.title}  (interrupted: waiting for running tasks; Ctrl-C again aborts)`;

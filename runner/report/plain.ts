@@ -63,6 +63,9 @@ export class PlainReporter implements Reporter {
         return '';
       case 'warning':
         return formatWarning(event.message, event.host, this.paint);
+      case 'drover.bug':
+        // The host's failed result that follows says so; the stack is for the debug log.
+        return '';
       case 'run.interrupted':
         return this.paint(interruptMessage(event.waiting), 'warn') + '\n';
       case 'run.end':

@@ -21,9 +21,14 @@ export interface LoggedEvent {
   event: EngineEvent;
 }
 
-export function defaultRunLogDir(env: NodeJS.ProcessEnv = process.env): string {
+/** drover's own state directory: $XDG_STATE_HOME/drover, else ~/.local/state/drover. */
+export function droverStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME !== '' ? env.XDG_STATE_HOME : join(env.HOME ?? homedir(), '.local', 'state');
-  return join(state, 'drover', 'runs');
+  return join(state, 'drover');
+}
+
+export function defaultRunLogDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(droverStateDir(env), 'runs');
 }
 
 /** Writes a run's events to `<dir>/<start time>-<pid>.jsonl` (0600, in a 0700 directory). */
@@ -119,7 +124,8 @@ export function teeReporter(reporters: readonly Reporter[]): Reporter {
       for (const r of reporters) r.handle(event);
     },
     close: async () => {
-      await Promise.all(reporters.map((r) => r.close()));
+      // In order: what a later reporter prints at the end (the debug log's path) comes after the recap.
+      for (const r of reporters) await r.close();
     },
   };
 }

@@ -15,7 +15,7 @@ import type { ScenarioEvent } from '../../runner/scenario/types.js';
 /** Scenarios another test runs already, with the test that does. */
 const RUN_ELSEWHERE: Record<string, string> = {
   'roles/example_motd/tests/default': 'test/drover-test-command.test.ts (the command line, output and --keep)',
-  'roles/example_motd/tests/vm': 'test/drover-test-qemu-scenario.test.ts (and what the qemu driver leaves behind)',
+  'roles/example_motd/tests/vm': 'test/vm/drover-test-qemu-scenario.test.ts (and what the qemu driver leaves behind)',
 };
 
 // The example environments' vault files (hub-dev, hub-prod) open with the demo identity committed beside them.
