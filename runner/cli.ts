@@ -9,6 +9,7 @@ import { applyCommand, planCommand } from './commands/plan.js';
 import { testCommand } from './commands/test.js';
 import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
+import { inventoryCommand } from './commands/inventory.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -110,6 +111,7 @@ export function buildProgram(): Command {
   program.addCommand(testCommand());
   program.addCommand(reportCommand());
   program.addCommand(galaxyCommand());
+  program.addCommand(inventoryCommand());
   return program;
 }
 

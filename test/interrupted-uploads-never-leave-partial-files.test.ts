@@ -53,7 +53,8 @@ async function interruptUpload(signal: NodeJS.Signals): Promise<{ code: number |
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), 'runner/cli.ts', 'run', join(dir, 'copy.yml'), '-i', join(dir, 'hosts.ini'), '--known-hosts', ground.knownHostsFile, '--output', 'plain'], { cwd: projectRoot(), env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   let receivedAtKill = 0;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded machine drover may take long to start; the test waits for the upload, it does not time it.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const [temp] = await tempFiles();
     const size = temp ? await stat(join(hostSrv(), temp)).then((s) => s.size, () => 0) : 0;

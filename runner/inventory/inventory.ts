@@ -125,6 +125,13 @@ export class Inventory {
     ].filter((l) => Object.keys(l.vars).length > 0);
   }
 
+  /** A group's own variables merged: set in the inventory, then its group_vars files (what ansible-inventory --graph --vars shows). */
+  groupVars(group: string): Record<string, unknown> {
+    const own = this.data.groups.get(group)?.layers ?? [];
+    const files = (['inventory', 'playbook'] as const).flatMap((kind) => this.roots.filter((r) => r.kind === kind).flatMap((r) => r.groups.get(group) ?? []));
+    return Object.assign({}, ...[...own, ...files].map((l) => l.vars)) as Record<string, unknown>;
+  }
+
   /** The host's inventory variables merged (later layers replace whole keys). */
   hostVars(host: string): Record<string, unknown> {
     return Object.assign({}, ...this.hostVarLayers(host).map((l) => l.vars)) as Record<string, unknown>;
