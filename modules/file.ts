@@ -6,10 +6,12 @@
 import { defineModule, ModuleFailure, type TypeOf } from '../runner/module-api.js';
 import type { FileStat, Host } from '../runner/host/types.js';
 import { sh } from '../runner/quote.js';
-import { applyAttributes, attributeChanges, attributeSchemaProperties, type Attributes } from './support/file-attributes.js';
+import { applyAttributes, attributeChanges, attributeSchemaProperties, resolveMode, type Attributes } from './support/file-attributes.js';
 import { applyRecurse, planRecurse } from './support/file-recurse.js';
-import { resolveTimes, timeSchemaProperties, timesChange, timesCommand } from './support/file-times.js';
+import { resolveTimes, timeSchemaProperties, timesChange, timesCommand, timesDiff } from './support/file-times.js';
 import { asFileStat, expandUser, pathInfo, type PathInfo } from './support/path-info.js';
+import { failOnMissing, missingAccounts } from './support/file-owners.js';
+import { applyFlags, flagsSchemaProperties, flagsSentence, planFlags } from './support/file-flags.js';
 import { planHard, planSymlink, pyBasename, pyDirname, pyJoin, stateOf, stateDiff, type FilePlan, type Step, type TimesStep } from './support/file-links.js';
 
 const schema = {
@@ -28,6 +30,8 @@ const schema = {
     follow: { type: 'boolean', default: true, description: 'When path is a symlink, set attributes on its target (and follow links when recursing).' },
     ...timeSchemaProperties,
     ...attributeSchemaProperties,
+    ...flagsSchemaProperties,
+    _diff_peek: { type: 'boolean', description: "Ansible's internal parameter (its action plugins send it): when given at all, only report whether path looks binary (appears_binary: a NUL byte in its first 8 KiB) and change nothing." },
   },
 } as const;
 
@@ -74,7 +78,7 @@ const fileModule = defineModule({
   summary: 'Manage files, directories, symlinks and hard links, and their mode, owner, group and times.',
   changedWhen: 'the path is created, removed, relinked, or its mode/owner/group/times change; state=touch always changes unless both times are preserve.',
   schema,
-  paramAliases: { dest: 'path', name: 'path' },
+  paramAliases: { dest: 'path', name: 'path', attr: 'attributes' },
   async plan(host, params, ctx) {
     let path = await expandUser(host, params.path);
     const src = params.src !== undefined ? await expandUser(host, params.src) : undefined;
@@ -92,9 +96,13 @@ const fileModule = defineModule({
       [own = null, followed = null] = [found[3] ?? null, found[4] ?? null];
     }
     const prev = stateOf(own);
+    const accounts = await missingAccounts(host, params.owner, params.group);
+    if (params.state !== 'absent') accounts.warnings.forEach((w) => ctx.checkModeWarn(w));
     const state = params.state ?? (prev !== 'absent' ? prev : params.recurse ? 'directory' : 'file');
     if (params.recurse && state !== 'directory') throw new ModuleFailure("recurse option requires state to be 'directory'", { path });
     if (src !== undefined && state !== 'link' && state !== 'hard') throw new ModuleFailure("src option requires state to be 'link' or 'hard'", { path });
+    // As Ansible's file.py: after those checks, _diff_peek short-circuits everything else, whatever its value.
+    if (params._diff_peek !== undefined) return { changes: [], result: { path, appears_binary: await appearsBinary(host, path) } };
     const times = { op: 'times' as const, path, ...(await resolveTimes(host, params, state)) };
     // With follow, attributes and times apply to what a symlink points to.
     const resolved = params.follow && own?.kind === 'link' ? { path: followed?.realPath ?? own.realPath, info: followed } : { path, info: own };
@@ -113,7 +121,7 @@ const fileModule = defineModule({
       }
       case 'file':
         if (resolved.info === null || (resolved.info.kind === 'directory' || resolved.info.kind === 'link')) {
-          throw new ModuleFailure(`file (${resolved.path}) is ${stateOf(resolved.info)}, cannot continue`, { path: resolved.path });
+          throw new ModuleFailure(`file (${resolved.path}) is ${stateOf(resolved.info)}, cannot continue`, { path: resolved.path, state: stateOf(resolved.info) });
         }
         plan = merge(attributeStep(resolved.path, resolved.info, params, false), timesPlan(resolved.path, resolved.info, times));
         break;
@@ -127,27 +135,95 @@ const fileModule = defineModule({
         plan = planHard({ path, src, own, followed, srcInfo: found[2] ?? null, params, times });
         break;
     }
+    // Setting the owner or group of something that exists needs the account (a new directory is made first, as in Ansible).
+    if (plan.steps.some((s) => (s.op === 'attributes' && s.current !== null) || s.op === 'recurse')) failOnMissing(accounts, path);
+    if (params.attributes !== undefined && state !== 'absent') {
+      if (params.recurse) throw new ModuleFailure('drover does not set attributes (chattr flags) recursively: give the paths below the directory one by one', { path });
+      const change = await planFlags(host, state === 'link' || state === 'hard' ? path : resolved.path, params.attributes);
+      if (change) plan = merge(plan, { changes: [flagsSentence(change)], steps: [{ op: 'flags', change }] });
+    }
     const target = state === 'link' || state === 'hard' || state === 'touch' ? { dest: path, ...(src !== undefined ? { src } : {}) } : { path };
+    // file and directory work on what a followed link points to, and Ansible's diff names that.
+    const worked = state === 'file' || state === 'directory' ? { path: resolved.path, prev: stateOf(resolved.info) } : { path, prev };
+    const resultDiff = state === 'absent' && own === null ? {} : { diff: await ansibleDiff(host, { ...worked, state, plan, mode: modeChange(params, resolved.info), times: state === 'link' || state === 'hard' ? null : timesDiff(times, resolved.info) }) };
     return {
       changes: plan.changes,
       diff: plan.changes.length && prev !== (state === 'touch' ? 'file' : state) ? [stateDiff(path, prev, state === 'touch' ? 'file' : state)] : [],
       state: { steps: plan.steps, path, target },
-      result: { ...target, state: state === 'touch' ? 'file' : state, ...describe(own) },
+      result: { ...target, ...resultDiff, state: state === 'touch' ? 'file' : state, ...describe(own) },
     };
   },
   async apply(host, params, plan) {
     const { steps, path, target } = plan.state as { steps: Step[]; path: string; target: Record<string, unknown> };
-    for (const step of steps) await runStep(host, params, step);
+    let created: string | undefined;
+    try {
+      for (const step of steps) {
+        await runStep(host, params, step);
+        if (step.op === 'touch') created = step.path;
+      }
+    } catch (error) {
+      // As Ansible's execute_touch: the file it has just made goes again when its attributes cannot be set.
+      if (created !== undefined) await host.run(sh`rm -f -- ${created}`);
+      throw error;
+    }
     // Like Ansible's add_path_info: what is at the path now.
     const [after = null] = await pathInfo(host, [{ path }]);
     return { result: { ...target, state: stateOf(after), ...describe(after) } };
   },
 });
 
+type Sides = Record<'before' | 'after', Record<string, unknown>>;
+
+/**
+ * The registered result's diff, as Ansible's file module returns it whatever --diff says: its
+ * initial_diff (path; the state when it changes; what a directory being removed holds), then the
+ * link's old and new text and the mode, as set_fs_attributes_if_different adds them.
+ */
+async function ansibleDiff(host: Host, d: { path: string; prev: string; state: string; plan: FilePlan; mode: Sides | null; times: Sides | null }): Promise<Sides> {
+  const diff: Sides = { before: { path: d.path }, after: { path: d.path } };
+  if (d.prev !== d.state) {
+    diff.before.state = d.prev;
+    diff.after.state = d.state;
+    if (d.state === 'absent' && d.prev === 'directory') diff.before.path_content = await directoryContent(host, d.path);
+  }
+  if (d.plan.relink) {
+    diff.before.src = d.plan.relink.before;
+    diff.after.src = d.plan.relink.after;
+  }
+  for (const part of [d.mode, d.times]) {
+    Object.assign(diff.before, part?.before);
+    Object.assign(diff.after, part?.after);
+  }
+  return diff;
+}
+
+/** Ansible's '0%03o' of the mode before and after, when it changes. */
+function modeChange(params: FileParams, current: PathInfo | null): Sides | null {
+  if (params.mode === undefined || current === null) return null;
+  const after = resolveMode(params.mode, current.mode, current.kind === 'directory');
+  if (after === current.mode) return null;
+  return { before: { mode: pythonMode(current.mode) }, after: { mode: pythonMode(after) } };
+}
+
+/** Ansible writes modes as '0%03o': '0644', '01777'. */
+function pythonMode(mode: string): string {
+  return `0${parseInt(mode, 8).toString(8).padStart(3, '0')}`;
+}
+
+/** os.walk's directories (links to directories included, as Python's is_dir sees them) and files below path. */
+async function directoryContent(host: Host, path: string): Promise<{ directories: string[]; files: string[] }> {
+  const start = path.startsWith('/') ? path : `./${path}`;
+  const out = await host.run(sh`find ${start} -mindepth 1 \\( -xtype d -printf 'd%p\\0' \\) -o -printf 'f%p\\0' | base64 -w0`);
+  const records = Buffer.from(out.stdout, 'base64').toString('latin1').split('\0').filter(Boolean);
+  const cut = start === path ? 1 : 3;
+  const named = (kind: string) => records.filter((r) => r.startsWith(kind)).map((r) => Buffer.from(r.slice(cut), 'latin1').toString('utf8'));
+  return { directories: named('d'), files: named('f') };
+}
+
 /** Ansible's path info in results: owner, group, mode, size. */
 function describe(info: PathInfo | null): Record<string, unknown> {
   if (!info) return {};
-  return { uid: info.uid, gid: info.gid, owner: info.owner ?? String(info.uid), group: info.group ?? String(info.gid), mode: info.mode, size: info.size };
+  return { uid: info.uid, gid: info.gid, owner: info.owner ?? String(info.uid), group: info.group ?? String(info.gid), mode: pythonMode(info.mode), size: info.size };
 }
 
 async function runStep(host: Host, params: FileParams, step: Step): Promise<void> {
@@ -187,7 +263,17 @@ async function runStep(host: Host, params: FileParams, step: Step): Promise<void
     case 'recurse':
       await applyRecurse(host, step.plan);
       return;
+    case 'flags':
+      await applyFlags(host, step.change);
+      return;
   }
+}
+
+/** Ansible's execute_diff_peek: a NUL byte in the first 8192 bytes; a file it cannot read counts as text. */
+async function appearsBinary(host: Host, path: string): Promise<boolean> {
+  const head = sh`head -c 8192 -- ${path} 2>/dev/null`;
+  const r = await host.run(sh`all=$(${head} | wc -c); text=$(${head} | tr -d '\000' | wc -c); [ "$all" = "$text" ] || echo binary`);
+  return r.stdout.trim() === 'binary';
 }
 
 export default fileModule;

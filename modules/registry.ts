@@ -42,6 +42,7 @@ import rawModule from './raw.js';
 import replace from './replace.js';
 import getent from './getent.js';
 import tempfile from './tempfile.js';
+import pause from './pause.js';
 import find from './find.js';
 
 // One module per line: add new modules at the end of their group.
@@ -90,6 +91,7 @@ export const MODULES: readonly AnyModule[] = [
   getent,
   tempfile,
   find,
+  pause,
 ];
 
 export interface ModuleRegistry {

@@ -81,6 +81,8 @@ export interface ModuleContext {
    */
   renderTemplate(text: string, sourceName: string, options?: TemplateSyntaxOptions): string;
   warn(message: string): void;
+  /** A warning Ansible gives only in check mode (file's 'failed to look up user'): shown and registered only then. */
+  checkModeWarn(message: string): void;
 }
 
 export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, State = unknown> {
@@ -105,6 +107,11 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
+  /**
+   * Runs for the first host of the play only, as Ansible's BYPASS_HOST_LOOP actions (pause): the other
+   * hosts get no result at all (nothing registered), unlike run_once, which shares the result.
+   */
+  bypassHostLoop?: boolean;
   /** Ansible's version of the module returns its before/after as `diff` in the registered result. */
   diffInResult?: boolean;
   /** Read current state and compute the changes. Must not change anything. */

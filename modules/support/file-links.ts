@@ -6,6 +6,7 @@ import { ModuleFailure, type DiffEntry } from '../../runner/module-api.js';
 import type { FileStat, Host } from '../../runner/host/types.js';
 import { sh } from '../../runner/quote.js';
 import { attributeChanges, type Attributes } from './file-attributes.js';
+import type { FlagsChange } from './file-flags.js';
 import type { RecursePlan } from './file-recurse.js';
 import { timesChange, type TimeSpec } from './file-times.js';
 import { asFileStat, type PathInfo } from './path-info.js';
@@ -19,11 +20,14 @@ export type Step =
   /** current null: the path is created by an earlier step, so apply reads it first. */
   | { op: 'attributes'; path: string; current: FileStat | null; isDir: boolean; noMode: boolean }
   | { op: 'times'; path: string; atime: TimeSpec; mtime: TimeSpec }
-  | { op: 'recurse'; plan: RecursePlan };
+  | { op: 'recurse'; plan: RecursePlan }
+  | { op: 'flags'; change: FlagsChange };
 
 export interface FilePlan {
   changes: string[];
   steps: Step[];
+  /** An existing symlink is repointed: its old and new text, for Ansible's diff. */
+  relink?: { before: string; after: string };
 }
 
 export type TimesStep = Step & { op: 'times' };
@@ -106,6 +110,7 @@ export async function planSymlink(host: Host, input: SymlinkInput): Promise<File
   } else if (src !== undefined && own?.linkTarget !== src) {
     relinked = true;
     plan.changes.push(`repoint symlink ${path}: ${own?.linkTarget} -> ${src}`);
+    plan.relink = { before: own?.linkTarget ?? '', after: src };
   }
   if (relinked) plan.steps.push({ op: 'link', src: src!, path, hard: false, replace: prev !== 'absent', rmdir: prev === 'directory' });
 
@@ -119,14 +124,14 @@ export async function planSymlink(host: Host, input: SymlinkInput): Promise<File
     const changes = attributeChanges(pointed.realPath, params, asFileStat(pointed), pointed.kind === 'directory');
     if (changes.length) plan.steps.push({ op: 'attributes', path: pointed.realPath, current: asFileStat(pointed), isDir: pointed.kind === 'directory', noMode: false });
     const times = timesPlan(pointed.realPath, pointed, input.times);
-    return { changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
+    return { ...plan, changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
   }
   const ownership = { owner: params.owner, group: params.group };
   const current = relinked || !own ? null : asFileStat(own);
   const changes = attributeChanges(path, ownership, current, false);
   if (changes.length) plan.steps.push({ op: 'attributes', path, current, isDir: false, noMode: true });
   const times = timesPlan(path, followed, input.times);
-  return { changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
+  return { ...plan, changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
 }
 
 interface HardInput {
@@ -141,12 +146,14 @@ interface HardInput {
 
 export function planHard(input: HardInput): FilePlan {
   const { path, src, own, followed, srcInfo, params } = input;
-  if (src === undefined) throw new ModuleFailure('src is required for creating new hardlinks');
-  if (srcInfo === null) throw new ModuleFailure('src does not exist', { dest: path, src });
   const prev = stateOf(own);
-  const sameInode = followed !== null && followed.inode === srcInfo.inode && followed.dev === srcInfo.dev;
+  // As Ansible: an existing hard link needs no src (only its attributes are managed then).
+  if (src === undefined && prev !== 'hard') throw new ModuleFailure('src is required for creating new hardlinks');
+  if (src !== undefined && srcInfo === null) throw new ModuleFailure('src does not exist', { dest: path, src });
+  const sameInode = src === undefined || (followed !== null && followed.inode === srcInfo!.inode && followed.dev === srcInfo!.dev);
   let linked = false;
-  if (prev === 'absent') linked = true;
+  if (src === undefined) linked = false;
+  else if (prev === 'absent') linked = true;
   // Ansible compares a symlink's text with src: a symlink to src already counts as done.
   else if (prev === 'link') linked = own?.linkTarget !== src;
   else if (prev === 'directory') {
@@ -157,7 +164,8 @@ export function planHard(input: HardInput): FilePlan {
     linked = true;
   }
   const plan: FilePlan = { changes: [], steps: [] };
-  if (linked) {
+  if (linked && src !== undefined) {
+    if (prev === 'link') plan.relink = { before: own?.linkTarget ?? '', after: src };
     plan.changes.push(`${prev === 'absent' ? 'create' : `replace ${prev} with`} hard link ${path} to ${src}`);
     plan.steps.push({ op: 'link', src, path, hard: true, replace: prev !== 'absent', rmdir: false });
   }
@@ -167,5 +175,5 @@ export function planHard(input: HardInput): FilePlan {
   const changes = attributeChanges(target.path, params, current, false);
   if (changes.length) plan.steps.push({ op: 'attributes', path: target.path, current, isDir: false, noMode: false });
   const times = timesPlan(target.path, target.info, input.times);
-  return { changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
+  return { ...plan, changes: [...plan.changes, ...changes, ...times.changes], steps: [...plan.steps, ...times.steps] };
 }

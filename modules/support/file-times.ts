@@ -98,3 +98,20 @@ export function timesCommand(path: string, times: { atime: TimeSpec; mtime: Time
   }
   return parts.length ? joinCommands(parts, ' && ') : null;
 }
+
+/**
+ * The times in Ansible's registered diff: each one that changes, before (the file's) and after,
+ * in seconds since the epoch; 'now' is the clock at plan time, as Ansible's time.time().
+ */
+export function timesDiff(times: { atime: TimeSpec; mtime: TimeSpec }, current: { atime: number; mtime: number } | null): Record<'before' | 'after', Record<string, number>> | null {
+  if (current === null || !timesChange(times, current)) return null;
+  const now = Date.now() / 1000;
+  const diff: Record<'before' | 'after', Record<string, number>> = { before: {}, after: {} };
+  for (const [name, spec, previous] of [['mtime', times.mtime, current.mtime], ['atime', times.atime, current.atime]] as const) {
+    const after = spec.kind === 'now' ? now : spec.kind === 'at' ? spec.epoch : previous;
+    if (after === previous) continue;
+    diff.before[name] = previous;
+    diff.after[name] = after;
+  }
+  return diff;
+}

@@ -9,7 +9,7 @@ import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
 import { templateLoader, templateSearchPath } from './template-loader.js';
 
-export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): ModuleContext {
+export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, options: { check: boolean }): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
   const findLocal = async (path: string, kind: 'files' | 'templates'): Promise<string> => {
     const candidates = isAbsolute(path)
@@ -50,5 +50,8 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): 
     },
     renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
     warn: (message) => rt.emit({ type: 'warning', message }),
+    checkModeWarn: (message) => {
+      if (options.check) rt.emit({ type: 'warning', message });
+    },
   };
 }

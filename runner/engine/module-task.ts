@@ -7,7 +7,7 @@ import type { ModuleTask } from '../playbook/types.js';
 import { ConnectionError } from '../connection/types.js';
 import { ModuleFailure, type AnyModule, type ModuleContext } from '../module-api.js';
 import type { HostHandle } from '../host/handle.js';
-import { normaliseParams, validateParams } from '../validate/params.js';
+import { normaliseParams, paramFailureMessage, validateParams } from '../validate/params.js';
 import { runModuleStep } from './module-step.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef } from './events.js';
@@ -74,6 +74,10 @@ class TaskRun {
 
   async run(): Promise<boolean> {
     if (!(await this.gate())) return false;
+    if (this.module.bypassHostLoop) {
+      if (this.rt.runOnce.has(this.task)) return false;
+      this.rt.runOnce.set(this.task, Promise.resolve({ result: {}, failed: false }));
+    }
     const started = Date.now();
     this.rt.emit({ type: 'host.task.start', host: this.host.state.name, task: this.ref });
     const evaluated = hostKeywords(this.kw, this.baseScope);
@@ -182,12 +186,13 @@ class TaskRun {
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
       const warnings: string[] = [];
+      const check = itemKw.checkMode ?? this.rt.settings.check;
       const attempt: Attempt = {
         params: this.params(scope, itemKw.args),
-        check: itemKw.checkMode ?? this.rt.settings.check,
+        check,
         scope,
         warnings,
-        ctx: this.moduleContext(scope, warnings),
+        ctx: this.moduleContext(scope, warnings, check),
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
@@ -209,19 +214,24 @@ class TaskRun {
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
     const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
     const problems = validateParams(this.module, params);
-    if (problems.length) throw new ModuleFailure(`module '${this.module.name}': ${problems.map((p) => p.message).join('; ')}`);
+    if (problems.length) throw new ModuleFailure(paramFailureMessage(this.module, problems));
     return params;
   }
 
   /** The module's view of the engine; a no_log task's warnings are censored like the rest of it. */
-  private moduleContext(scope: Scope, warnings: string[]): ModuleContext {
-    const ctx = moduleContext(this.task, this.rt, scope);
-    if (this.hostKw.noLog) return { ...ctx, warn: () => this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name}: a warning (${CENSORED})` }) };
+  private moduleContext(scope: Scope, warnings: string[], check: boolean): ModuleContext {
+    const ctx = moduleContext(this.task, this.rt, scope, { check });
+    const warn = this.hostKw.noLog
+      ? () => this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name}: a warning (${CENSORED})` })
+      : (message: string) => {
+          warnings.push(message);
+          ctx.warn(message);
+        };
     return {
       ...ctx,
-      warn: (message) => {
-        warnings.push(message);
-        ctx.warn(message);
+      warn,
+      checkModeWarn: (message) => {
+        if (check) warn(message);
       },
     };
   }
@@ -251,6 +261,8 @@ class TaskRun {
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
+      // A failed result lists the warnings given before the failure, as Ansible's fail_json does.
+      if (attempt.warnings.length > 0) outcome.result.warnings = [...attempt.warnings];
     }
     return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
   }

@@ -13,6 +13,7 @@ import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
+import { ansibleBoolean } from '../validate/coerce.js';
 import { LOOKUP_NAMES } from '../template/lookups.js';
 
 export interface TaskContext {
@@ -26,6 +27,11 @@ export interface TaskContext {
   listLocation?: Problem['location'];
   /** Files being imported, to catch import cycles. */
   importStack?: string[];
+  /**
+   * The tasks being read are inside a block whose failures the playbook handles (a rescue, or
+   * ignore_errors: true): problems Ansible reports only when the task runs are left to the run.
+   */
+  failureHandled?: boolean;
 }
 
 /** Where a loop cannot go: what Ansible says, or what drover lacks. */
@@ -96,12 +102,14 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   }
   if ('block' in entry) {
     if (actions.length) ctx.problems.push({ message: `${label}: a block cannot also have '${actions.join("', '")}'`, location });
+    const inner = { ...ctx, failureHandled: ctx.failureHandled || ignoresErrors(entry) };
+    const rescued = Array.isArray(entry.rescue) && entry.rescue.length > 0;
     return {
       ...base,
       kind: 'block',
-      block: await parseTaskList(entry.block, ctx),
-      rescue: await parseTaskList(entry.rescue, ctx),
-      always: await parseTaskList(entry.always, ctx),
+      block: await parseTaskList(entry.block, { ...inner, failureHandled: inner.failureHandled || rescued }),
+      rescue: await parseTaskList(entry.rescue, inner),
+      always: await parseTaskList(entry.always, inner),
     };
   }
   if (actions.length === 0) {
@@ -182,11 +190,15 @@ function parseModuleTask(
   const value = parsed.params;
   const args = typeof entry.args === 'object' && entry.args !== null ? (entry.args as Record<string, unknown>) : {};
   const params = normaliseParams(module, value, args);
+  // Ansible fails such a task only when it runs; a playbook that handles its failure expects just that.
+  const handled = ctx.failureHandled === true || ignoresErrors(entry);
   for (const p of loadTimeParamProblems(module, params)) {
+    if (handled && p.missing) continue;
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
     ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at });
   }
-  for (const message of templateFileProblems(module, params, { roleDir: ctx.role?.dir, baseDir: base.baseDir })) {
+  for (const { message, ansibleRunTime } of templateFileProblems(module, params, { roleDir: ctx.role?.dir, baseDir: base.baseDir })) {
+    if (handled && ansibleRunTime) continue;
     const at = (typeof value === 'object' && value !== null && keyLocationOf(value, module.templateFile!.param)) || keyLocationOf(entry, key);
     ctx.problems.push({ message: `${label}, module '${module.name}', ${message}`, location: at });
   }
@@ -212,6 +224,11 @@ async function importTaskFile(path: string, ctx: TaskContext, at: Problem['locat
     return [];
   }
   return parseTaskList(content, { ...ctx, file: path, importStack: [...stack, path] });
+}
+
+/** ignore_errors written as true (a templated value is known only per host, so it does not count). */
+function ignoresErrors(entry: Record<string, unknown>): boolean {
+  return ansibleBoolean(entry.ignore_errors) === true;
 }
 
 function suggest(key: string, ctx: TaskContext): string {

@@ -54,6 +54,13 @@ export class TemplateError extends Error {
   }
 }
 
+/**
+ * A problem Ansible reports too, in these words, but only when the task runs. The loader
+ * refuses it up front, except in a task whose failure the playbook handles (ignore_errors,
+ * a rescue): that task fails when it runs, as in Ansible.
+ */
+export class AnsibleRunTimeError extends TemplateError {}
+
 /** A variable, attribute or item that does not exist was used. */
 export class UndefinedVariableError extends TemplateError {
   constructor(

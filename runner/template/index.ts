@@ -3,7 +3,7 @@ export { Scope, type Layer, type Definition } from './scope.js';
 export { renderValue, renderString, renderText, containsTemplate, checkTemplateFile, isTemplateText, type FileRenderOptions, type Loader } from './render.js';
 export { evaluateExpression, compileExpression } from './expression.js';
 export { evaluateCondition, type Condition } from './condition.js';
-export { TemplateError, ExpressionError, UndefinedVariableError, CycleError } from './errors.js';
+export { TemplateError, AnsibleRunTimeError, ExpressionError, UndefinedVariableError, CycleError } from './errors.js';
 export { truthy, MISSING, type Names } from './values.js';
 export { FILTERS, TESTS, HELPERS } from './registry.js';
 export { runLookup, LOOKUP_NAMES } from './lookups.js';

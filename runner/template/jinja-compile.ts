@@ -3,7 +3,7 @@
 // `#jinja2:` first line is read here: `#jinja2: lstrip_blocks: True,
 // trim_blocks: False` changes the syntax for this template only, and the line
 // itself is not part of the output.
-import { TemplateError } from './errors.js';
+import { AnsibleRunTimeError, TemplateError } from './errors.js';
 import { ANSIBLE_SYNTAX, normaliseNewlines, type Syntax } from './jinja-lexer.js';
 import { JinjaSyntaxError, parseJinja, type Node } from './jinja-parser.js';
 
@@ -91,7 +91,7 @@ function readHeader(line: string, base: Syntax, name: string): Syntax {
   const syntax: Record<string, unknown> = { ...base };
   for (const pair of line.split(',')) {
     const colon = pair.indexOf(':');
-    if (colon === -1) throw new TemplateError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`).locate(`${name}:1:1`);
+    if (colon === -1) throw new AnsibleRunTimeError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`).locate(`${name}:1:1`);
     const key = pair.slice(0, colon).trim();
     const field = HEADER_KEYS[key];
     if (field === undefined) throw new TemplateError(`#jinja2: header sets '${key}', which drover does not support (it supports ${Object.keys(HEADER_KEYS).join(', ')})`).locate(`${name}:1:1`);

@@ -53,6 +53,18 @@ export interface ParamProblem {
   /** The parameter concerned ('' for the whole object). */
   param: string;
   message: string;
+  /** A missing required parameter: Ansible fails the task when it runs, with 'missing required arguments'. */
+  missing?: true;
+}
+
+/**
+ * The failure of a task whose parameters are wrong at run time. When all that is wrong is missing
+ * required parameters, it is Ansible's message word for word (a playbook may test it: file's
+ * integration target does); otherwise drover's sentences, which name the module.
+ */
+export function paramFailureMessage(module: AnyModule, problems: ParamProblem[]): string {
+  if (problems.every((p) => p.missing && !p.param.includes('.'))) return `missing required arguments: ${problems.map((p) => p.param).sort().join(', ')}`;
+  return `module '${module.name}': ${problems.map((p) => p.message).join('; ')}`;
 }
 
 /** Validate in place (defaults are filled in). Returns every problem at once. */
@@ -114,7 +126,7 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
     case 'required': {
       const name = (error.params as { missingProperty: string }).missingProperty;
       const full = path ? `${path}.${name}` : name;
-      return { param: full, message: `missing required parameter '${full}'` };
+      return { param: full, message: `missing required parameter '${full}'`, missing: true };
     }
     case 'type':
       return { param: path, message: `parameter '${path}' must be ${(error.params as { type: string | string[] }).type.toString().replace(',', ' or ')}` };

@@ -6,9 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { AnyModule } from '../module-api.js';
-import { checkTemplateFile } from '../template/index.js';
+import { AnsibleRunTimeError, checkTemplateFile } from '../template/index.js';
 
-export function templateFileProblems(module: AnyModule, params: unknown, dirs: { roleDir?: string; baseDir: string }): string[] {
+export interface TemplateFileProblem {
+  message: string;
+  /** Ansible reports it too, when the task runs (see AnsibleRunTimeError). */
+  ansibleRunTime: boolean;
+}
+
+export function templateFileProblems(module: AnyModule, params: unknown, dirs: { roleDir?: string; baseDir: string }): TemplateFileProblem[] {
   const spec = module.templateFile;
   if (spec === undefined || typeof params !== 'object' || params === null) return [];
   const values = params as Record<string, unknown>;
@@ -31,7 +37,7 @@ export function templateFileProblems(module: AnyModule, params: unknown, dirs: {
   try {
     checkTemplateFile(text, path, syntax);
   } catch (error) {
-    return [`parameter '${spec.param}': ${(error as Error).message}`];
+    return [{ message: `parameter '${spec.param}': ${(error as Error).message}`, ansibleRunTime: error instanceof AnsibleRunTimeError }];
   }
   return [];
 }

@@ -38,6 +38,7 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
     },
     renderTemplate: options.renderTemplate ?? ((text) => text),
     warn: (message) => warnings.push(message),
+    checkModeWarn: (message) => options.check === true && warnings.push(message),
   };
   return runModuleStep(module, host, params, ctx, { check: options.check ?? false });
 }
