@@ -14,6 +14,7 @@ import { startHosts, type TestGround } from '../runner/testground/namespace-host
 import type { TaskResultEvent } from '../runner/engine/events.js';
 import { escalate } from '../runner/host/become.js';
 import { sh } from '../runner/quote.js';
+import { becomeOverrides } from '../runner/inventory/connection.js';
 import { jsonEvents, runDrover } from './support/cli.js';
 import { addSudoUser } from './support/sudo-user.js';
 import { ansibleVault, makeVaultDir, type VaultDir } from './support/vault.js';
@@ -77,4 +78,8 @@ test('the password is never part of the command sent to the host', () => {
     assert.equal(e.password, user.password);
   }
   assert.equal(escalate(sh`id -un`, { become: true, user: 'deploy', password: user.password }, 'deploy'), undefined, 'becoming the login user switches nothing');
+});
+
+test('ansible_become_pass wins over ansible_become_password, as the later name in Ansible\'s list', () => {
+  assert.equal(becomeOverrides({ ansible_become_password: 'first', ansible_become_pass: 'second' }).password, 'second');
 });

@@ -27,7 +27,8 @@ export const CONNECTION_VAR_NAMES = {
   become: ['ansible_become', 'drover_become'],
   becomeUser: ['ansible_become_user', 'drover_become_user'],
   becomeMethod: ['ansible_become_method', 'drover_become_method'],
-  becomePassword: ['ansible_become_pass', 'ansible_become_password', 'drover_become_password'],
+  // Ansible's become plugins list ansible_become_password before ansible_become_pass: the later one wins.
+  becomePassword: ['ansible_become_password', 'ansible_become_pass', 'drover_become_password'],
 };
 
 /** The last of `names` that is set (not undefined or null), with its name. */
