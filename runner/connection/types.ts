@@ -91,6 +91,8 @@ export interface ConnectionTarget {
   via?: ConnectionTarget;
   /** Reach this host through a local command's stdin/stdout (ProxyCommand, tokens expanded), run with the user's shell. */
   proxyCommand?: string;
+  /** ansible.cfg's ssh_args (ANSIBLE_SSH_ARGS, ansible_ssh_args): read before the common args, as ssh gets them first. */
+  sshArgs?: string;
   /** ansible_ssh_common_args / --ssh-common-args, read when the target is resolved (runner/connection/ssh-target.ts). */
   sshCommonArgs?: string;
   sshExtraArgs?: string;
