@@ -23,6 +23,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 import { addVaultKeyOptions, maskVaultSecrets, vaultCommand } from './commands/vault.js';
+import { addAuthOptions, resolveAuth, type AuthFlags } from './commands/auth-options.js';
+import { withConfigDefaults } from './commands/config-defaults.js';
+import type { BecomeDefaults } from './engine/runtime.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
@@ -38,6 +41,7 @@ export function buildProgram(): Command {
     .argument('[words...]', 'ENV=NAME, GROUP=NAME, or KEY=VALUE extra variables');
   addTargetOptions(run);
   addOutputOptions(run);
+  addAuthOptions(run);
   run
     .option('-C, --check', 'plan only: report what would change, change nothing')
     .option('--start-at-task <name>', 'skip tasks before the first one with this name (* globs allowed)')
@@ -47,14 +51,19 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
-    .action(async (playbook: string, words: string[], flags: RunFlags) => {
+    .action(async (playbook: string, words: string[], given: RunFlags, command: Command) => {
+      // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
+      const { flags, auth, inventory } = withConfigDefaults(given, command);
       const invocation = resolveInvocation(playbook, words, flags);
+      if (invocation.inventory.length === 0) invocation.inventory = inventory;
       const listings = listingsAsked(flags);
       if (listings.length > 0) {
         process.stdout.write(await listPlaybook(listings, invocation));
         return;
       }
-      process.exitCode = await runCommand(invocation, flags);
+      // Passwords are asked once, before any host is contacted, as ansible-playbook does.
+      const { become, connectionPassword } = await resolveAuth(flags, auth);
+      process.exitCode = await runCommand(invocation, flags, { become, connectionPassword });
     });
 
   program
@@ -125,7 +134,7 @@ function listingsAsked(flags: RunFlags): Listing[] {
   return asked.filter(([on]) => on).map(([, what]) => what);
 }
 
-interface RunFlags extends TargetFlags, OutputFlags {
+interface RunFlags extends TargetFlags, OutputFlags, AuthFlags {
   flushPendingHandlers?: boolean;
   check?: boolean;
   startAtTask?: string;
@@ -143,7 +152,7 @@ interface VarsFlags {
   extraVars: string[];
 }
 
-async function runCommand(invocation: Invocation, flags: RunFlags): Promise<number> {
+async function runCommand(invocation: Invocation, flags: RunFlags, auth: { become: BecomeDefaults; connectionPassword?: string }): Promise<number> {
   try {
     return await withReporter(flags, async (reporter, signal) => {
       const summary = await runPlaybook({
@@ -156,7 +165,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags): Promise<numb
         verbosity: flags.verbose,
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
-        connection: connectionFlags(flags),
+        connection: { ...connectionFlags(flags), ...(auth.connectionPassword === undefined ? {} : { password: auth.connectionPassword }) },
+        become: auth.become,
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
       });

@@ -44,6 +44,8 @@ export interface OutputFlags {
   timeout?: number;
   sshCommonArgs?: string;
   sshExtraArgs?: string;
+  /** ansible.cfg's ssh_args (no flag: Ansible has none either). */
+  sshArgs?: string;
 }
 
 /** The command line's connection flags as connection defaults (a host's variables win over them, as in Ansible). */
@@ -54,6 +56,7 @@ export function connectionFlags(flags: OutputFlags): Partial<ConnectionTarget> {
   if (flags.timeout !== undefined) c.connectTimeoutMs = flags.timeout * 1000;
   if (flags.sshCommonArgs !== undefined) c.sshCommonArgs = flags.sshCommonArgs;
   if (flags.sshExtraArgs !== undefined) c.sshExtraArgs = flags.sshExtraArgs;
+  if (flags.sshArgs !== undefined) c.sshArgs = flags.sshArgs;
   return c;
 }
 

@@ -11,10 +11,13 @@ import { InputError } from '../errors.js';
 import { collect } from './options.js';
 import { ageKind, encryptAge, newIdentity } from '../vault/age.js';
 import { encryptAnsibleVault, isAnsibleVault } from '../vault/ansible-vault.js';
-import { RECIPIENTS_FILE, VaultKeys, type VaultKeySources } from '../vault/keys.js';
+import { RECIPIENTS_FILE, VaultKeys, type AnsibleSecretSource, type VaultKeySources } from '../vault/keys.js';
+import { addVaultSecret } from '../vault/secrets.js';
+import { ansibleConfig } from '../config/ansible-config.js';
+import { askSecret } from './tty-secret.js';
 import { readLocalFile, writeLocalFileAtomic } from '../vault/local-file.js';
 import { reencryptText, type Encrypt } from '../vault/reencrypt.js';
-import { configureVault, decryptVaultText, isVaultText } from '../vault/session.js';
+import { configureVault, decryptVaultText, isVaultText, vaultKeys } from '../vault/session.js';
 
 /** For the CLI's last-resort error output, which no reporter masks. */
 export { maskVaultSecrets } from '../vault/secrets.js';
@@ -26,7 +29,9 @@ const fail = (message: string): never => {
 interface KeyFlags {
   identity: string[];
   passphraseFile?: string;
-  vaultPasswordFile?: string;
+  vaultPasswordFile: string[];
+  vaultId: string[];
+  askVaultPass?: boolean;
 }
 
 interface EncryptFlags extends KeyFlags {
@@ -35,11 +40,33 @@ interface EncryptFlags extends KeyFlags {
   passphrase?: boolean;
 }
 
+/** --vault-id and --vault-password-file as Ansible's build_vault_ids orders them; prompts are asked now, files read when needed. */
+async function ansibleSecretSources(flags: Partial<KeyFlags>): Promise<{ ansibleSecrets: AnsibleSecretSource[]; askedSecrets: AnsibleSecretSource[] }> {
+  const ansibleSecrets: AnsibleSecretSource[] = [];
+  for (const slug of flags.vaultId ?? []) {
+    // LABEL@SOURCE, or SOURCE alone for the default label (Ansible's split_vault_id).
+    const at = slug.indexOf('@');
+    const [label, source] = at < 0 ? ['default', slug] : [slug.slice(0, at) || 'default', slug.slice(at + 1)];
+    const origin = `--vault-id ${slug}`;
+    if (source === 'prompt' || source === 'prompt_ask_vault_pass') {
+      const prompt = source === 'prompt' ? `Vault password (${label}): ` : 'Vault password: ';
+      ansibleSecrets.push({ label, password: await askSecret(prompt, origin, `--vault-id ${label}@FILE`), origin });
+    } else ansibleSecrets.push({ label, file: source, origin });
+  }
+  for (const file of flags.vaultPasswordFile ?? []) ansibleSecrets.push({ label: 'default', file, origin: `--vault-password-file ${file}` });
+  const askedSecrets: AnsibleSecretSource[] = [];
+  if (flags.askVaultPass) {
+    askedSecrets.push({ label: 'default', password: await askSecret('Vault password: ', '--ask-vault-pass', '--vault-password-file FILE or --vault-id LABEL@FILE'), origin: '--ask-vault-pass' });
+  }
+  for (const s of [...ansibleSecrets, ...askedSecrets]) if (s.password) addVaultSecret(s.password);
+  return { ansibleSecrets, askedSecrets };
+}
+
 function keySources(flags: Partial<EncryptFlags>): VaultKeySources {
   return {
     identityFiles: flags.identity,
     passphraseFile: flags.passphraseFile,
-    vaultPasswordFile: flags.vaultPasswordFile,
+    configVaultPasswordFile: ansibleConfig().value('vault_password_file'),
     recipients: flags.recipient,
     recipientsFiles: flags.recipientsFile,
   };
@@ -50,8 +77,13 @@ export function addVaultKeyOptions(program: Command): void {
   program
     .option('--identity <file>', 'age identity file to decrypt vaults with (repeatable; or $DROVER_AGE_IDENTITY_FILE, $DROVER_AGE_IDENTITY)', collect, [])
     .option('--passphrase-file <file>', 'file holding the age passphrase (or $DROVER_VAULT_PASSPHRASE)')
-    .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (or $DROVER_VAULT_PASSWORD_FILE, $ANSIBLE_VAULT_PASSWORD_FILE)')
-    .hook('preAction', (_program, action) => configureVault(keySources(action.optsWithGlobals<EncryptFlags>())));
+    .option('--vault-password-file <file>', 'Ansible Vault password file, or a script printing it (repeatable; or $DROVER_VAULT_PASSWORD_FILE, $ANSIBLE_VAULT_PASSWORD_FILE)', collect, [])
+    .option('--vault-id <id>', "Ansible Vault identity LABEL@SOURCE (SOURCE: a password file, a script, or 'prompt'; repeatable)", collect, [])
+    .option('--ask-vault-pass', 'ask for the Ansible Vault password (on the terminal)')
+    .hook('preAction', async (_program, action) => {
+      const flags = action.optsWithGlobals<EncryptFlags>();
+      configureVault({ ...keySources(flags), ...(await ansibleSecretSources(flags)) });
+    });
 }
 
 /** --recipient/--recipients-file/--passphrase: what `encrypt`, `encrypt-string` and `rekey` encrypt to. */
@@ -78,9 +110,9 @@ function ageEncrypter(flags: EncryptFlags, dir: string): Encrypt {
 
 /** For `edit`: encrypt again the way the file was encrypted (same password, passphrase, or the current recipients). */
 async function sameKindEncrypter(original: string, file: string, flags: KeyFlags): Promise<Encrypt> {
-  const keys = new VaultKeys(keySources(flags));
   if (isAnsibleVault(original)) {
-    const password = keys.ansiblePassword(file);
+    // The session's keys: they hold --vault-id's and the prompts' passwords too.
+    const password = vaultKeys().ansiblePassword(file);
     return async (plaintext) => encryptAnsibleVault(plaintext, password);
   }
   return ageEncrypter({ ...flags, recipient: [], recipientsFile: [], passphrase: (await ageKind(original)) === 'passphrase' }, dirname(file));

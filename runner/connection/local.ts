@@ -56,6 +56,7 @@ export class LocalConnection implements Connection {
       detached: true,
       maxBuffer: 1024 * 1024 * 1024,
     });
+    if (options.onStderr) subprocess.stderr?.on('data', options.onStderr);
     const pid = subprocess.pid;
     const untrack = pid === undefined ? () => false : trackGroup(pid);
     let timedOut = false;

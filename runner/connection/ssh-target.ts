@@ -23,6 +23,7 @@ export interface TargetRequest {
   privateKeyFile?: string;
   password?: string;
   connectTimeoutMs?: number;
+  sshArgs?: string;
   sshCommonArgs?: string;
   sshExtraArgs?: string;
   knownHostsFile?: string;
@@ -79,7 +80,7 @@ export function resolveSshTarget(r: TargetRequest): ConnectionTarget {
   if (r.user !== undefined) options.push(['User', r.user]);
   options.push(['ConnectTimeout', String(Math.max(1, Math.round((r.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000)))]);
   let configFile: string | undefined;
-  for (const [text, what] of [[r.sshCommonArgs, 'ansible_ssh_common_args'], [r.sshExtraArgs, 'ansible_ssh_extra_args']] as const) {
+  for (const [text, what] of [[r.sshArgs, 'ssh_args'], [r.sshCommonArgs, 'ansible_ssh_common_args'], [r.sshExtraArgs, 'ansible_ssh_extra_args']] as const) {
     if (text === undefined) continue;
     const parsed = parseSshArgs(text, `host ${r.name}: ${what}`);
     options.push(...parsed.options);

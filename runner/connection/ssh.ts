@@ -217,7 +217,8 @@ export class SshConnection implements Connection {
     // Connect on first use; after a drop or close() the exec fails instead of
     // silently opening a second connection (connect() does that on purpose).
     if (!this.ssh && this.opened === 0) await this.connect();
-    if (options.stdin === undefined && !this.lost) {
+    // The long-lived shell has no stdin of its own and no live stderr: dialogs take a channel.
+    if (options.stdin === undefined && options.onStderr === undefined && !this.lost) {
       const shell = await this.idleShell();
       // Checked again after the await: a concurrent exec may have taken the shell meanwhile.
       if (shell && !shell.busy) return this.runInShell(shell, script, options.timeoutMs);
@@ -264,7 +265,8 @@ export class SshConnection implements Connection {
         finish(new CommandTimeout(`${where(t)}: command did not finish within ${options.timeoutMs} ms (killed)`));
       }, options.timeoutMs);
 
-      const stdin = options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? options.stdin : Readable.from([options.stdin]);
+      const given = options.stdin;
+      const stdin = given === undefined || typeof given === 'string' || given instanceof Readable ? given : Readable.from([given]);
       ssh
         .execCommand(command, {
           stdin,
@@ -276,7 +278,10 @@ export class SshConnection implements Connection {
             if (settled) kill();
           },
           onStdout: (b) => out.push(b),
-          onStderr: (b) => err.push(b),
+          onStderr: (b) => {
+            err.push(b);
+            options.onStderr?.(b);
+          },
         })
         .then(
           (r) => {

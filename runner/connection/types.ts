@@ -1,5 +1,6 @@
 // The transport seen by the host handle. A connection knows how to run a POSIX
 // shell script on one host and nothing about tasks, modules or become.
+import type { Readable } from 'node:stream';
 
 /** What the remote side said. `rc` is the exit status of the script. */
 export interface ExecResult {
@@ -9,8 +10,14 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Bytes fed to the script's standard input (file uploads travel this way). */
-  stdin?: string | Buffer;
+  /**
+   * Bytes fed to the script's standard input (file uploads travel this way).
+   * A stream is passed on as it produces: a become dialog answers a password
+   * prompt before the upload follows (runner/host/become.ts).
+   */
+  stdin?: string | Buffer | Readable;
+  /** Sees the script's stderr as it arrives (the become dialog watches it for the prompt); the result still holds all of it. */
+  onStderr?(chunk: Buffer): void;
   /** Give up after this many milliseconds (kill the command); the result is then a CommandTimeout. */
   timeoutMs?: number;
 }
@@ -84,6 +91,8 @@ export interface ConnectionTarget {
   via?: ConnectionTarget;
   /** Reach this host through a local command's stdin/stdout (ProxyCommand, tokens expanded), run with the user's shell. */
   proxyCommand?: string;
+  /** ansible.cfg's ssh_args (ANSIBLE_SSH_ARGS, ansible_ssh_args): read before the common args, as ssh gets them first. */
+  sshArgs?: string;
   /** ansible_ssh_common_args / --ssh-common-args, read when the target is resolved (runner/connection/ssh-target.ts). */
   sshCommonArgs?: string;
   sshExtraArgs?: string;

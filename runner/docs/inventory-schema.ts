@@ -15,13 +15,14 @@ const OPTIONS: Record<ConnectionOption, { schema: Json; description: string }> =
   key: { schema: { type: 'string' }, description: 'Private key file for SSH.' },
   password: { schema: { type: 'string' }, description: 'SSH password: keep it in a vault file, never in plain text.' },
   connection: { schema: { anyOf: [{ enum: ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'local'] }, TEMPLATE] }, description: "How to reach the host: 'ssh' (default) or 'local'." },
+  sshArgs: { schema: { type: 'string' }, description: 'ssh options read before ssh_common_args (ansible.cfg\'s ssh_args for this host; the same options are accepted).' },
   sshCommonArgs: { schema: { type: 'string' }, description: 'ssh options for this host (-o KEYWORD=VALUE, -J JUMP, -F FILE): they win over ssh_config.' },
   sshExtraArgs: { schema: { type: 'string' }, description: 'More ssh options, read after ssh_common_args.' },
   timeout: { schema: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\s*[0-9.]+\\s*$' }, TEMPLATE] }, description: 'Seconds to wait for the SSH connection (default 15).' },
   become: { schema: { anyOf: [{ type: 'boolean' }, { enum: ['yes', 'no', 'true', 'false', 'True', 'False', 'on', 'off'] }, TEMPLATE] }, description: 'Run tasks as another user (become_user) by default.' },
   becomeUser: { schema: { type: 'string' }, description: "The user to become (default 'root')." },
   becomeMethod: { schema: { anyOf: [{ enum: ['sudo'] }, TEMPLATE] }, description: "How to become another user (default 'sudo')." },
-  becomePassword: { schema: { type: 'string' }, description: 'sudo password: keep it in a vault file.' },
+  becomePassword: { schema: { type: 'string' }, description: 'The password sudo or su asks for, answered on stdin (never on a command line): keep it in a vault file.' },
 };
 
 /** A mapping of variables: free-form, with the connection variables typed. */

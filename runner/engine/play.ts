@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { connectionTarget } from '../inventory/index.js';
 import { becomeOverrides, CONNECTION_VAR_NAMES } from '../inventory/connection.js';
+import { addVaultSecret } from '../vault/secrets.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { ConnectionError } from '../connection/types.js';
 import { HostHandle } from '../host/handle.js';
@@ -143,11 +144,20 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
       const on = options.delegateTo ?? name;
       const connection = connectionTo(on);
       const t = connection.target;
-      // ansible_become* variables win over the become keywords, as in Ansible.
+      // ansible_become* variables win over the become keywords, which win over -b/--become-user/-K, as in Ansible.
       const vars = becomeOverrides(connectionVarsOf(on), on);
+      const cli = rt.settings.become ?? {};
+      const password = vars.password ?? cli.password;
+      // Never printed by drover; masked anyway in case a task echoes it.
+      if (password !== undefined) addVaultSecret(password);
       return new HostHandle(on, connection, {
         loginUser: t.user,
-        become: { become: vars.become ?? options.become, user: vars.user ?? options.becomeUser, method: vars.method, hasPassword: vars.password !== undefined },
+        become: {
+          become: vars.become ?? options.become ?? cli.become ?? false,
+          user: vars.user ?? options.becomeUser ?? cli.user,
+          method: vars.method ?? cli.method,
+          password,
+        },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
       });

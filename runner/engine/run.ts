@@ -66,6 +66,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     extraVars: options.extraVars ?? {},
     forks: options.forks ?? 50,
     verbosity: options.verbosity ?? 0,
+    become: options.become,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.

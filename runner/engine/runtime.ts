@@ -18,6 +18,19 @@ export interface RunSettings {
   forks: number;
   /** -v count: ansible_verbosity. */
   verbosity: number;
+  /**
+   * -b, --become-user, --become-method, -K (or ansible.cfg, ANSIBLE_BECOME*): the defaults of
+   * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
+   */
+  become?: BecomeDefaults;
+}
+
+export interface BecomeDefaults {
+  become?: boolean;
+  user?: string;
+  method?: 'sudo' | 'su';
+  /** -K's answer: a host's ansible_become_password wins over it. */
+  password?: string;
 }
 
 export interface PlayRuntime {
@@ -54,7 +67,7 @@ export interface HostRuntime {
   /** Variables in precedence order, plus the task's own layers on top. */
   scope(taskLayers: VarLayer[]): Scope;
   /** A handle for a task's become/environment/timeout, on this host or a delegate. */
-  handle(options: { become: boolean; becomeUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
+  handle(options: { become?: boolean; becomeUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
 }
 
 /** Keywords and variables a task inherits from its play, role, blocks and includes. */

@@ -8,16 +8,9 @@ import { ModuleFailure } from '../module-api.js';
 import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions } from './types.js';
 import { factsCommand, parseFacts } from './facts.js';
 import { parseStat, statCommand } from './stat.js';
+import { escalate, execEscalated, type BecomeSettings } from './become.js';
 
-export interface BecomeSettings {
-  become: boolean;
-  /** Default 'root'. */
-  user?: string;
-  /** Default 'sudo'. */
-  method?: 'sudo' | 'su';
-  /** Set when the inventory gives ansible_become_password (never put on a command line). */
-  hasPassword?: boolean;
-}
+export type { BecomeSettings } from './become.js';
 
 export interface HostHandleOptions {
   become?: BecomeSettings;
@@ -45,9 +38,11 @@ export class HostHandle implements Host {
   }
 
   async run(command: Command, options: RunOptions = {}): Promise<ExecResult> {
-    const script = this.wrap(command, options);
+    const script = this.script(command, options);
+    const escalation = escalate(script, this.options.become, this.options.loginUser);
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     try {
+      if (escalation) return await execEscalated(this.connection, escalation, { stdin: options.stdin, timeoutMs });
       return await this.connection.exec(script.text, { stdin: options.stdin, timeoutMs });
     } catch (error) {
       // A command killed at the task's `timeout` fails the task, as in Ansible:
@@ -98,8 +93,8 @@ export class HostHandle implements Host {
     return cached;
   }
 
-  /** The script actually sent: environment, working directory, then become. */
-  private wrap(command: Command, options: RunOptions): Command {
+  /** The script to run as the become user: environment, working directory, then the command. */
+  private script(command: Command, options: RunOptions): Command {
     const env = { ...this.options.environment, ...options.env };
     const parts: Command[] = [];
     for (const [key, value] of Object.entries(env)) {
@@ -108,18 +103,7 @@ export class HostHandle implements Host {
     }
     if (options.cwd !== undefined) parts.push(sh`cd -- ${options.cwd} || exit 1`);
     parts.push(command);
-    const script = joinCommands(parts);
-    const become = this.options.become;
-    const becomeUser = become?.user ?? 'root';
-    if (!become?.become || becomeUser === this.options.loginUser) return script;
-    if (become.hasPassword) {
-      // Refused rather than ignored: a password on stdin needs prompt detection drover does not have yet.
-      throw new ModuleFailure('ansible_become_password is not supported yet: give the login user password-less sudo (NOPASSWD), or log in as the target user');
-    }
-    // su -s: system users such as nobody have no login shell. As root it asks nothing.
-    if (become.method === 'su') return sh`su -s /bin/sh ${becomeUser} -c ${script.text}`;
-    // sudo -n: never wait for a password prompt that nobody can answer.
-    return sh`sudo -n -H -u ${becomeUser} -- /bin/sh -c ${script.text}`;
+    return joinCommands(parts);
   }
 }
 

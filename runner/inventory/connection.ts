@@ -21,13 +21,15 @@ export const CONNECTION_VAR_NAMES = {
   key: ['ansible_private_key_file', 'ansible_ssh_private_key_file', 'drover_private_key_file', 'drover_ssh_private_key_file'],
   password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'drover_password'],
   connection: ['ansible_connection', 'drover_connection'],
+  sshArgs: ['ansible_ssh_args'],
   sshCommonArgs: ['ansible_ssh_common_args'],
   sshExtraArgs: ['ansible_ssh_extra_args'],
   timeout: ['ansible_ssh_timeout'],
   become: ['ansible_become', 'drover_become'],
   becomeUser: ['ansible_become_user', 'drover_become_user'],
   becomeMethod: ['ansible_become_method', 'drover_become_method'],
-  becomePassword: ['ansible_become_pass', 'ansible_become_password', 'drover_become_password'],
+  // Ansible's become plugins list ansible_become_password before ansible_become_pass: the later one wins.
+  becomePassword: ['ansible_become_password', 'ansible_become_pass', 'drover_become_password'],
 };
 
 /** The last of `names` that is set (not undefined or null), with its name. */
@@ -84,6 +86,7 @@ export function connectionTarget(hostName: string, vars: Record<string, unknown>
     privateKeyFile: text(hostName, vars, CONNECTION_VAR_NAMES.key) ?? defaults.privateKeyFile,
     password: text(hostName, vars, CONNECTION_VAR_NAMES.password) ?? defaults.password,
     connectTimeoutMs: timeout === undefined ? defaults.connectTimeoutMs : seconds(hostName, timeout) * 1000,
+    sshArgs: text(hostName, vars, CONNECTION_VAR_NAMES.sshArgs) ?? defaults.sshArgs,
     sshCommonArgs: text(hostName, vars, CONNECTION_VAR_NAMES.sshCommonArgs) ?? defaults.sshCommonArgs,
     sshExtraArgs: text(hostName, vars, CONNECTION_VAR_NAMES.sshExtraArgs) ?? defaults.sshExtraArgs,
     knownHostsFile: defaults.knownHostsFile,

@@ -22,6 +22,12 @@ export function isAnsibleVault(text: string): boolean {
   return text.trimStart().startsWith(ANSIBLE_VAULT_PREFIX);
 }
 
+/** The vault id a 1.2 header names (`$ANSIBLE_VAULT;1.2;AES256;LABEL`), if any. */
+export function ansibleVaultLabel(text: string): string | undefined {
+  const fields = (text.trim().split(/\r?\n/)[0] ?? '').trim().split(';');
+  return fields[1] === '1.2' && fields[3] ? fields[3] : undefined;
+}
+
 function deriveKeys(password: string, salt: Buffer): { aesKey: Buffer; hmacKey: Buffer; iv: Buffer } {
   const material = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, 10000, 80, 'sha256');
   return { aesKey: material.subarray(0, 32), hmacKey: material.subarray(32, 64), iv: material.subarray(64, 80) };

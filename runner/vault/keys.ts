@@ -6,19 +6,40 @@
 //   age passphrase   --passphrase-file FILE, $DROVER_VAULT_PASSPHRASE
 //   age recipients   --recipient age1..., --recipients-file FILE, else the
 //                    nearest .drover-recipients above the file being encrypted
-//   Ansible password --vault-password-file FILE, $DROVER_VAULT_PASSWORD_FILE,
-//                    $ANSIBLE_VAULT_PASSWORD_FILE (an executable file is run, as in Ansible)
+//   Ansible password --vault-id LABEL@SOURCE (SOURCE a file, a script, or
+//                    `prompt`, asked at start), --vault-password-file FILE
+//                    (label default), then $DROVER_VAULT_PASSWORD_FILE,
+//                    $ANSIBLE_VAULT_PASSWORD_FILE or ansible.cfg's
+//                    vault_password_file, in that order, as Ansible lists them;
+//                    an executable file is run (a `*-client` script with
+//                    --vault-id LABEL), as in Ansible
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { AgeKeys, AgeKind } from './age.js';
+
+/** One Ansible Vault secret: a password given at start (a prompt's answer), or a file read when first needed. */
+export interface AnsibleSecretSource {
+  label: string;
+  password?: string;
+  file?: string;
+  /** Where it was given, for messages: '--vault-id dev@FILE'. */
+  origin: string;
+}
 
 export interface VaultKeySources {
   identityFiles?: string[];
   passphraseFile?: string;
+  /** --vault-id and --vault-password-file, in Ansible's order; the environment's file is added after them. */
+  ansibleSecrets?: AnsibleSecretSource[];
+  /** One password file (label default), after ansibleSecrets: the library's short form of --vault-password-file. */
   vaultPasswordFile?: string;
+  /** --ask-vault-pass's answer: tried after every file, as Ansible lists it last. */
+  askedSecrets?: AnsibleSecretSource[];
+  /** ansible.cfg's [defaults] vault_password_file, below the environment variables. */
+  configVaultPasswordFile?: string;
   recipients?: string[];
   recipientsFiles?: string[];
   /** Defaults to process.env. */
@@ -98,19 +119,49 @@ export class VaultKeys {
     return this.env.DROVER_VAULT_PASSPHRASE || undefined;
   }
 
-  /** The Ansible Vault password; `subject` names the vault that needs it. */
-  ansiblePassword(subject: string): string {
-    const candidates: [string | undefined, string][] = [
-      [this.sources.vaultPasswordFile, '--vault-password-file'],
+  /** Every Ansible Vault secret, in order: the command line's, then the environment's or ansible.cfg's file. */
+  ansibleSecrets(): AnsibleSecretSource[] {
+    const out = [...(this.sources.ansibleSecrets ?? [])];
+    if (this.sources.vaultPasswordFile) out.push({ label: 'default', file: this.sources.vaultPasswordFile, origin: '--vault-password-file' });
+    const fromEnv: [string | undefined, string][] = [
       [this.env.DROVER_VAULT_PASSWORD_FILE, '$DROVER_VAULT_PASSWORD_FILE'],
       [this.env.ANSIBLE_VAULT_PASSWORD_FILE, '$ANSIBLE_VAULT_PASSWORD_FILE'],
+      [this.sources.configVaultPasswordFile, "ansible.cfg's vault_password_file"],
     ];
-    const chosen = candidates.find(([file]) => file);
-    if (!chosen) {
-      throw problem(`${subject} is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)`);
+    const chosen = fromEnv.find(([file]) => file);
+    if (chosen) out.push({ label: 'default', file: chosen[0], origin: chosen[1] });
+    return [...out, ...(this.sources.askedSecrets ?? [])];
+  }
+
+  /** The passwords to try on a vault whose header names `label`: that label's first, then every other, as Ansible does. */
+  ansiblePasswords(subject: string, label?: string): { label: string; password: () => string }[] {
+    const secrets = this.ansibleSecrets();
+    if (secrets.length === 0) {
+      throw problem(
+        `${subject} is encrypted with Ansible Vault, and no password was given: use --vault-id LABEL@FILE, --vault-password-file FILE, --ask-vault-pass, or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)`,
+      );
     }
-    const [file, origin] = chosen as [string, string];
-    return isExecutable(file) ? runPasswordScript(file, origin) : readKeyFile(file, `vault password file (${origin})`).trim();
+    const ordered = [...secrets.filter((s) => s.label === label), ...secrets.filter((s) => s.label !== label)];
+    return ordered.map((s) => ({ label: s.label, password: () => this.secretPassword(s) }));
+  }
+
+  /** The Ansible Vault password to encrypt with: the first secret given. */
+  ansiblePassword(subject: string): string {
+    return this.ansiblePasswords(subject)[0]!.password();
+  }
+
+  private readonly loaded = new Map<AnsibleSecretSource, string>();
+
+  private secretPassword(source: AnsibleSecretSource): string {
+    if (source.password !== undefined) return source.password;
+    let password = this.loaded.get(source);
+    if (password === undefined) {
+      const file = source.file as string;
+      password = isExecutable(file) ? runPasswordScript(file, source) : readKeyFile(file, `vault password file (${source.origin})`).trim();
+      if (password === '') throw problem(`the vault password from ${source.origin} is empty`);
+      this.loaded.set(source, password);
+    }
+    return password;
   }
 
   /** Recipients to encrypt to: flags and files given, else the nearest .drover-recipients above `startDir`. */
@@ -127,7 +178,8 @@ export class VaultKeys {
   }
 }
 
-function isExecutable(file: string): boolean {
+/** Whether `file` may be run (a password script rather than a password file), as Ansible decides. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
@@ -136,12 +188,17 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** Ansible's script password source: run it, its stdout (without the newline) is the password. */
-function runPasswordScript(file: string, origin: string): string {
+/**
+ * Ansible's script password source: run it, its stdout (without the newline)
+ * is the password. A `NAME-client` script (any extension) is asked for the
+ * label's password with --vault-id LABEL, as Ansible's client scripts are.
+ */
+function runPasswordScript(file: string, source: AnsibleSecretSource): string {
+  const client = /-client$/.test(basename(file).replace(/\.[^.]*$/, ''));
   try {
-    return execFileSync(resolve(file), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).replace(/[\r\n]+$/, '');
+    return execFileSync(resolve(file), client ? ['--vault-id', source.label] : [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).replace(/[\r\n]+$/, '');
   } catch (error) {
-    throw problem(`the vault password script ${file} (${origin}) failed: ${(error as Error).message.split('\n')[0]}`);
+    throw problem(`the vault password script ${file} (${source.origin}) failed: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 

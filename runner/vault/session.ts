@@ -6,7 +6,7 @@
 // passphrase costs about a second of scrypt).
 import { InputError } from '../errors.js';
 import { ageKind, decryptAge, isAge } from './age.js';
-import { AnsibleVaultError, decryptAnsibleVault, isAnsibleVault } from './ansible-vault.js';
+import { AnsibleVaultError, ansibleVaultLabel, decryptAnsibleVault, isAnsibleVault } from './ansible-vault.js';
 import { VaultKeys, type VaultKeySources } from './keys.js';
 
 let keys = new VaultKeys();
@@ -39,14 +39,7 @@ export function decryptVaultText(payload: string, subject: string): Promise<stri
 }
 
 async function decryptUncached(payload: string, subject: string): Promise<string> {
-  if (isAnsibleVault(payload)) {
-    try {
-      return decryptAnsibleVault(payload, keys.ansiblePassword(subject)).toString('utf8');
-    } catch (error) {
-      if (error instanceof AnsibleVaultError) throw new InputError([{ message: `cannot decrypt ${subject}: ${error.message}` }]);
-      throw error;
-    }
-  }
+  if (isAnsibleVault(payload)) return decryptWithAnsibleSecrets(payload, subject);
   let kind;
   try {
     kind = await ageKind(payload);
@@ -60,4 +53,23 @@ async function decryptUncached(payload: string, subject: string): Promise<string
     const which = kind === 'passphrase' ? 'the passphrase is wrong' : `none of the ${ageKeys.identities.length} age identities given can open it`;
     throw new InputError([{ message: `cannot decrypt ${subject}: ${which} (${(error as Error).message})` }]);
   }
+}
+
+/** Each Ansible Vault secret in turn (the header's label first); the first that opens it wins. */
+function decryptWithAnsibleSecrets(payload: string, subject: string): string {
+  const label = ansibleVaultLabel(payload);
+  const candidates = keys.ansiblePasswords(subject, label);
+  let last: Error | undefined;
+  for (const candidate of candidates) {
+    try {
+      return decryptAnsibleVault(payload, candidate.password()).toString('utf8');
+    } catch (error) {
+      // A wrong password, or a password file that cannot be read: Ansible goes on to the next secret.
+      if (!(error instanceof AnsibleVaultError) && !(error instanceof InputError)) throw error;
+      if (candidates.length === 1 && error instanceof InputError) throw error;
+      last = error;
+    }
+  }
+  const tried = candidates.length === 1 ? (last as Error).message : `none of the ${candidates.length} vault passwords given (${candidates.map((c) => c.label).join(', ')}) opens it`;
+  throw new InputError([{ message: `cannot decrypt ${subject}: ${tried}` }]);
 }

@@ -24,8 +24,8 @@ export interface CliResult {
 export function runDrover(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', loader, join(root, 'runner', 'cli.ts'), ...args], {
     cwd: options.cwd ?? root,
-    // DROVER_SSH_CONFIG=none: no test reads the machine's own ~/.ssh/config.
-    env: { DROVER_SSH_CONFIG: 'none', ...process.env, NO_COLOR: '1', XDG_STATE_HOME: stateHome, ...options.env },
+    // DROVER_SSH_CONFIG=none, DROVER_ANSIBLE_CONFIG=none: no test reads the machine's own ~/.ssh/config or ansible.cfg.
+    env: { DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', ...process.env, NO_COLOR: '1', XDG_STATE_HOME: stateHome, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return collect(child, options.timeoutMs);
@@ -39,7 +39,7 @@ export function runDrover(args: string[], options: { cwd?: string; env?: Record<
 export function runDroverOnTerminal(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   // A pseudo-terminal without a controlling one has no size (0 columns): give it one.
   const command = `stty cols 160 rows 50; exec ${[process.execPath, '--import', loader, join(root, 'runner', 'cli.ts'), ...args].map(quote).join(' ')}`;
-  const env: NodeJS.ProcessEnv = { DROVER_SSH_CONFIG: 'none', ...process.env, TERM: 'xterm-256color', XDG_STATE_HOME: stateHome, ...options.env };
+  const env: NodeJS.ProcessEnv = { DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', ...process.env, TERM: 'xterm-256color', XDG_STATE_HOME: stateHome, ...options.env };
   delete env.CI;
   const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return collect(child, options.timeoutMs);

@@ -1,0 +1,55 @@
+// ansible.cfg and ANSIBLE_* as the defaults of the command line's flags: a
+// flag given wins, then the environment, then the file, then drover's own
+// default (Ansible's order). Settings the file holds that would change the
+// run and drover lacks stop it here, before any host is contacted.
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { ansibleConfig, type AnsibleConfig } from '../config/ansible-config.js';
+import { STDOUT_CALLBACKS } from '../config/settings.js';
+import type { AuthDefaults, AuthFlags } from './auth-options.js';
+import type { OutputFlags, TargetFlags } from './options.js';
+
+/** drover's own forks default when neither -f, ANSIBLE_FORKS nor ansible.cfg says (Ansible's is 5). */
+const DEFAULT_FORKS = 50;
+
+let listed = false;
+
+export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFlags>(
+  flags: F,
+  command: Command,
+  config: AnsibleConfig & { warnings: string[] } = ansibleConfig(),
+): { flags: F; auth: AuthDefaults; inventory: string[] } {
+  for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+  if (config.refused.length > 0) throw new InputError(config.refused);
+  if (flags.verbose > 0 && !listed && config.file) {
+    listed = true;
+    process.stderr.write(`Using ${config.file} as config file\n`);
+    for (const note of config.ignored) process.stderr.write(`drover: ansible.cfg setting ignored: ${note}\n`);
+  }
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const out: F = { ...flags };
+  if (!given('forks')) out.forks = config.value('forks') ?? DEFAULT_FORKS;
+  if (out.forks < 1) throw new InputError([{ message: `The number of processes (--forks) must be >= 1 (from ${given('forks') ? '-f' : config.origin('forks')})` }]);
+  out.user ??= config.value('remote_user');
+  out.privateKey ??= config.value('private_key_file');
+  out.timeout ??= config.value('timeout');
+  out.sshCommonArgs ??= config.value('ssh_common_args');
+  out.sshExtraArgs ??= config.value('ssh_extra_args');
+  out.sshArgs ??= config.value('ssh_args');
+  // host_key_checking = False: unknown keys are added, as StrictHostKeyChecking=no does; a changed key is still refused (docs/ansible-cfg.md).
+  if (config.value('host_key_checking') === false) out.acceptNewHostKeys ??= true;
+  const callback = config.value('stdout_callback');
+  if (callback !== undefined && !given('output') && !out.json) {
+    const mapped = STDOUT_CALLBACKS[callback];
+    if (!mapped) throw new InputError([{ message: `stdout_callback ${callback} (${config.origin('stdout_callback')}): drover has no such output; use --output plain, listr or json` }]);
+    out.output = mapped;
+  }
+  out.askPass ??= config.value('ask_pass');
+  const auth: AuthDefaults = {
+    become: config.value('become'),
+    becomeUser: config.value('become_user'),
+    becomeMethod: config.value('become_method'),
+    becomeAskPass: config.value('become_ask_pass'),
+  };
+  return { flags: out, auth, inventory: config.value('inventory') ?? [] };
+}
