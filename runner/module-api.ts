@@ -30,6 +30,12 @@ export interface Plan<State = unknown> {
   facts?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
   message?: string;
+  /**
+   * When check mode stops before apply: what the registered result says instead (command's
+   * "Command would have run if not in check mode"), and whether the task then counts as
+   * skipped rather than changed (Ansible's command without creates/removes).
+   */
+  inCheckMode?: { result?: Record<string, unknown>; skipped?: boolean };
 }
 
 export interface ApplyResult {
