@@ -76,8 +76,13 @@ export interface ModuleContext {
   evaluate(expression: string): boolean;
   /** Look up a variable by dotted name; undefined when not set (debug var=). */
   lookup(name: string): unknown;
-  /** Find and read a file on the controller, searched like Ansible: role dir, then playbook dir. */
-  readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
+  /**
+   * Find and read a file on the controller, searched like Ansible: role dir, then playbook dir.
+   * A file that is a vault is decrypted (Ansible's default), unless `decrypt` is false.
+   */
+  readLocalFile(path: string, kind: 'files' | 'templates', options?: { decrypt?: boolean }): Promise<{ path: string; content: Buffer }>;
+  /** A controller file's bytes decrypted when the file is a vault (a file of a directory copy). */
+  decryptLocalFile(path: string, content: Buffer): Promise<Buffer>;
   /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
   findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
   /**

@@ -98,6 +98,11 @@ export class VaultKeys {
     return this.env.DROVER_VAULT_PASSPHRASE || undefined;
   }
 
+  /** Whether an Ansible Vault password was given at all (flag or environment). */
+  hasAnsiblePassword(): boolean {
+    return Boolean(this.sources.vaultPasswordFile || this.env.DROVER_VAULT_PASSWORD_FILE || this.env.ANSIBLE_VAULT_PASSWORD_FILE);
+  }
+
   /** The Ansible Vault password; `subject` names the vault that needs it. */
   ansiblePassword(subject: string): string {
     const candidates: [string | undefined, string][] = [

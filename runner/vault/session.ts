@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { ageKind, decryptAge, isAge } from './age.js';
 import { AnsibleVaultError, decryptAnsibleVault, isAnsibleVault } from './ansible-vault.js';
 import { VaultKeys, type VaultKeySources } from './keys.js';
+import { addVaultSecret } from './secrets.js';
 
 let keys = new VaultKeys();
 const cache = new Map<string, Promise<string>>();
@@ -36,6 +37,32 @@ export function decryptVaultText(payload: string, subject: string): Promise<stri
     plaintext.catch(() => cache.delete(payload));
   }
   return plaintext;
+}
+
+/**
+ * A controller file that is wholly a vault (copy's and template's src), as its bytes: Ansible's
+ * copy decrypts such files by default. Null when the file is not a vault; `missingKey` when no
+ * password or key was given for it (the module words that as Ansible does).
+ */
+export async function decryptVaultFile(content: Buffer, subject: string): Promise<Buffer | null | 'missingKey'> {
+  const head = content.subarray(0, 64).toString('latin1');
+  if (!isVaultText(head)) return null;
+  const text = content.toString('utf8');
+  if (isAnsibleVault(text)) {
+    if (!keys.hasAnsiblePassword()) return 'missingKey';
+    try {
+      const plain = decryptAnsibleVault(text, keys.ansiblePassword(subject));
+      // What came out of a vault is a secret wherever it is shown (a diff, a registered result).
+      addVaultSecret(plain.toString('utf8'));
+      return plain;
+    } catch (error) {
+      if (error instanceof AnsibleVaultError) throw new InputError([{ message: `cannot decrypt ${subject}: ${error.message}` }]);
+      throw error;
+    }
+  }
+  const plain = await decryptVaultText(text, subject);
+  addVaultSecret(plain);
+  return Buffer.from(plain, 'utf8');
 }
 
 async function decryptUncached(payload: string, subject: string): Promise<string> {
