@@ -11,7 +11,11 @@ export default defineModule({
     additionalProperties: false,
     required: ['that'],
     properties: {
-      that: { type: ['string', 'array'], items: { type: 'string' }, description: 'A condition or a list of conditions (all must hold).' },
+      that: {
+        type: ['string', 'array'],
+        items: { type: ['string', 'boolean', 'null'] },
+        description: 'A condition or a list of conditions (all must hold); an empty item holds and a boolean is itself, as in Ansible.',
+      },
       // Ansible's assert takes a string or a list for its messages.
       fail_msg: { type: ['string', 'array'], description: 'Message when a condition fails (a string, or a list).' },
       msg: { type: ['string', 'array'], description: 'Older name of fail_msg.' },
@@ -22,7 +26,9 @@ export default defineModule({
   async plan(_host, params, ctx) {
     const conditions = typeof params.that === 'string' ? [params.that] : params.that;
     for (const condition of conditions) {
-      if (!ctx.evaluate(condition)) {
+      // Ansible's evaluate_conditional: None and '' hold, a boolean is its own verdict.
+      const holds = condition === null || condition === '' ? true : typeof condition === 'boolean' ? condition : ctx.evaluate(condition);
+      if (!holds) {
         const message = params.fail_msg ?? params.msg;
         const text = message === undefined ? `Assertion failed: ${condition}` : typeof message === 'string' ? message : message.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n');
         throw new ModuleFailure(text, { assertion: condition, evaluated_to: false, ...(message !== undefined ? { msg: message } : {}) });

@@ -24,10 +24,15 @@ export default defineModule({
         items: { type: ['string', 'number'] },
         description: 'The command as a list of words, instead of cmd: no splitting at all.',
       },
+      executable: { type: 'string', description: "Accepted as Ansible 2.14 does, and ignored with Ansible's warning: command runs no shell (use shell's executable)." },
       ...commandRunSchemaProperties,
     },
   },
-  async plan(host, params) {
+  async plan(host, params, ctx) {
+    // Ansible 2.14 keeps the parameter for old playbooks and only warns, before any other check.
+    if (params.executable !== undefined && params.executable !== '') {
+      ctx.warn(`As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${params.executable}'.`);
+    }
     const hasCmd = params.cmd !== undefined && params.cmd.trim() !== '';
     if (hasCmd && params.argv !== undefined) throw new ModuleFailure('only command or argv can be given, not both', { rc: 256 });
     if (!hasCmd && params.argv === undefined) throw new ModuleFailure('no command given', { rc: 256 });

@@ -5,11 +5,12 @@
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../runner/module-api.js';
 import type { Host } from '../runner/host/types.js';
 import { attributeSchemaProperties } from './support/file-attributes.js';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { applyInstall, planInstall } from './support/install-content.js';
 import { pyJson } from '../runner/template/python-json.js';
 import { applyTree, planTree, readLocalTree } from './support/copy-tree.js';
 import { validateSchemaProperty } from './support/write-content.js';
+import { expandPath } from './support/path-info.js';
 
 export default defineModule({
   name: 'copy',
@@ -27,8 +28,9 @@ export default defineModule({
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates a missing file.' },
       backup: { type: 'boolean', default: false, description: 'Keep the previous version as DEST.<pid>.<date>~ (returned as backup_file).' },
       follow: { type: 'boolean', default: false, description: 'When dest is a symlink, write the file it points to; without follow the link is replaced by a regular file, as in Ansible.' },
+      decrypt: { type: 'boolean', default: true, description: 'A controller src that is a vault (Ansible Vault or age) is decrypted before it is sent; false sends it as it is.' },
       directory_mode: { type: ['string', 'integer'], description: 'With a directory src: the mode of directories copy creates (existing ones are left alone).' },
-      local_follow: { enum: [true], default: true, description: 'Symlinks in a controller src tree are followed; false (copy them as links) is not supported by drover.' },
+      local_follow: { type: 'boolean', default: true, description: 'Symlinks in a controller src tree are followed (a link to a file is copied as the file, a link to a directory walked, unless it would loop or is broken); false copies every link as a link.' },
       validate: validateSchemaProperty,
       ...attributeSchemaProperties,
     },
@@ -39,21 +41,27 @@ export default defineModule({
     if (Buffer.isBuffer(source)) return planInstall(host, params, source, params.src);
     // 'dir/' copies the directory's content into dest, 'dir' the directory itself.
     const root = params.src!.endsWith('/') ? params.dest : posix.join(params.dest, posix.basename(params.src!));
-    return planTree(host, params, await readLocalTree(source.dir), root);
+    const tree = await readLocalTree(source.dir, { follow: params.local_follow });
+    // A directory's own files before its subdirectories', as Ansible's walk meets them (the first vault without a key is named).
+    const walkOrder = [...tree.files].sort((a, b) => a.rel.split('/').length - b.rel.split('/').length || a.rel.localeCompare(b.rel));
+    if (params.decrypt) for (const file of walkOrder) file.content = await ctx.decryptLocalFile(join(source.dir, file.rel), file.content);
+    return planTree(host, params, tree, root);
   },
   apply: (host, params, plan) => ((plan.state as { newDirs?: unknown }).newDirs ? applyTree(host, params, plan) : applyInstall(host, params, plan)),
 });
 
 /** The file's bytes, or the controller directory a directory src was found at. */
-async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
+async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean; decrypt?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
   if (typeof params.content === 'string') return Buffer.from(params.content);
   // Ansible's copy action: json.dumps of a dict or list content.
   if (params.content !== undefined) return Buffer.from(pyJson(params.content));
   if (!params.remote_src) {
     const dir = await ctx.findLocalDirectory(params.src!, 'files');
-    return dir !== null ? { dir } : (await ctx.readLocalFile(params.src!, 'files')).content;
+    return dir !== null ? { dir } : (await ctx.readLocalFile(params.src!, 'files', { decrypt: params.decrypt })).content;
   }
-  const content = await host.readFile(params.src!);
-  if (content === null) throw new ModuleFailure(`remote_src: ${params.src} does not exist on the host`);
+  // The module's src is a `type: path` parameter, expanded on the host ($HOME/.ssh/...).
+  const src = await expandPath(host, params.src!);
+  const content = await host.readFile(src);
+  if (content === null) throw new ModuleFailure(`remote_src: ${src} does not exist on the host`);
   return content;
 }

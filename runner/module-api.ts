@@ -30,6 +30,12 @@ export interface Plan<State = unknown> {
   facts?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
   message?: string;
+  /**
+   * When check mode stops before apply: what the registered result says instead (command's
+   * "Command would have run if not in check mode"), and whether the task then counts as
+   * skipped rather than changed (Ansible's command without creates/removes).
+   */
+  inCheckMode?: { result?: Record<string, unknown>; skipped?: boolean };
 }
 
 export interface ApplyResult {
@@ -70,8 +76,13 @@ export interface ModuleContext {
   evaluate(expression: string): boolean;
   /** Look up a variable by dotted name; undefined when not set (debug var=). */
   lookup(name: string): unknown;
-  /** Find and read a file on the controller, searched like Ansible: role dir, then playbook dir. */
-  readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
+  /**
+   * Find and read a file on the controller, searched like Ansible: role dir, then playbook dir.
+   * A file that is a vault is decrypted (Ansible's default), unless `decrypt` is false.
+   */
+  readLocalFile(path: string, kind: 'files' | 'templates', options?: { decrypt?: boolean }): Promise<{ path: string; content: Buffer }>;
+  /** A controller file's bytes decrypted when the file is a vault (a file of a directory copy). */
+  decryptLocalFile(path: string, content: Buffer): Promise<Buffer>;
   /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
   findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
   /**

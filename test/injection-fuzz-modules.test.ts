@@ -53,7 +53,7 @@ const JINJA_DELIMITERS = Object.fromEntries(
 
 const TARGETS: Record<string, Target> = {
   copy: { base: (d) => ({ dest: `${d}/f`, content: 'x' }), paths: ['dest'], exempt: { src: CONTROLLER_PATH, validate: VALIDATE } },
-  command: { base: () => ({ argv: ['true'] }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE } },
+  command: { base: () => ({ argv: ['true'] }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE, executable: "ignored with Ansible's warning: never sent to the host (only named in the warning)" } },
   shell: { base: () => ({ cmd: 'true' }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE, executable: 'the shell to run the command line with, by design' } },
   package: { base: () => ({ name: 'coreutils' }), planOnly: true },
   apt: { base: () => ({ name: 'coreutils' }), planOnly: true, samples: 2 },

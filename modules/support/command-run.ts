@@ -52,18 +52,30 @@ echo run`;
 /** Plan a command run: skipped (ok) when creates matches or removes does not, else one "would run" change. */
 export async function planCommandRun(host: Host, params: CommandRunParams, state: CommandRunState): Promise<Plan<CommandRunState>> {
   const base = { cmd: state.cmd, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], start: null, end: null, delta: null };
-  if (params.creates === undefined && params.removes === undefined && params.chdir === undefined) {
-    return { changes: [`would run: ${state.display}`], state, result: { ...base, rc: null, msg: '' } };
-  }
+  // Ansible's command in check mode: rc 0 and this message; without creates/removes it cannot tell, so the task is skipped.
+  const guarded = params.creates !== undefined || params.removes !== undefined;
+  const wouldRun: Plan<CommandRunState> = {
+    changes: [`would run: ${state.display}`],
+    state,
+    result: { ...base, rc: null, msg: '' },
+    inCheckMode: { result: { rc: 0, msg: 'Command would have run if not in check mode' }, skipped: !guarded },
+  };
+  if (!guarded && params.chdir === undefined) return wouldRun;
   // Run where the command would run: a relative creates= is relative to chdir, as in Ansible.
   const guard = await host.run(guardCommand(params), params.chdir !== undefined ? { cwd: params.chdir } : {});
   if (guard.rc !== 0) {
     throw new ModuleFailure(`Unable to change directory before execution: ${guard.stderr.trim() || params.chdir}`, { ...base, rc: guard.rc, stderr: guard.stderr });
   }
   const verdict = guard.stdout.trim();
-  if (verdict === 'creates') return { changes: [], result: { ...base, rc: 0, msg: `Did not run command since '${params.creates}' exists` } };
-  if (verdict === 'removes') return { changes: [], result: { ...base, rc: 0, msg: `Did not run command since '${params.removes}' does not exist` } };
-  return { changes: [`would run: ${state.display}`], state, result: { ...base, rc: null, msg: '' } };
+  if (verdict === 'creates') return notRun(base, `since '${params.creates}' exists`, `skipped, since ${params.creates} exists`);
+  if (verdict === 'removes') return notRun(base, `since '${params.removes}' does not exist`, `skipped, since ${params.removes} does not exist`);
+  return wouldRun;
+}
+
+/** creates/removes stopped the command: Ansible says "Did not run" (check mode: "Would not run"), and puts a note in stdout. */
+function notRun(base: Record<string, unknown>, why: string, stdout: string): Plan<CommandRunState> {
+  const result = { ...base, rc: 0, stdout, stdout_lines: [stdout], msg: `Did not run command ${why}` };
+  return { changes: [], result, inCheckMode: { result: { msg: `Would not run command ${why}` } } };
 }
 
 /** Run the planned command; rc != 0 fails the task with the whole result attached. */

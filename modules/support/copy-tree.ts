@@ -3,8 +3,9 @@
 // like a single copy (same compare, mode/owner/group), directories that do not
 // exist yet are created, with directory_mode when given (existing ones are
 // left alone, as in Ansible).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { ModuleFailure, type ApplyResult, type Plan } from '../../runner/module-api.js';
 import type { Host } from '../../runner/host/types.js';
 import { joinCommands, sh } from '../../runner/quote.js';
@@ -16,25 +17,43 @@ export interface SourceTree {
   /** Directories below the root, relative, parents first. */
   dirs: string[];
   files: { rel: string; content: Buffer }[];
+  /** Symlinks copied as symlinks: where they are (relative) and what they point to, as written. */
+  links: { rel: string; target: string }[];
 }
 
-/** A controller directory, links followed (local_follow: true, Ansible's default). */
-export async function readLocalTree(root: string, rel = '', tree: SourceTree = { dirs: [], files: [] }): Promise<SourceTree> {
-  const names = (await readdir(join(root, rel))).sort();
-  for (const name of names) {
-    const path = join(root, rel, name);
-    const child = rel ? `${rel}/${name}` : name;
-    if ((await stat(path)).isDirectory()) {
-      tree.dirs.push(child);
-      await readLocalTree(root, child, tree);
-    } else tree.files.push({ rel: child, content: await readFile(path) });
-  }
+/**
+ * A controller directory walked as Ansible's copy action does (_walk_dirs). With local_follow
+ * (the default) a link to a file is copied as that file and a link to a directory is walked,
+ * unless it points back at a directory the walk is inside (copied as a link, breaking the
+ * cycle); a broken link stays a link. Without local_follow every link is copied as a link.
+ */
+export async function readLocalTree(root: string, options: { follow: boolean }): Promise<SourceTree> {
+  const tree: SourceTree = { dirs: [], files: [], links: [] };
+  await walk(tree, { dir: root, rel: '', inside: [await realpath(root)], follow: options.follow });
   return tree;
+}
+
+async function walk(tree: SourceTree, at: { dir: string; rel: string; inside: string[]; follow: boolean }): Promise<void> {
+  for (const name of (await readdir(at.dir)).sort()) {
+    const path = join(at.dir, name);
+    const rel = at.rel ? `${at.rel}/${name}` : name;
+    const isLink = (await lstat(path)).isSymbolicLink();
+    const real = isLink ? await realpath(path).catch(() => null) : path;
+    const kind = real === null ? null : await stat(real).then((s) => (s.isDirectory() ? 'directory' : 'file'), () => null);
+    if (isLink && (!at.follow || kind === null || (kind === 'directory' && at.inside.includes(real!)))) {
+      tree.links.push({ rel, target: await readlink(path) });
+    } else if (kind === 'directory') {
+      tree.dirs.push(rel);
+      await walk(tree, { ...at, dir: real!, rel, inside: [...at.inside, await realpath(real!)] });
+    } else tree.files.push({ rel, content: await readFile(real!) });
+  }
 }
 
 interface TreeState {
   newDirs: string[];
   files: Plan<unknown>[];
+  /** Symlinks to make or repoint (force, as Ansible's copy asks of the file module). */
+  links: { path: string; target: string }[];
 }
 
 export interface TreeParams extends InstallParams {
@@ -50,12 +69,24 @@ export async function planTree(host: Host, params: TreeParams, tree: SourceTree,
   });
   const files = [];
   for (const file of tree.files) files.push(await planInstall(host, { ...params, dest: posix.join(destRoot, file.rel) }, file.content, undefined));
+  const links = await plannedLinks(host, tree, destRoot);
   return {
-    changes: [...newDirs.map((d) => `create directory ${d}`), ...files.flatMap((f) => f.changes)],
+    changes: [...newDirs.map((d) => `create directory ${d}`), ...files.flatMap((f) => f.changes), ...links.map((l) => `link ${l.path} -> ${l.target}`)],
     diff: files.flatMap((f) => f.diff ?? []),
-    state: { newDirs, files },
+    state: { newDirs, files, links },
     result: { dest: destRoot },
   };
+}
+
+/** The tree's symlinks that are missing at dest or point elsewhere; a directory in the way fails, as the file module does. */
+async function plannedLinks(host: Host, tree: SourceTree, destRoot: string): Promise<{ path: string; target: string }[]> {
+  const wanted = tree.links.map((l) => ({ path: posix.join(destRoot, l.rel), target: l.target }));
+  const found = await pathInfo(host, wanted.map((l) => ({ path: l.path })));
+  return wanted.filter((l, i) => {
+    const info = found[i];
+    if (info?.kind === 'directory') throw new ModuleFailure(`${l.path} is a directory on the host: a symlink cannot replace it`);
+    return info?.kind !== 'link' || info.linkTarget !== l.target;
+  });
 }
 
 export async function applyTree(host: Host, params: TreeParams, plan: Plan<unknown>): Promise<ApplyResult> {
@@ -65,5 +96,13 @@ export async function applyTree(host: Host, params: TreeParams, plan: Plan<unkno
     await host.check(joinCommands(newDirs.map((d) => (mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`)), ' && '));
   }
   for (const [i, file] of files.entries()) if (file.changes.length) await applyInstall(host, { ...params, dest: (file.state as { dest: string }).dest }, files[i]!);
+  // A new link beside the old path, renamed over it: the path is never missing (-T: never into a directory).
+  const links = (plan.state as TreeState).links;
+  if (links.length) {
+    await host.check(joinCommands(links.map((l) => {
+      const temp = `${l.path}.drover-tmp-${randomBytes(4).toString('hex')}`;
+      return sh`ln -s -- ${l.target} ${temp} && mv -fT -- ${temp} ${l.path}`;
+    }), ' && '));
+  }
   return { result: { ...plan.result } };
 }

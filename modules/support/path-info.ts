@@ -134,3 +134,23 @@ export async function expandUser(host: Host, path: string): Promise<string> {
   if (!home) throw new ModuleFailure(`cannot expand ${path}: HOME is not set on the host`);
   return home.replace(/\/$/, '') + path.slice(1);
 }
+
+/**
+ * Ansible's `type: path` parameters as its modules read them on the target:
+ * os.path.expandvars ($NAME and ${NAME} of the remote environment; unset ones
+ * stay as written), then '~'. Each name is asked for on its own, as a quoted
+ * word: the value is never run through the shell.
+ */
+export async function expandPath(host: Host, path: string): Promise<string> {
+  const names = [...new Set([...path.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)].map((m) => m[1] ?? m[2]!))];
+  let expanded = path;
+  if (names.length > 0) {
+    const values = new Map<string, string>();
+    for (const name of names) {
+      const r = await host.run(sh`printenv -- ${name}`);
+      if (r.rc === 0) values.set(name, r.stdout.replace(/\n$/, ''));
+    }
+    expanded = path.replace(/\$(?:\{(\w+)\}|(\w+))/g, (whole, braced: string | undefined, bare: string | undefined) => values.get(braced ?? bare!) ?? whole);
+  }
+  return expandUser(host, expanded);
+}

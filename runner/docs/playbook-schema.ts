@@ -41,7 +41,7 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   tasks: { schema: { $ref: '#/definitions/taskList' }, description: 'The tasks of the play, after roles.' },
   post_tasks: { schema: { $ref: '#/definitions/taskList' }, description: 'Tasks run after tasks (and after a handler flush).' },
   handlers: { schema: { $ref: '#/definitions/handlerList' }, description: 'Tasks run once at a flush when notified.' },
-  remote_user: { schema: { type: 'string' }, description: 'The SSH user for this play.' },
+  remote_user: { schema: { type: 'string' }, description: "The login user of the play's tasks (each task may set its own); the inventory's ansible_user wins over it, as in Ansible." },
   strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
   order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
 };

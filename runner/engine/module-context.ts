@@ -8,6 +8,15 @@ import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
 import { templateLoader, templateSearchPath } from './template-loader.js';
+import { decryptVaultFile } from '../vault/session.js';
+
+/** A vault file's plaintext bytes; any other file as it is. */
+async function decryptLocal(path: string, content: Buffer): Promise<Buffer> {
+  const plain = await decryptVaultFile(content, path);
+  // Ansible's words, which roles test for; drover's key flags are in docs/vault.md.
+  if (plain === 'missingKey') throw new ModuleFailure(`A vault password or secret must be specified to decrypt ${path}`);
+  return plain ?? content;
+}
 
 export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, options: { check: boolean }): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
@@ -40,10 +49,12 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
         return undefined;
       }
     },
-    readLocalFile: async (path, kind) => {
+    readLocalFile: async (path, kind, options = {}) => {
       const found = await findLocal(path, kind);
-      return { path: found, content: await readFile(found) };
+      const content = await readFile(found);
+      return { path: found, content: options.decrypt === false ? content : await decryptLocal(found, content) };
     },
+    decryptLocalFile: decryptLocal,
     findLocalDirectory: async (path, kind) => {
       const found = await findLocal(path, kind);
       return (await stat(found)).isDirectory() ? found : null;

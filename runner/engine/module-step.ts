@@ -13,6 +13,8 @@ export interface StepOutcome {
   message?: string;
   /** True when apply was skipped because of check mode. */
   planOnly: boolean;
+  /** Check mode made the module report the task skipped (plan.inCheckMode). */
+  skipped?: boolean;
 }
 
 export async function runModuleStep(
@@ -25,6 +27,11 @@ export async function runModuleStep(
   const plan = await module.plan(host, params, ctx);
   const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, message: plan.message };
   const planned = plan.changes.length > 0;
+  if (options.check && plan.inCheckMode !== undefined) {
+    const result = { ...plan.result, ...plan.inCheckMode.result };
+    if (plan.inCheckMode.skipped) return { ...base, changed: false, skipped: true, result, planOnly: planned };
+    return { ...base, changed: planned, result, planOnly: planned };
+  }
   if (!planned || !module.apply || options.check) {
     return { ...base, changed: planned, result: module.diffInResult === true ? withDiff({ ...plan.result }, base.diff) : { ...plan.result }, planOnly: planned && options.check };
   }

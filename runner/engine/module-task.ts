@@ -196,6 +196,7 @@ class TaskRun {
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
+          remoteUser: itemKw.remoteUser,
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.
           timeoutMs: itemKw.timeoutMs || undefined,
@@ -213,7 +214,9 @@ class TaskRun {
   /** The module's parameters for this item: rendered, merged with args, without omitted keys, validated. */
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
     const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
-    const problems = validateParams(this.module, params);
+    const notes: string[] = [];
+    const problems = validateParams(this.module, params, notes);
+    for (const note of notes) this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name} (${this.ref.location}): ${note}` });
     if (problems.length) throw new ModuleFailure(paramFailureMessage(this.module, problems));
     return params;
   }
@@ -257,7 +260,7 @@ class TaskRun {
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);

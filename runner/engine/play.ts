@@ -12,7 +12,7 @@ import { HostHandle } from '../host/handle.js';
 import type { Play, RoleContext, TaskNode } from '../playbook/types.js';
 import { parseTaskList } from '../playbook/tasks.js';
 import { readYamlFile, displayPath } from '../playbook/yaml-source.js';
-import { InputError, type Problem } from '../errors.js';
+import { formatLocation, InputError, type Problem } from '../errors.js';
 import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
 import { flushHandlers } from './handlers.js';
@@ -23,6 +23,7 @@ import type { HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
 import { createScope, render, type VarLayer } from './templating.js';
 import { hostLayers } from './variables.js';
+import { evaluateKeywords, keywordFailure } from './task-keywords.js';
 
 export interface PlayInputs {
   rt: PlayRuntime;
@@ -84,7 +85,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   const started = Date.now();
   rt.emit({ type: 'host.task.start', host: host.state.name, task });
   try {
-    const handle = await host.handle({ become: false });
+    const handle = await host.handle({ become: false, remoteUser: playRemoteUser(host, rt) });
     host.state.facts = { ...(await handle.facts()) };
     host.state.stats.ok += 1;
     rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'ok', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
@@ -100,6 +101,13 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
     failHost({ rt, host }, task, (error as Error).message);
     return false;
   }
+}
+
+/** The play's remote_user rendered for the host: Gathering Facts logs in as the play's tasks do. */
+function playRemoteUser(host: HostRuntime, rt: PlayRuntime): string | undefined {
+  const evaluated = evaluateKeywords({ stage: 'item', keywords: { remote_user: rt.play.keywords.remote_user }, scope: host.scope([]) });
+  if (!evaluated.ok) throw new Error(keywordFailure(evaluated.problems, formatLocation(rt.play.location)));
+  return evaluated.values.remoteUser;
 }
 
 async function hostRuntime(name: string, batch: readonly string[], inputs: PlayInputs): Promise<HostRuntime> {
@@ -118,22 +126,23 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   };
   const plainScope = scope([]);
   // Connection and become variables of a host (this one, or a delegate), from the one table of their names.
+  const varsOf = (host: string) => (host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]));
   const connectionVarsOf = (host: string): Record<string, unknown> => {
-    const vars = host === name ? plainScope : createScope([...inventory.hostVarLayers(host), { source: 'extra vars', vars: rt.settings.extraVars }]);
+    const vars = varsOf(host);
     return Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
   };
-  const target = (host: string): ConnectionTarget => {
-    const t = connectionTarget(host, connectionVarsOf(host), inputs.connectionDefaults);
-    if (rt.play.remoteUser && host === name) t.user = rt.play.remoteUser;
-    return t;
-  };
-  // One connection object per target for the play, so what is cached per connection (facts) is reused.
+  // The remote_user keyword stands where -u does, below the host's ansible_user: in Ansible the
+  // connection variables override the play context's keywords (PlayContext.set_task_and_variable_override).
+  const target = (host: string, remoteUser: string | undefined): ConnectionTarget =>
+    connectionTarget(host, connectionVarsOf(host), remoteUser === undefined ? inputs.connectionDefaults : { ...inputs.connectionDefaults, user: remoteUser });
+  // One connection object per target and login user for the play, so what is cached per connection (facts) is reused.
   const connections = new Map<string, LazyConnection>();
-  const connectionTo = (host: string): LazyConnection => {
-    let connection = connections.get(host);
+  const connectionTo = (host: string, remoteUser: string | undefined): LazyConnection => {
+    const key = `${host}\u0000${remoteUser ?? ''}`;
+    let connection = connections.get(key);
     if (!connection) {
-      connection = new LazyConnection(target(host), inputs.pool);
-      connections.set(host, connection);
+      connection = new LazyConnection(target(host, remoteUser), inputs.pool);
+      connections.set(key, connection);
     }
     return connection;
   };
@@ -142,7 +151,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
     scope,
     async handle(options) {
       const on = options.delegateTo ?? name;
-      const connection = connectionTo(on);
+      const connection = connectionTo(on, options.remoteUser);
       const t = connection.target;
       // ansible_become* variables win over the become keywords, which win over -b/--become-user/-K, as in Ansible.
       const vars = becomeOverrides(connectionVarsOf(on), on);
@@ -160,12 +169,19 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
         },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
+        pythonInterpreter: pythonInterpreterOf(varsOf(on)),
       });
     },
   };
 }
 
 const CONNECTION_VARS = Object.values(CONNECTION_VAR_NAMES).flat();
+
+function pythonInterpreterOf(scope: ReturnType<typeof createScope>): string | undefined {
+  const value = lookupOrUndefined(scope, 'ansible_python_interpreter');
+  // auto, auto_silent, auto_legacy...: discovered, as when unset.
+  return typeof value === 'string' && value !== '' && !value.startsWith('auto') ? value : undefined;
+}
 
 function lookupOrUndefined(scope: ReturnType<typeof createScope>, name: string): unknown {
   try {

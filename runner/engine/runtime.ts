@@ -66,8 +66,8 @@ export interface HostRuntime {
   state: HostState;
   /** Variables in precedence order, plus the task's own layers on top. */
   scope(taskLayers: VarLayer[]): Scope;
-  /** A handle for a task's become/environment/timeout, on this host or a delegate. */
-  handle(options: { become?: boolean; becomeUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
+  /** A handle for a task's login user, become, environment and timeout, on this host or a delegate. */
+  handle(options: { become?: boolean; becomeUser?: string; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
 }
 
 /** Keywords and variables a task inherits from its play, role, blocks and includes. */

@@ -1,10 +1,34 @@
 // Basic facts in one round trip: one script prints key=value lines, a pure
-// parser turns them into BasicFacts. Nothing on the target needs Python.
+// parser turns them into BasicFacts. Nothing on the target needs Python; when
+// it has one, its version is a fact, as with Ansible (roles test it).
 import { sh, type Command } from '../quote.js';
 import type { BasicFacts } from './types.js';
 
-export function factsCommand(): Command {
-  return sh`ID= VERSION_ID= VERSION_CODENAME= ID_LIKE= NAME=
+/**
+ * Ansible's interpreter discovery, as far as the facts need it: /usr/bin/python3 where it exists
+ * (what its distribution map picks on Debian 10+, Ubuntu 16+, RHEL 9), else the first of its
+ * INTERPRETER_PYTHON_FALLBACK list that is on PATH.
+ */
+const PYTHON_FALLBACK = ['python3.11', 'python3.10', 'python3.9', 'python3.8', 'python3.7', 'python3.6', 'python3.5', '/usr/libexec/platform-python', 'python2.7', '/usr/bin/python', 'python'];
+
+/** What the setup module's python collector and platform.python_version() report, as one JSON line. */
+const PYTHON_PROBE = `import sys, platform, json
+try:
+    from ssl import SSLContext
+    ssl = True
+except ImportError:
+    ssl = False
+v = sys.version_info
+print(json.dumps({"python": {"version": {"major": v[0], "minor": v[1], "micro": v[2], "releaselevel": v[3], "serial": v[4]}, "version_info": list(v), "executable": sys.executable, "has_sslcontext": ssl, "type": getattr(sys, "implementation", None) and sys.implementation.name or "cpython"}, "python_version": platform.python_version()}))`;
+
+/** The facts script; `python` is the host's ansible_python_interpreter, when the inventory names one. */
+export function factsCommand(python?: string): Command {
+  return sh`py=${python ?? ''}
+if [ -z "$py" ]; then
+  if [ -x /usr/bin/python3 ]; then py=/usr/bin/python3; else for p in ${PYTHON_FALLBACK}; do if command -v "$p" >/dev/null 2>&1; then py=$p; break; fi; done; fi
+fi
+[ -n "$py" ] && printf 'python=%s\n' "$("$py" -c ${PYTHON_PROBE} 2>/dev/null)"
+ID= VERSION_ID= VERSION_CODENAME= ID_LIKE= NAME=
 [ -r /etc/os-release ] && . /etc/os-release
 printf 'id=%s\\nid_like=%s\\nname=%s\\nversion_id=%s\\ncodename=%s\\n' "$ID" "$ID_LIKE" "$NAME" "$VERSION_ID" "$VERSION_CODENAME"
 printf 'hostname=%s\\n' "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"
@@ -67,5 +91,17 @@ export function parseFacts(output: string): BasicFacts {
     user_id: get('user'),
     service_mgr: SERVICE_MANAGERS[get('init')] ?? (get('init') || 'unknown'),
     pkg_mgr: (get('pkg') || 'unknown').replace(/-get$/, ''),
+    ...pythonFacts(get('python')),
   };
+}
+
+/** python and python_version, when the probe printed them (no interpreter: neither fact, unlike Ansible, which needs one). */
+function pythonFacts(line: string): Pick<BasicFacts, 'python' | 'python_version'> {
+  if (!line.startsWith('{')) return {};
+  try {
+    const parsed = JSON.parse(line) as Pick<BasicFacts, 'python' | 'python_version'>;
+    return { python: parsed.python, python_version: parsed.python_version };
+  } catch {
+    return {};
+  }
 }

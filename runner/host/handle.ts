@@ -20,6 +20,8 @@ export interface HostHandleOptions {
   loginUser: string;
   /** Default time limit for each command (the task's `timeout`). */
   timeoutMs?: number;
+  /** ansible_python_interpreter: the Python the facts describe (else discovered as Ansible does). */
+  pythonInterpreter?: string;
 }
 
 /** Facts are gathered once per connection, shared by every task's handle. */
@@ -85,7 +87,7 @@ export class HostHandle implements Host {
   facts(): Promise<BasicFacts> {
     let cached = factsCache.get(this.connection);
     if (!cached) {
-      cached = this.check(factsCommand()).then((r) => parseFacts(r.stdout));
+      cached = this.check(factsCommand(this.options.pythonInterpreter)).then((r) => parseFacts(r.stdout));
       // A failed gather is not cached, so a later task may retry it.
       cached.catch(() => factsCache.delete(this.connection));
       factsCache.set(this.connection, cached);
@@ -101,7 +103,8 @@ export class HostHandle implements Host {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ModuleFailure(`invalid environment variable name ${JSON.stringify(key)}`);
       parts.push(sh`export ${raw(key)}=${value}`);
     }
-    if (options.cwd !== undefined) parts.push(sh`cd -- ${options.cwd} || exit 1`);
+    // -P: the physical directory, as Python's os.chdir leaves it for Ansible's modules ($PWD has no symlinks in it).
+    if (options.cwd !== undefined) parts.push(sh`cd -P -- ${options.cwd} || exit 1`);
     parts.push(command);
     return joinCommands(parts);
   }

@@ -62,6 +62,9 @@ export interface BasicFacts {
   user_id: string;
   service_mgr: string;
   pkg_mgr: string;
+  /** The target's Python (Ansible's interpreter), when it has one. */
+  python?: { version: Record<string, string | number>; version_info: (string | number)[]; executable: string; has_sslcontext: boolean; type: string };
+  python_version?: string;
 }
 
 export interface Host {

@@ -70,6 +70,10 @@ const TABLE = {
   notify: { schema: stringList, description: 'Handlers (by name or listen topic) to run at the next flush if this task changed.' },
   tags: { schema: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] }, description: 'Select with --tags/--skip-tags; `always` and `never` are special.' },
   become: { rendered: { field: 'become', schema: boolean, at: perItem }, description: 'Run as another user (sudo, or su with ansible_become_method), default -b/--become or ansible.cfg\'s become (false). The inventory\'s ansible_become, ansible_become_user and ansible_become_method win over become and become_user, as in Ansible; a password (ansible_become_password, or -K) is answered on stdin when sudo or su asks.' },
+  remote_user: {
+    rendered: { field: 'remoteUser', schema: { type: 'string', minLength: 1 }, at: perItem },
+    description: "The login user for this task's connection (a connection of its own per user). The inventory's ansible_user (or ansible_ssh_user) wins over it, as in Ansible; it wins over -u.",
+  },
   become_user: { rendered: { field: 'becomeUser', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'The user to become (default --become-user or ansible.cfg\'s become_user, else root).' },
   ignore_errors: { rendered: { field: 'ignoreErrors', schema: boolean, default: false, at: ['host'] }, description: 'A failure is reported as ignored and the host continues.' },
   changed_when: { schema: condition, description: 'Override "changed" with a condition on the result.' },

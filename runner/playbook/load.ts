@@ -27,7 +27,7 @@ export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
 };
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags'] as const;
+const INHERITED = ['become', 'become_user', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -137,7 +137,6 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     postTasks,
     handlers: allHandlers,
     roles: roles.map((r) => r.role),
-    remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
   };
 }
 

@@ -59,7 +59,7 @@ function asMapping(value: unknown, path: string, problems: Problem[]): Record<st
   return {};
 }
 
-const ROLE_SPEC_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'environment', 'no_log', 'ignore_errors', 'delegate_to']);
+const ROLE_SPEC_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'delegate_to']);
 
 /** Load a role (given as in a play's `roles:` list) and, first, its dependencies. */
 export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLocation): Promise<LoadedRole[]> {

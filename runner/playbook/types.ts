@@ -15,6 +15,7 @@ export interface Keywords {
   tags?: string[];
   become?: unknown;
   become_user?: unknown;
+  remote_user?: unknown;
   ignore_errors?: unknown;
   changed_when?: unknown;
   failed_when?: unknown;
@@ -101,8 +102,6 @@ export interface Play {
   postTasks: TaskNode[];
   handlers: ModuleTask[];
   roles: RoleContext[];
-  /** remote_user: overrides the inventory's login user for this play. */
-  remoteUser?: string;
 }
 
 export interface Playbook {

@@ -75,9 +75,10 @@ function convert(types: Set<JsonType>, value: unknown): { value: unknown } | und
     // check_type_list: "a,b" -> ['a', 'b']; a number becomes a one-item list of its text.
     return { value: typeof value === 'string' ? value.split(',') : [String(value)] };
   }
-  // Ansible writes a boolean given for a string as 'True'/'False' (with a warning): `name: no` makes a
-  // user named False. drover refuses it instead (the schema's error), so the unquoted word is fixed.
   if (types.has('string') && typeof value === 'number') return { value: String(value) };
+  // check_type_str: Ansible writes a boolean given for a string as Python's 'True'/'False', silently
+  // (`creates: yes` is the path 'True'); drover does the same and warns (coerceParams' notes).
+  if (types.has('string') && typeof value === 'boolean') return { value: value ? 'True' : 'False' };
   // check_type_str: a list or dict given for a string (a template that rendered to one) becomes its Python str().
   if (types.size === 1 && types.has('string') && typeof value === 'object' && value !== null) return { value: pyStr(value) };
   return undefined;
@@ -86,10 +87,11 @@ function convert(types: Set<JsonType>, value: unknown): { value: unknown } | und
 /**
  * Convert, in place, every top-level parameter whose value the schema does not
  * accept but Ansible would convert. Values that still hold a template are left
- * for run time. A string that should be a boolean and is none of Ansible's
+ * for run time. A boolean turned into text is said in `notes` (the Norway problem: `name: no`
+ * is the user 'False', as in Ansible, so the user is told). A string that should be a boolean and is none of Ansible's
  * boolean words is a problem named here (ajv would only say "must be boolean").
  */
-export function coerceParams(schema: Schema, params: Record<string, unknown>): CoercionProblem[] {
+export function coerceParams(schema: Schema, params: Record<string, unknown>, notes: string[] = []): CoercionProblem[] {
   const properties = (schema as { properties?: Record<string, Schema> }).properties ?? {};
   const problems: CoercionProblem[] = [];
   for (const [name, value] of Object.entries(params)) {
@@ -97,7 +99,12 @@ export function coerceParams(schema: Schema, params: Record<string, unknown>): C
     const types = allowedTypes(properties[name]);
     if (types === null || accepts(types, value)) continue;
     const converted = convert(types, value);
-    if (converted !== undefined) params[name] = converted.value;
+    if (converted !== undefined) {
+      if (typeof value === 'boolean' && typeof converted.value === 'string') {
+        notes.push(`parameter '${name}' is the boolean ${value}, used as the text '${converted.value}' as Ansible does; quote the value if you meant a word like "${value ? 'yes' : 'no'}"`);
+      }
+      params[name] = converted.value;
+    }
     else if (types.has('boolean') && types.size === 1 && (typeof value === 'string' || typeof value === 'number')) {
       problems.push({ param: name, message: `parameter '${name}' must be a boolean: ${JSON.stringify(value)} is not one of ${BOOLEAN_WORDS}` });
     }

@@ -67,12 +67,12 @@ export function paramFailureMessage(module: AnyModule, problems: ParamProblem[])
   return `module '${module.name}': ${problems.map((p) => p.message).join('; ')}`;
 }
 
-/** Validate in place (defaults are filled in). Returns every problem at once. */
-export function validateParams(module: AnyModule, params: Record<string, unknown>): ParamProblem[] {
+/** Validate in place (defaults are filled in). Returns every problem at once; conversions worth a warning go to `notes`. */
+export function validateParams(module: AnyModule, params: Record<string, unknown>, notes: string[] = []): ParamProblem[] {
   if ('__value' in params) {
     return [{ param: '', message: `expects a mapping of parameters${module.freeForm ? ' or a string' : ''}, got ${describe(params.__value)}` }];
   }
-  const coercion = coerceParams(module.schema, params);
+  const coercion = coerceParams(module.schema, params, notes);
   const validate = validatorFor(module);
   if (validate(params) && coercion.length === 0) return [];
   const failed = new Set(coercion.map((p) => p.param));

@@ -119,6 +119,11 @@ export class VaultKeys {
     return this.env.DROVER_VAULT_PASSPHRASE || undefined;
   }
 
+  /** Whether an Ansible Vault password was given at all (flags, environment, ansible.cfg or asked). */
+  hasAnsiblePassword(): boolean {
+    return this.ansibleSecrets().length > 0;
+  }
+
   /** Every Ansible Vault secret, in order: the command line's, then the environment's or ansible.cfg's file. */
   ansibleSecrets(): AnsibleSecretSource[] {
     const out = [...(this.sources.ansibleSecrets ?? [])];

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { ageKind, decryptAge, isAge } from './age.js';
 import { AnsibleVaultError, ansibleVaultLabel, decryptAnsibleVault, isAnsibleVault } from './ansible-vault.js';
 import { VaultKeys, type VaultKeySources } from './keys.js';
+import { addVaultSecret } from './secrets.js';
 
 let keys = new VaultKeys();
 const cache = new Map<string, Promise<string>>();
@@ -38,8 +39,29 @@ export function decryptVaultText(payload: string, subject: string): Promise<stri
   return plaintext;
 }
 
+/**
+ * A controller file that is wholly a vault (copy's and template's src), as its bytes: Ansible's
+ * copy decrypts such files by default. Null when the file is not a vault; `missingKey` when no
+ * password or key was given for it (the module words that as Ansible does).
+ */
+export async function decryptVaultFile(content: Buffer, subject: string): Promise<Buffer | null | 'missingKey'> {
+  const head = content.subarray(0, 64).toString('latin1');
+  if (!isVaultText(head)) return null;
+  const text = content.toString('utf8');
+  if (isAnsibleVault(text)) {
+    if (!keys.hasAnsiblePassword()) return 'missingKey';
+    const plain = decryptWithAnsibleSecrets(text, subject);
+    // What came out of a vault is a secret wherever it is shown (a diff, a registered result).
+    addVaultSecret(plain.toString('utf8'));
+    return plain;
+  }
+  const plain = await decryptVaultText(text, subject);
+  addVaultSecret(plain);
+  return Buffer.from(plain, 'utf8');
+}
+
 async function decryptUncached(payload: string, subject: string): Promise<string> {
-  if (isAnsibleVault(payload)) return decryptWithAnsibleSecrets(payload, subject);
+  if (isAnsibleVault(payload)) return decryptWithAnsibleSecrets(payload, subject).toString('utf8');
   let kind;
   try {
     kind = await ageKind(payload);
@@ -56,13 +78,13 @@ async function decryptUncached(payload: string, subject: string): Promise<string
 }
 
 /** Each Ansible Vault secret in turn (the header's label first); the first that opens it wins. */
-function decryptWithAnsibleSecrets(payload: string, subject: string): string {
+function decryptWithAnsibleSecrets(payload: string, subject: string): Buffer {
   const label = ansibleVaultLabel(payload);
   const candidates = keys.ansiblePasswords(subject, label);
   let last: Error | undefined;
   for (const candidate of candidates) {
     try {
-      return decryptAnsibleVault(payload, candidate.password()).toString('utf8');
+      return decryptAnsibleVault(payload, candidate.password());
     } catch (error) {
       // A wrong password, or a password file that cannot be read: Ansible goes on to the next secret.
       if (!(error instanceof AnsibleVaultError) && !(error instanceof InputError)) throw error;

@@ -32,6 +32,7 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
       const full = join(options.filesDir ?? process.cwd(), path);
       return { path: full, content: await readFile(full) };
     },
+    decryptLocalFile: async (_path, content) => content,
     async findLocalDirectory(path) {
       const full = join(options.filesDir ?? process.cwd(), path);
       return (await stat(full)).isDirectory() ? full : null;
