@@ -24,10 +24,14 @@ const ROLES: { role: string; checkOnlyChanged: string[] }[] = [
   // Under --check, drover reports a command that would run as changed where Ansible skips it
   // (docs/differences.md, "command/shell under --check"): the handler's `exportfs -ra`.
   { role: 'nfs', checkOnlyChanged: ['reload nfs'] },
+  // --check on a fresh host fails at the service task in both tools: the init script it would start
+  // is only written by the real run (a limit of the role's check mode, not of either tool).
+  { role: 'firewall', checkOnlyChanged: [] },
 ];
 
-/** The changed tasks of a run, without Ansible's `role : ` prefix. */
-const changed = (run: RoleRun) => run.tasks.filter((t) => t.startsWith('changed ')).map((t) => t.slice('changed '.length).replace(/^\S+ : /, ''));
+/** The tasks of a run with this status, without Ansible's `role : ` prefix. */
+const withStatus = (run: RoleRun, status: string) => run.tasks.filter((t) => t.startsWith(`${status} `)).map((t) => t.slice(status.length + 1).replace(/^\S+ : /, ''));
+const changed = (run: RoleRun) => withStatus(run, 'changed');
 
 test('Galaxy roles converge, then change nothing, and --check a fresh host, as with ansible-playbook', { concurrency: true }, async (t) => {
   await Promise.all(
@@ -39,6 +43,7 @@ test('Galaxy roles converge, then change nothing, and --check a fresh host, as w
         try {
           const first = await runRole(ground, `${role}1`, c, 'drover');
           assert.equal(first.exitCode, 0, first.tasks.join('\n'));
+          assert.equal(want.first.exitCode, 0);
           assert.deepEqual(changed(first), changed(want.first));
           assert.equal(first.stats.changed, want.first.stats.changed);
           assert.equal(await probe(ground, `${role}1`, c), want.state);
@@ -51,6 +56,7 @@ test('Galaxy roles converge, then change nothing, and --check a fresh host, as w
           const check = await runRole(ground, `${role}2`, c, 'drover', { check: true });
           assert.equal(check.exitCode, want.check.exitCode, check.tasks.join('\n'));
           assert.deepEqual(changed(check), [...changed(want.check), ...checkOnlyChanged]);
+          assert.deepEqual(withStatus(check, 'failed'), withStatus(want.check, 'failed'));
           assert.equal(await probe(ground, `${role}2`, c), want.checkState, '--check left the host as it was');
         } finally {
           await ground.stop();
