@@ -44,6 +44,7 @@ import getent from './getent.js';
 import tempfile from './tempfile.js';
 import pause from './pause.js';
 import find from './find.js';
+import includeVars from './include_vars.js';
 
 // One module per line: add new modules at the end of their group.
 export const MODULES: readonly AnyModule[] = [
@@ -92,6 +93,7 @@ export const MODULES: readonly AnyModule[] = [
   tempfile,
   find,
   pause,
+  includeVars,
 ];
 
 export interface ModuleRegistry {

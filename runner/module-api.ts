@@ -28,6 +28,8 @@ export interface Plan<State = unknown> {
   result?: Record<string, unknown>;
   /** Variables this task sets on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Variables at Ansible's include_vars precedence: above task vars, below set_fact and registered results. */
+  includedVars?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
   message?: string;
   /**
@@ -70,6 +72,9 @@ export interface TemplateSyntaxOptions {
   commentEnd?: string;
 }
 
+/** The subdirectory of a role or playbook directory that a controller file is searched in. */
+export type LocalFileKind = 'files' | 'templates' | 'vars';
+
 /** Services the engine lends a module for one task on one host. */
 export interface ModuleContext {
   /** Evaluate a condition with the task's variables (assert, wait_for). */
@@ -80,11 +85,15 @@ export interface ModuleContext {
    * Find and read a file on the controller, searched like Ansible: role dir, then playbook dir.
    * A file that is a vault is decrypted (Ansible's default), unless `decrypt` is false.
    */
-  readLocalFile(path: string, kind: 'files' | 'templates', options?: { decrypt?: boolean }): Promise<{ path: string; content: Buffer }>;
+  readLocalFile(path: string, kind: LocalFileKind, options?: { decrypt?: boolean }): Promise<{ path: string; content: Buffer }>;
   /** A controller file's bytes decrypted when the file is a vault (a file of a directory copy). */
   decryptLocalFile(path: string, content: Buffer): Promise<Buffer>;
   /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
-  findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
+  findLocalDirectory(path: string, kind: LocalFileKind): Promise<string | null>;
+  /** Where the task is written: its role's directory (if any) and the directory of its own file. */
+  source: { roleDir?: string; taskDir: string };
+  /** Read a controller YAML or JSON file of variables as vars_files are read (vaults opened). */
+  loadVarsFile(path: string): Promise<unknown>;
   /**
    * Render template text with the task's variables (strict: a missing variable is an error).
    * A file's `{% include %}`/`{% import %}` are searched like Ansible's template module: the role's

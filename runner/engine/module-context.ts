@@ -2,13 +2,15 @@
 // searched like Ansible, template rendering and conditions with the task's variables.
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import type { ModuleContext } from '../module-api.js';
+import type { LocalFileKind, ModuleContext } from '../module-api.js';
 import { ModuleFailure } from '../module-api.js';
 import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
 import { templateLoader, templateSearchPath } from './template-loader.js';
 import { decryptVaultFile } from '../vault/session.js';
+import { InputError } from '../errors.js';
+import { readYamlFile } from '../playbook/yaml-source.js';
 
 /** A vault file's plaintext bytes; any other file as it is. */
 async function decryptLocal(path: string, content: Buffer): Promise<Buffer> {
@@ -20,7 +22,7 @@ async function decryptLocal(path: string, content: Buffer): Promise<Buffer> {
 
 export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, options: { check: boolean }): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
-  const findLocal = async (path: string, kind: 'files' | 'templates'): Promise<string> => {
+  const findLocal = async (path: string, kind: LocalFileKind): Promise<string> => {
     const candidates = isAbsolute(path)
       ? [path]
       : [
@@ -58,6 +60,16 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
     findLocalDirectory: async (path, kind) => {
       const found = await findLocal(path, kind);
       return (await stat(found)).isDirectory() ? found : null;
+    },
+    source: { roleDir: task.role?.dir, taskDir: task.baseDir },
+    loadVarsFile: async (path) => {
+      try {
+        return await readYamlFile(path);
+      } catch (error) {
+        // A syntax error in the file fails this task (as in Ansible), with the file's own line and column.
+        if (error instanceof InputError) throw new ModuleFailure(error.message);
+        throw error;
+      }
     },
     renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
     warn: (message) => rt.emit({ type: 'warning', message }),

@@ -10,6 +10,7 @@ export interface StepOutcome {
   diff: DiffEntry[];
   result: Record<string, unknown>;
   facts?: Record<string, unknown>;
+  includedVars?: Record<string, unknown>;
   message?: string;
   /** True when apply was skipped because of check mode. */
   planOnly: boolean;
@@ -25,7 +26,7 @@ export async function runModuleStep(
   options: { check: boolean },
 ): Promise<StepOutcome> {
   const plan = await module.plan(host, params, ctx);
-  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, message: plan.message };
+  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message };
   const planned = plan.changes.length > 0;
   if (options.check && plan.inCheckMode !== undefined) {
     const result = { ...plan.result, ...plan.inCheckMode.result };

@@ -80,7 +80,7 @@ class TaskRun {
     }
     const started = Date.now();
     this.rt.emit({ type: 'host.task.start', host: this.host.state.name, task: this.ref });
-    const evaluated = hostKeywords(this.kw, this.baseScope);
+    const evaluated = hostKeywords(this.kw, this.baseScope, this.task.moduleKey);
     if ('problems' in evaluated) return this.finish(this.keywordFailure(evaluated.problems), Date.now() - started);
     this.hostKw = evaluated.values;
     try {
@@ -260,7 +260,7 @@ class TaskRun {
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, message: step.message };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
@@ -276,6 +276,7 @@ class TaskRun {
     const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
     if (this.kw.register) state.hostVars[this.kw.register] = result;
     if (outcome.facts) Object.assign(state.hostVars, outcome.facts);
+    if (outcome.includedVars) Object.assign(state.includedVars, outcome.includedVars);
     if (outcome.shared) return state.failed;
     if (outcome.status === 'changed') this.notify();
     const ignored = outcome.status === 'failed' && this.hostKw.ignoreErrors;

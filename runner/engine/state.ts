@@ -7,6 +7,8 @@ export interface HostState {
   /** register: and set_fact: values (above play vars, below extra vars). */
   hostVars: Record<string, unknown>;
   facts: Record<string, unknown>;
+  /** include_vars values (above task vars, below register: and set_fact:), kept for the whole run as Ansible's vars cache. */
+  includedVars: Record<string, unknown>;
   /** Handler names and listen topics notified and not yet run. */
   notified: Set<string>;
   /** Failed (not rescued, not ignored): the host does nothing more this run. */
@@ -21,7 +23,7 @@ export interface HostState {
 }
 
 export function newHostState(name: string): HostState {
-  return { name, stats: emptyStats(), hostVars: {}, facts: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
+  return { name, stats: emptyStats(), hostVars: {}, facts: {}, includedVars: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
 }
 
 /** Count a task's result; like Ansible, an ignored failure counts as ok and as ignored. */

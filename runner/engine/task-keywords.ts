@@ -16,7 +16,7 @@ export interface KeywordProblem {
 export type Evaluation<S extends Stage> = { ok: true; values: EvaluatedAt<S> } | { ok: false; problems: KeywordProblem[] };
 
 /** Every keyword rendered at `stage`, with a default where the table has one; every bad value at once. */
-export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords: Keywords; scope: Scope }): Evaluation<S> {
+export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords: Keywords; scope: Scope; action?: string }): Evaluation<S> {
   const values: Record<string, unknown> = {};
   const problems: KeywordProblem[] = [];
   const written = options.keywords as Record<string, unknown>;
@@ -26,7 +26,7 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
     let value: unknown;
     try {
       // with_NAME keeps its terms in `loop`: the items are what lookup NAME returns for them.
-      value = written[keyword] === undefined ? undefined : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope) : render(written[keyword], options.scope);
+      value = written[keyword] === undefined ? undefined : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope, options.action) : render(written[keyword], options.scope);
     } catch (error) {
       problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}` });
       continue;
@@ -61,11 +61,11 @@ export type HostKeywords = EvaluatedAt<'host'> & {
  * the loop item is decided per item (the task stays censored meanwhile); any
  * other bad value fails the task, shown without values when no_log may hold.
  */
-export function hostKeywords(keywords: Keywords, scope: Scope): { values: HostKeywords } | { problems: KeywordProblem[] } {
-  const evaluated = evaluateKeywords({ stage: 'host', keywords, scope });
+export function hostKeywords(keywords: Keywords, scope: Scope, action?: string): { values: HostKeywords } | { problems: KeywordProblem[] } {
+  const evaluated = evaluateKeywords({ stage: 'host', keywords, scope, action });
   if (evaluated.ok) return { values: evaluated.values };
   if (keywords.loop !== undefined && evaluated.problems.every((p) => p.keyword === 'no_log')) {
-    const rest = evaluateKeywords({ stage: 'host', keywords: { ...keywords, no_log: true }, scope });
+    const rest = evaluateKeywords({ stage: 'host', keywords: { ...keywords, no_log: true }, scope, action });
     if (rest.ok) return { values: { ...rest.values, noLogPerItem: true } };
   }
   const noLog = noLogHolds(keywords, scope);

@@ -25,11 +25,15 @@ export function condition(expression: unknown, scope: Scope): boolean {
 /** Ansible's `omit`: a parameter rendered to this value is left out. */
 export const OMIT = '__drover_omit_placeholder__';
 
-/** A task's loop items: `loop` rendered, or for `with_NAME` the lookup NAME run on the rendered terms (a list gives the terms). */
-export function loopItems(loop: unknown, lookup: string | undefined, scope: Scope): unknown {
+/**
+ * A task's loop items: `loop` rendered, or for `with_NAME` the lookup NAME run on the rendered terms (a list gives the terms).
+ * `action` is the module as written: as in Ansible, one whose name holds 'template', 'var' or 'file' has first_found search that subdirectory.
+ */
+export function loopItems(loop: unknown, lookup: string | undefined, scope: Scope, action = ''): unknown {
   const value = renderValue(loop, scope);
   if (lookup === undefined) return value;
-  return runLookup(lookup, Array.isArray(value) ? value : [value], {}, { names: scope });
+  const subdir = `${['template', 'var', 'file'].find((word) => action.includes(word)) ?? 'file'}s`;
+  return runLookup(lookup, Array.isArray(value) ? value : [value], {}, { names: scope, subdir });
 }
 
 /** Ansible's `ansible_loop` (loop_control.extended) for item `index` of `items`. */

@@ -6,6 +6,11 @@ import type { Names } from './values.js';
 /** What a lookup plugin sees besides its terms and options. */
 export interface LookupContext {
   names: Names;
+  /**
+   * The subdirectory first_found searches: `files`, or for a `with_NAME` loop the task's
+   * action decides (`vars` for include_vars, `templates` for template), as Ansible's task executor sets it.
+   */
+  subdir?: string;
 }
 
 export interface LookupPlugin {

@@ -169,7 +169,7 @@ const firstFound: LookupPlugin = {
     const { search, skip } = firstFoundSearch(terms, options);
     for (const name of search) {
       // Ansible templates each name and skips one that is undefined; names here are already rendered.
-      const found = findInSearchPath(ctx, 'files', name);
+      const found = findInSearchPath(ctx, ctx.subdir ?? 'files', name);
       if (found) return [found];
     }
     if (skip) return [];

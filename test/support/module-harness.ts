@@ -37,6 +37,8 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
       const full = join(options.filesDir ?? process.cwd(), path);
       return (await stat(full)).isDirectory() ? full : null;
     },
+    source: { taskDir: options.filesDir ?? process.cwd() },
+    loadVarsFile: async (path) => JSON.parse(await readFile(path, 'utf8')),
     renderTemplate: options.renderTemplate ?? ((text) => text),
     warn: (message) => warnings.push(message),
     checkModeWarn: (message) => options.check === true && warnings.push(message),

@@ -63,7 +63,7 @@ function outcome(task: TaskResultEvent['task'], status: string, r: Record<string
   return out;
 }
 
-/** Run a legacy-syntax fixture with drover on the local host, with `-e root=ROOT`. */
-export function runParity(playbook: string, root: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return runDrover(['run', `test/fixtures/legacy-syntax/${playbook}`, '-i', 'test/fixtures/legacy-syntax/hosts.yml', '-e', `root=${root}`, '--json'], { env });
+/** Run a legacy-syntax fixture with drover on the local host, with `-e root=ROOT` (and flags such as --check). */
+export function runParity(playbook: string, root: string, env: Record<string, string> = {}, flags: string[] = []): Promise<CliResult> {
+  return runDrover(['run', `test/fixtures/legacy-syntax/${playbook}`, '-i', 'test/fixtures/legacy-syntax/hosts.yml', '-e', `root=${root}`, '--json', ...flags], { env });
 }
