@@ -43,6 +43,7 @@ import replace from './replace.js';
 import getent from './getent.js';
 import tempfile from './tempfile.js';
 import find from './find.js';
+import includeVars from './include_vars.js';
 
 // One module per line: add new modules at the end of their group.
 const MODULES: readonly AnyModule[] = [
@@ -90,6 +91,7 @@ const MODULES: readonly AnyModule[] = [
   getent,
   tempfile,
   find,
+  includeVars,
 ];
 
 export interface ModuleRegistry {

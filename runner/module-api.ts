@@ -74,6 +74,8 @@ export interface ModuleContext {
   readLocalFile(path: string, kind: 'files' | 'templates'): Promise<{ path: string; content: Buffer }>;
   /** Find a controller directory by the same search (copy with a directory src); null when the path found is not a directory. */
   findLocalDirectory(path: string, kind: 'files' | 'templates'): Promise<string | null>;
+  /** Find a variables file on the controller by the same search (in `vars/`), and read it as the playbook loader reads YAML (vaults decrypted). */
+  readVarsFile(path: string): Promise<{ path: string; vars: unknown }>;
   /**
    * Render template text with the task's variables (strict: a missing variable is an error).
    * A file's `{% include %}`/`{% import %}` are searched like Ansible's template module: the role's
@@ -103,6 +105,8 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
    * (so `--syntax-check` reports its syntax errors at file:line:col), with the Jinja options `syntax` reads.
    */
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
+  /** Its facts are include_vars variables: below set_fact in precedence, and templated when used (set_fact's stay as they are). */
+  setsIncludedVars?: boolean;
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
   /** Ansible's version of the module returns its before/after as `diff` in the registered result. */

@@ -8,10 +8,11 @@ import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
 import { templateLoader, templateSearchPath } from './template-loader.js';
+import { readYamlFile } from '../playbook/yaml-source.js';
 
 export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
-  const findLocal = async (path: string, kind: 'files' | 'templates'): Promise<string> => {
+  const findLocal = async (path: string, kind: 'files' | 'templates' | 'vars'): Promise<string> => {
     const candidates = isAbsolute(path)
       ? [path]
       : [
@@ -47,6 +48,10 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope): 
     findLocalDirectory: async (path, kind) => {
       const found = await findLocal(path, kind);
       return (await stat(found)).isDirectory() ? found : null;
+    },
+    readVarsFile: async (path) => {
+      const found = await findLocal(path, 'vars');
+      return { path: found, vars: await readYamlFile(found) };
     },
     renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
     warn: (message) => rt.emit({ type: 'warning', message }),

@@ -6,6 +6,8 @@ export interface HostState {
   stats: HostStats;
   /** register: and set_fact: values (above play vars, below extra vars). */
   hostVars: Record<string, unknown>;
+  /** include_vars values: below set_fact, and templated when used, as Ansible's. */
+  includedVars: Record<string, unknown>;
   facts: Record<string, unknown>;
   /** Handler names and listen topics notified and not yet run. */
   notified: Set<string>;
@@ -19,7 +21,7 @@ export interface HostState {
 }
 
 export function newHostState(name: string): HostState {
-  return { name, stats: emptyStats(), hostVars: {}, facts: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
+  return { name, stats: emptyStats(), hostVars: {}, includedVars: {}, facts: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
 }
 
 /** Count a task's result; like Ansible, an ignored failure counts as ok and as ignored. */

@@ -1,7 +1,7 @@
 // Variable layers for one host in one play, lowest precedence first:
 //   role defaults < inventory (all < parent groups < child groups < host) <
 //   facts < play vars < vars_files < role vars < block/task vars <
-//   registered / set_fact < extra vars < magic variables.
+//   include_vars < registered / set_fact < extra vars < magic variables.
 // `drover vars HOST VAR` prints these same layers.
 import type { Play } from '../playbook/types.js';
 import type { HostState } from './state.js';
@@ -37,6 +37,8 @@ export function hostLayers(input: LayerInputs): HostLayers {
     ...roles.map((r) => ({ source: `role ${r.name} vars`, vars: r.vars })),
   ];
   const top: VarLayer[] = [
+    // Read from the playbook's own files, so templates in them are rendered when used (not verbatim).
+    { source: 'include_vars', vars: input.state.includedVars },
     { source: 'registered and set_fact', vars: input.state.hostVars, verbatim: true },
     { source: 'extra vars (-e, KEY=VALUE)', vars: input.extraVars },
     // Computed by the engine, never templates; hostvars renders each host's values in its own scope.

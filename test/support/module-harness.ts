@@ -8,6 +8,7 @@ import { ModuleFailure } from '../../runner/module-api.js';
 import type { Host } from '../../runner/host/types.js';
 import { normaliseParams, validateParams } from '../../runner/validate/params.js';
 import { runModuleStep, type StepOutcome } from '../../runner/engine/module-step.js';
+import { readYamlFile } from '../../runner/playbook/yaml-source.js';
 
 export interface HarnessOptions {
   check?: boolean;
@@ -35,6 +36,10 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
     async findLocalDirectory(path) {
       const full = join(options.filesDir ?? process.cwd(), path);
       return (await stat(full)).isDirectory() ? full : null;
+    },
+    async readVarsFile(path) {
+      const full = join(options.filesDir ?? process.cwd(), path);
+      return { path: full, vars: await readYamlFile(full) };
     },
     renderTemplate: options.renderTemplate ?? ((text) => text),
     warn: (message) => warnings.push(message),
