@@ -38,12 +38,18 @@ export function loopSettings(control: Keywords['loop_control'], scope: Scope): L
   };
 }
 
-/** The variables item `index` of `items` sees; its registered result carries the same ones. */
-export function loopItemVars(settings: LoopSettings, items: readonly unknown[], index: number): Record<string, unknown> {
+/**
+ * The variables item `index` of `items` sees; its registered result carries the
+ * same ones. The tasks of a looped include see fewer: Ansible's IncludedFile
+ * passes on the loop and index variables and ansible_loop, not the
+ * ansible_loop_var and ansible_index_var names.
+ */
+export function loopItemVars(settings: LoopSettings, items: readonly unknown[], index: number, options: { include?: boolean } = {}): Record<string, unknown> {
+  const names = options.include === true ? {} : { ansible_loop_var: settings.loopVar, ...(settings.indexVar === undefined ? {} : { ansible_index_var: settings.indexVar }) };
   return {
     [settings.loopVar]: items[index],
-    ansible_loop_var: settings.loopVar,
-    ...(settings.indexVar === undefined ? {} : { [settings.indexVar]: index, ansible_index_var: settings.indexVar }),
+    ...(settings.indexVar === undefined ? {} : { [settings.indexVar]: index }),
+    ...names,
     ...(settings.extended ? { ansible_loop: extendedLoopVars(items, index, settings.allItems) } : {}),
   };
 }

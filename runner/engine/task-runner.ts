@@ -99,7 +99,7 @@ async function runInclude(node: IncludeTask, inherited: Inherited, at: HostInPla
       // As Ansible: each item includes the file once, its tasks seeing the item, one item after the other.
       for (const index of items.keys()) {
         if (index > 0 && settings.pauseMs > 0) await new Promise((r) => setTimeout(r, settings.pauseMs));
-        const layer: VarLayer = { source: 'loop item', verbatim: true, vars: loopItemVars(settings, items, index) };
+        const layer: VarLayer = { source: 'loop item', verbatim: true, vars: loopItemVars(settings, items, index, { include: true }) };
         const item = await includeFile(node, { ...scope, layers: [...scope.layers, layer] }, at);
         if (item === 'failed') return true;
         if (item === 'ran') outcome = 'ran';
