@@ -132,7 +132,9 @@ export class MagicVariables {
    * results and set_facts (its layers as hostLayers orders them, without any
    * play's vars), each rendered in that host's own scope when read
    * (`{{ inventory_hostname }}` in a group_vars value is the other host's
-   * name, as in Ansible), never in the scope of the host whose task asks.
+   * name, as in Ansible), never in the scope of the host whose task asks;
+   * a string that uses a variable undefined there is kept as written, as
+   * Ansible's HostVarsVars renders with fail_on_undefined=False.
    * Built on every read, so a later set_fact or fact gathering on that host shows.
    */
   private hostVarsOf(other: string): Record<string, unknown> {
@@ -142,7 +144,7 @@ export class MagicVariables {
     const layers = [...base, ...top];
     const scope = createScope(layers);
     const vars: Record<string, unknown> = {};
-    for (const name of new Set(layers.flatMap((l) => Object.keys(l.vars)))) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolve(name) });
+    for (const name of new Set(layers.flatMap((l) => Object.keys(l.vars)))) Object.defineProperty(vars, name, { enumerable: true, get: () => scope.resolveLeniently(name) });
     return vars;
   }
 }

@@ -13,8 +13,8 @@ import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
 import { isSelected } from './tags.js';
-import { condition, extendedLoopVars, render, type Scope, type VarLayer } from './templating.js';
-import { ansibleBoolean } from '../validate/coerce.js';
+import { condition, render, type Scope, type VarLayer } from './templating.js';
+import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
 import { CENSORED, NO_LOG_ITEM } from './mask.js';
@@ -60,9 +60,11 @@ class TaskRun {
   constructor(job: TaskJob) {
     ({ task: this.task, rt: this.rt, host: this.host } = job);
     const role = job.task.role;
+    // Ansible's Task.get_search_path: the role's directory, then the task file's (where lookups and modules look for files).
+    const searchPath = { source: 'task search path', verbatim: true, vars: { ansible_search_path: [...new Set([...(role ? [role.dir] : []), job.task.baseDir])] } };
     this.inherited = role
-      ? { ...job.inherited, layers: [{ source: `role ${role.name} parameters`, vars: { ...role.params, role_name: role.name, role_path: role.dir } }, ...job.inherited.layers] }
-      : job.inherited;
+      ? { ...job.inherited, layers: [{ source: `role ${role.name} parameters`, vars: { ...role.params, role_name: role.name, role_path: role.dir } }, searchPath, ...job.inherited.layers] }
+      : { ...job.inherited, layers: [searchPath, ...job.inherited.layers] };
     this.module = this.rt.registry.find(this.task.module)!;
     this.baseScope = this.host.scope(this.inherited.layers);
     this.ref = this.namedRef();
@@ -81,7 +83,12 @@ class TaskRun {
     const started = Date.now();
     this.rt.emit({ type: 'host.task.start', host: this.host.state.name, task: this.ref });
     const evaluated = hostKeywords(this.kw, this.baseScope, this.task.moduleKey);
-    if ('problems' in evaluated) return this.finish(this.keywordFailure(evaluated.problems), Date.now() - started);
+    if ('problems' in evaluated) {
+      // As Ansible's TaskExecutor: a loop that uses an undefined variable fails only once `when` (without the item) holds.
+      const loopUndefined = evaluated.problems.every((p) => p.keyword === 'loop' && p.undefined === true);
+      if (loopUndefined && this.kw.when !== undefined && !this.conditionHolds()) return this.finish(skipped(), Date.now() - started);
+      return this.finish(this.keywordFailure(evaluated.problems), Date.now() - started);
+    }
     this.hostKw = evaluated.values;
     try {
       const outcome = this.hostKw.runOnce ? await this.runOnce() : await this.loop();
@@ -89,6 +96,15 @@ class TaskRun {
     } catch (error) {
       if (!(error instanceof ConnectionError)) throw error;
       return this.unreachable(error, Date.now() - started);
+    }
+  }
+
+  /** The task's `when` in the host's scope; an error in it counts as holding, so the loop's own error is the one reported. */
+  private conditionHolds(): boolean {
+    try {
+      return condition(this.kw.when, this.baseScope);
+    } catch {
+      return true;
     }
   }
 
@@ -142,27 +158,32 @@ class TaskRun {
   private async loop(): Promise<ItemOutcome> {
     const items = this.hostKw.loop;
     if (items === undefined) return this.item([]);
-    const control = this.kw.loop_control;
-    const loopVar = control?.loop_var ?? 'item';
     // As Ansible: a loop over nothing (with_first_found and skip, an empty list) skips the task.
     if (items.length === 0) {
       return { status: 'skipped', result: { results: [], changed: false, skipped: true, skipped_reason: 'No items in the list' }, changes: [], diff: [], planOnly: false, message: 'No items in the list', noLog: this.hostKw.noLog };
     }
-    const extended = loopExtension(control, this.baseScope);
+    let settings: LoopSettings;
+    try {
+      settings = loopSettings(this.kw.loop_control, this.baseScope);
+    } catch (error) {
+      return failure(error);
+    }
     const done: { outcome: ItemOutcome; registered: Record<string, unknown> }[] = [];
-    for (const [index, item] of items.entries()) {
-      const vars: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar, ...(control?.index_var ? { [control.index_var]: index } : {}) };
-      if (extended.on) vars.ansible_loop = extendedLoopVars(items, index, extended.allItems);
+    for (const index of items.keys()) {
+      // As Ansible: the pause comes between items, not after the last.
+      if (index > 0 && settings.pauseMs > 0) await new Promise((r) => setTimeout(r, settings.pauseMs));
+      const vars = loopItemVars(settings, items, index);
       const layer: VarLayer = { source: 'loop item', verbatim: true, vars };
       const itemScope = this.host.scope([...this.inherited.layers, layer]);
       const noLog = this.hostKw.noLog && (!this.hostKw.noLogPerItem || noLogHolds(this.kw, itemScope));
       // Like Ansible's `(item=None)`: a censored item is not named, not even by its label.
-      const label = noLog ? NO_LOG_ITEM : this.labelOf(item, itemScope);
+      const label = noLog ? NO_LOG_ITEM : this.labelOf(items[index], itemScope);
       this.rt.emit({ type: 'host.task.start', host: this.host.state.name, task: this.ref, item: label });
       const outcome = { ...(await this.item([layer])), noLog };
-      done.push({ outcome, registered: { ...outcome.result, [loopVar]: item, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' } });
+      // As Ansible's loop: the next item already sees the facts this one set.
+      this.keepFacts(outcome);
+      done.push({ outcome, registered: { ...outcome.result, ...vars, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' } });
       this.emitResult(outcome, { item: label, durationMs: 0 });
-      if (control?.pause) await new Promise((r) => setTimeout(r, control.pause! * 1000));
     }
     return combineItems(done, this.hostKw.noLog);
   }
@@ -275,8 +296,7 @@ class TaskRun {
     const state = this.host.state;
     const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
     if (this.kw.register) state.hostVars[this.kw.register] = result;
-    if (outcome.facts) Object.assign(state.hostVars, outcome.facts);
-    if (outcome.includedVars) Object.assign(state.includedVars, outcome.includedVars);
+    this.keepFacts(outcome);
     if (outcome.shared) return state.failed;
     if (outcome.status === 'changed') this.notify();
     const ignored = outcome.status === 'failed' && this.hostKw.ignoreErrors;
@@ -293,6 +313,13 @@ class TaskRun {
       durationMs,
     });
     return state.failed;
+  }
+
+
+  /** Facts the task set (set_fact, registered facts) and variables it included (include_vars), each at its precedence. */
+  private keepFacts(outcome: ItemOutcome): void {
+    if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
+    if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
   }
 
   private notify(): void {
@@ -323,15 +350,4 @@ class TaskRun {
     this.rt.emit({ type: 'host.task.result', host: state.name, task: this.ref, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs });
     return true;
   }
-}
-
-/** loop_control.extended and extended_allitems, rendered and read as Ansible's boolean(). */
-function loopExtension(control: Inherited['keywords']['loop_control'], scope: Scope): { on: boolean; allItems: boolean } {
-  const flag = (value: unknown, fallback: boolean, name: string): boolean => {
-    if (value === undefined) return fallback;
-    const b = ansibleBoolean(render(value, scope));
-    if (b === undefined) throw new ModuleFailure(`loop_control.${name} must be a boolean, got ${JSON.stringify(value)}`);
-    return b;
-  };
-  return { on: flag(control?.extended, false, 'extended'), allItems: flag(control?.extended_allitems, true, 'extended_allitems') };
 }

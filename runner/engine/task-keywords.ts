@@ -4,13 +4,15 @@
 import type { Keywords } from '../playbook/types.js';
 import { TASK_KEYWORDS, type EvaluatedAt } from '../playbook/keywords.js';
 import { checkKeywordValue } from '../validate/keyword-values.js';
-import { loopItems, render, type Scope } from './templating.js';
+import { loopItems, render, UndefinedVariableError, type Scope } from './templating.js';
 
 export type Stage = 'host' | 'item';
 
 export interface KeywordProblem {
   keyword: string;
   message: string;
+  /** The value used an undefined variable (a loop that fails so still lets a false `when` skip the task, as in Ansible). */
+  undefined?: boolean;
 }
 
 export type Evaluation<S extends Stage> = { ok: true; values: EvaluatedAt<S> } | { ok: false; problems: KeywordProblem[] };
@@ -28,7 +30,7 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
       // with_NAME keeps its terms in `loop`: the items are what lookup NAME returns for them.
       value = written[keyword] === undefined ? undefined : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope, options.action) : render(written[keyword], options.scope);
     } catch (error) {
-      problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}` });
+      problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}`, ...(error instanceof UndefinedVariableError ? { undefined: true } : {}) });
       continue;
     }
     // Not set, or rendered to None: the default, as in Ansible.

@@ -7,7 +7,8 @@ import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { isSelected } from './tags.js';
-import { condition, render } from './templating.js';
+import { condition, loopItems, render, type VarLayer } from './templating.js';
+import { loopItemVars, loopSettings } from './loop-vars.js';
 import { flushHandlers } from './handlers.js';
 import { runModuleTask } from './module-task.js';
 import { inherit, taskRefOf } from './task-scope.js';
@@ -84,22 +85,48 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
 
 async function runInclude(node: IncludeTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
   const { rt, host } = at;
-  const scope = inherit(inherited, node);
+  // The loop is the include's own: the included tasks inherit the rest of its keywords, not the loop.
+  const { loop, loop_with: loopWith, loop_control: loopControl, ...own } = node.keywords;
+  const scope = inherit(inherited, { ...node, keywords: own });
   const ref = taskRefOf(node, rt, `include_tasks ${node.file}`);
   try {
-    // A skipped include is never loaded: its file name may only make sense when the condition holds.
-    if (scope.keywords.when !== undefined && !condition(scope.keywords.when, host.scope(scope.layers))) {
+    let outcome: Inclusion = 'skipped';
+    if (loop === undefined) outcome = await includeFile(node, scope, at);
+    else {
+      const items = loopItems(loop, loopWith, host.scope(scope.layers));
+      if (!Array.isArray(items)) return failHost(at, ref, `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
+      const settings = loopSettings(loopControl, host.scope(scope.layers));
+      // As Ansible: each item includes the file once, its tasks seeing the item, one item after the other.
+      for (const index of items.keys()) {
+        if (index > 0 && settings.pauseMs > 0) await new Promise((r) => setTimeout(r, settings.pauseMs));
+        const layer: VarLayer = { source: 'loop item', verbatim: true, vars: loopItemVars(settings, items, index, { include: true }) };
+        const item = await includeFile(node, { ...scope, layers: [...scope.layers, layer] }, at);
+        if (item === 'failed') return true;
+        if (item === 'ran') outcome = 'ran';
+        if (stopped(rt, host)) return host.state.failed;
+      }
+    }
+    if (outcome === 'skipped') {
       rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'skipped', planOnly: false, changes: [], diff: [], message: 'Conditional result was False', durationMs: 0 });
       host.state.stats.skipped += 1;
-      return false;
     }
-    const file = String(render(node.file, host.scope(scope.layers)));
-    const tasks = await rt.loadInclude(resolve(node.baseDir, file), node.role);
-    return runTasks(tasks, scope, at);
+    return false;
   } catch (error) {
     rethrowUnlessTaskFailure(error, ref);
     return failHost(at, ref, (error as Error).message);
   }
+}
+
+type Inclusion = 'skipped' | 'ran' | 'failed';
+
+/** One inclusion of the file (for one loop item), unless the include's conditions do not hold. */
+async function includeFile(node: IncludeTask, scope: Inherited, at: HostInPlay): Promise<Inclusion> {
+  const vars = at.host.scope(scope.layers);
+  // A skipped include is never loaded: its file name may only make sense when the condition holds.
+  if (scope.keywords.when !== undefined && !condition(scope.keywords.when, vars)) return 'skipped';
+  const file = String(render(node.file, vars));
+  const tasks = await at.rt.loadInclude(resolve(node.baseDir, file), node.role);
+  return (await runTasks(tasks, scope, at)) ? 'failed' : 'ran';
 }
 
 /** Report a failure that happened outside a module (a bad template, an include that cannot load). */

@@ -1,10 +1,10 @@
 // The engine's one door to templating: variable scopes, rendering values and
 // evaluating conditions. Kept to a few functions so the engine does not depend
 // on how runner/template/ is organised inside.
-import { Scope, renderValue, renderText, evaluateCondition, runLookup, type FileRenderOptions, type Layer } from '../template/index.js';
+import { Scope, UndefinedVariableError, renderValue, renderText, evaluateCondition, runLoopLookup, type FileRenderOptions, type Layer } from '../template/index.js';
 
 export type VarLayer = Layer;
-export { Scope };
+export { Scope, UndefinedVariableError };
 
 export function createScope(layers: VarLayer[]): Scope {
   return new Scope(layers);
@@ -33,22 +33,5 @@ export function loopItems(loop: unknown, lookup: string | undefined, scope: Scop
   const value = renderValue(loop, scope);
   if (lookup === undefined) return value;
   const subdir = `${['template', 'var', 'file'].find((word) => action.includes(word)) ?? 'file'}s`;
-  return runLookup(lookup, Array.isArray(value) ? value : [value], {}, { names: scope, subdir });
-}
-
-/** Ansible's `ansible_loop` (loop_control.extended) for item `index` of `items`. */
-export function extendedLoopVars(items: readonly unknown[], index: number, allItems: boolean): Record<string, unknown> {
-  const length = items.length;
-  return {
-    index: index + 1,
-    index0: index,
-    revindex: length - index,
-    revindex0: length - index - 1,
-    first: index === 0,
-    last: index === length - 1,
-    length,
-    ...(allItems ? { allitems: items } : {}),
-    ...(index > 0 ? { previtem: items[index - 1] } : {}),
-    ...(index < length - 1 ? { nextitem: items[index + 1] } : {}),
-  };
+  return runLoopLookup(lookup, value, { names: scope, subdir });
 }

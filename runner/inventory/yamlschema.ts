@@ -7,6 +7,7 @@
 import { parseDocument, visit, LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions } from 'yaml';
 import { InventoryError, caretExcerpt, type SourcePos } from './errors.js';
 import { VaultedValue } from '../vault/load.js';
+import { unsafeText } from '../template/unsafe-text.js';
 
 type ScalarTag = {
   tag: string;
@@ -38,9 +39,9 @@ function pyTags(tags: unknown[]): unknown[] {
       out.push(t);
     }
   }
-  // Ansible-only tags: `!unsafe` is a plain string here (templating decides
-  // later); `!vault` is decrypted by the loader once parsing is done.
-  out.push({ tag: '!unsafe', resolve: (s: string) => s });
+  // Ansible-only tags: `!unsafe` text renders to itself, never templated;
+  // `!vault` is decrypted by the loader once parsing is done.
+  out.push({ tag: '!unsafe', resolve: (s: string) => unsafeText(s) });
   out.push({ tag: '!vault', resolve: (s: string) => new VaultedValue(s, '') });
   return out;
 }

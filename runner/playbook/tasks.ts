@@ -39,8 +39,6 @@ const LOOP_ALTERNATIVE: Record<string, string> = {
   block: 'Ansible refuses it too: put the loop on each task of the block',
   import_tasks: 'Ansible refuses it too: use include_tasks',
   import_role: 'Ansible refuses it too: use include_role',
-  include_tasks: 'not implemented yet: loop over the tasks inside the file',
-  include: 'not implemented yet: loop over the tasks inside the file',
   include_role: 'not implemented yet: loop over the tasks inside the role',
   meta: 'not implemented: drop the loop',
 };
@@ -95,8 +93,8 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
 
   if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
     const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
-    if (IMPORT_KEYS.includes(what) || what === 'block') {
-      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
+    if (Object.hasOwn(LOOP_ALTERNATIVE, what)) {
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what]})`, location: keyLocationOf(entry, loops[0]!) });
       return null;
     }
   }
@@ -153,7 +151,8 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
       ctx.problems.push({ message: `${label}: ${action} needs a file name`, location: keyLocationOf(entry, key) });
       return null;
     }
-    if (action === 'include_tasks' && file.includes('{{')) return { ...base, kind: 'include', file };
+    // Included when reached: a templated name, or a loop (each item runs the file's tasks with the item in scope).
+    if (action !== 'import_tasks' && (loops.length > 0 || (action === 'include_tasks' && file.includes('{{')))) return { ...base, kind: 'include', file };
     // Static import (and include of a fixed name): inlined now, so its tasks are validated up front.
     const path = resolve(dirname(ctx.file), file);
     return { ...base, kind: 'block', block: await importTaskFile(path, ctx, location), rescue: [], always: [] };

@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, vi
 import { InputError, excerpt, formatLocation, type Problem, type SourceLocation } from '../errors.js';
 import { checkInputFileSize } from '../input-size.js';
 import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
+import { unsafeText } from '../template/unsafe-text.js';
 
 const locations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
@@ -162,10 +163,22 @@ function convert(node: Node | null, state: ConvertState): unknown {
   count(node, state);
   state.depth++;
   try {
+    // Ansible's `!unsafe`: every string in the value is never templated (a number or boolean is read as its text, as PyYAML's construct_scalar does).
+    if (node.tag === '!unsafe') return unsafeStrings(isScalar(node) ? (typeof node.value === 'string' ? node.value : String(node.source)) : convertNode(node, state));
     return convertNode(node, state);
   } finally {
     state.depth--;
   }
+}
+
+function unsafeStrings(value: unknown): unknown {
+  if (typeof value === 'string') return unsafeText(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => (value[i] = unsafeStrings(item)));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) (value as Record<string, unknown>)[key] = unsafeStrings(item);
+  }
+  return value;
 }
 
 function convertNode(node: Node, state: ConvertState): unknown {

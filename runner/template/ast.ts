@@ -9,6 +9,9 @@ export interface Span {
 export interface Args {
   args: Expr[];
   kwargs: [string, Expr][];
+  /** `*items` and `**mapping` (Jinja allows one of each, after the named arguments too). */
+  star?: Expr;
+  starstar?: Expr;
 }
 
 export type Expr = Span &

@@ -7,7 +7,7 @@ import { ExpressionError, force, quoteForMessage, TemplateError, Undefined, Unde
 import { callMethod } from './methods.js';
 import { parseExpression, type Args, type Expr } from './parser.js';
 import { callFilter, callFunction, callTest } from './registry.js';
-import { aType, compareValues, contains, deepEqual, getMember, MISSING, setOwn, truthy, typeName, type Names } from './values.js';
+import { aType, compareValues, contains, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy, typeName, type Names } from './values.js';
 import { MAX_LIST_LENGTH } from './filters-data.js';
 import { makeNamespace, TemplateFunction } from './jinja-values.js';
 import { pyPercentFormat } from './python-percent.js';
@@ -32,6 +32,11 @@ export function compileExpression(source: string): Expr {
 /** Evaluate a parsed expression; the result may be Undefined (the caller decides if that is an error). */
 export function evaluate(expr: Expr, source: string, names: Names): unknown {
   return new Evaluator(source, names).eval(expr);
+}
+
+/** The positional and named values of a call's arguments (a `{% filter %}` block's filters take them so). */
+export function evaluateArgs(node: Args, source: string, names: Names): [unknown[], [string, unknown][]] {
+  return new Evaluator(source, names).args(node);
 }
 
 /** Evaluate expression text to a value; an undefined result is an error naming the variable. */
@@ -166,8 +171,24 @@ class Evaluator {
     return new Undefined(name, object === null ? `'${owner}' is none, so it has no ${what}` : `'${owner}' has no ${what}`);
   }
 
-  private args(node: Args): [unknown[], [string, unknown][]] {
-    return [node.args.map((a) => this.eval(a)), node.kwargs.map(([k, v]): [string, unknown] => [k, this.eval(v)])];
+  /** The call's arguments, with `*items` spread after the positional ones and `**mapping` after the named ones, as Python does. */
+  args(node: Args): [unknown[], [string, unknown][]] {
+    const args = node.args.map((a) => this.eval(a));
+    if (node.star !== undefined) {
+      const items = this.value(node.star);
+      if (!Array.isArray(items) && typeof items !== 'string' && !isMapping(items)) throw new TemplateError(`argument after * must be an iterable, not ${typeName(items)}`);
+      args.push(...iterate(items, 'argument after *'));
+    }
+    const kwargs = node.kwargs.map(([k, v]): [string, unknown] => [k, this.eval(v)]);
+    if (node.starstar !== undefined) {
+      const mapping = this.value(node.starstar);
+      if (!isMapping(mapping)) throw new TemplateError(`argument after ** must be a mapping, not ${typeName(mapping)}`);
+      for (const [key, value] of Object.entries(mapping)) {
+        if (kwargs.some(([named]) => named === key)) throw new TemplateError(`got multiple values for keyword argument '${key}'`);
+        kwargs.push([key, value]);
+      }
+    }
+    return [args, kwargs];
   }
 
   private call(callee: Expr, node: Args): unknown {
@@ -186,8 +207,9 @@ class Evaluator {
         const [args, kwargs] = this.args(node);
         return own.invoke(args, kwargs);
       }
-      if (node.kwargs.length > 0) throw new TemplateError('methods take no keyword arguments');
-      return callMethod(self, callee.key, node.args.map((a) => this.value(a)));
+      const [args, kwargs] = this.args(node);
+      if (kwargs.length > 0) throw new TemplateError('methods take no keyword arguments');
+      return callMethod(self, callee.key, args.map(force));
     }
     throw new TemplateError('only filters, tests, range() and string/dict methods can be called');
   }

@@ -89,3 +89,26 @@ export const timeFilters: Record<string, Callable> = {
     },
   },
 };
+
+/**
+ * Ansible's now(utc=False, fmt=None) with a format: datetime.strftime of the
+ * current time, which also knows %f (microseconds) and, from the C library,
+ * %s (epoch seconds of the fields read as local time, as mktime does). Without
+ * a format Ansible returns a Python datetime object, which drover has no
+ * counterpart for: that is refused.
+ */
+export const now: Callable = {
+  params: ['utc?', 'fmt?'],
+  run: ([utc, fmt]) => {
+    if (fmt === undefined || fmt === null) throw new TemplateError("now() without fmt returns a Python datetime object, which drover does not have; give the format, e.g. now(fmt='%Y-%m-%d %H:%M:%S')");
+    const date = new Date();
+    const asUtc = utc === true;
+    const p = parts(date, asUtc);
+    return asText('now() fmt', fmt).replace(/%(.?)/g, (_, code: string) => {
+      if (code === '') throw new TemplateError('now(): a format ends with a lone %');
+      if (code === 'f') return pad(date.getMilliseconds() * 1000, 6);
+      if (code === 's') return String(Math.floor((Date.UTC(p.year, p.month, p.day, p.hour, p.minute, p.second) / 1000) - -date.getTimezoneOffset() * 60));
+      return directive(code, p, asUtc);
+    });
+  },
+};

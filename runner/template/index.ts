@@ -6,4 +6,4 @@ export { evaluateCondition, type Condition } from './condition.js';
 export { TemplateError, AnsibleRunTimeError, ExpressionError, UndefinedVariableError, CycleError } from './errors.js';
 export { truthy, MISSING, type Names } from './values.js';
 export { FILTERS, TESTS, HELPERS } from './registry.js';
-export { runLookup, LOOKUP_NAMES } from './lookups.js';
+export { runLoopLookup, LOOKUP_NAMES } from './lookups.js';

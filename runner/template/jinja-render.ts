@@ -4,7 +4,7 @@
 // Expressions are evaluated by expression.ts; nothing here runs code.
 import type { Expr } from './ast.js';
 import { ExpressionError, force, TemplateError, Undefined } from './errors.js';
-import { evaluate } from './expression.js';
+import { evaluate, evaluateArgs } from './expression.js';
 import { Frame } from './jinja-frame.js';
 import type { Node } from './jinja-parser.js';
 import type { FilterCall, Param } from './jinja-tags.js';
@@ -135,8 +135,7 @@ export class JinjaRenderer {
   private filtered(filters: FilterCall[], text: string, source: string, frame: Frame): unknown {
     let value: unknown = text;
     for (const f of filters) {
-      const args = f.args.map((a) => evaluate(a, source, frame));
-      const kwargs = f.kwargs.map(([k, v]): [string, unknown] => [k, evaluate(v, source, frame)]);
+      const [args, kwargs] = evaluateArgs(f, source, frame);
       value = callFilter(f.name, [value, ...args], kwargs);
     }
     return value;

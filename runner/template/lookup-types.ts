@@ -16,6 +16,12 @@ export interface LookupContext {
 export interface LookupPlugin {
   /** Keyword options the plugin takes (anything else is refused, as Ansible's set_options does). */
   options?: readonly string[];
+  /**
+   * What a `with_NAME` loop over a mapping hands the plugin: by default its keys
+   * (Python iterates a dict so); `whole` passes the mapping as the one term (the
+   * dict plugin), `refuse` fails with this message (the list plugin needs a sequence).
+   */
+  loopMapping?: 'whole' | { refuse: string };
   run(terms: unknown[], options: Record<string, unknown>, ctx: LookupContext): unknown[];
 }
 

@@ -22,9 +22,10 @@ function listify(term: unknown): unknown[] {
 }
 
 const items: LookupPlugin = { run: (terms) => flatten(terms) };
-const list: LookupPlugin = { run: (terms) => terms };
+const list: LookupPlugin = { loopMapping: { refuse: 'with_list expects a list' }, run: (terms) => terms };
 
 const dict: LookupPlugin = {
+  loopMapping: 'whole',
   run(terms) {
     return terms.flatMap((term) => {
       if (!isMapping(term)) throw new LookupFailure('with_dict expects a dict');

@@ -10,7 +10,7 @@ import { force, TemplateError, UndefinedVariableError } from './errors.js';
 import { dataLookups } from './lookups-data.js';
 import { fileLookups } from './lookups-files.js';
 import { LookupFailure, type LookupContext, type LookupPlugin } from './lookup-types.js';
-import type { Names } from './values.js';
+import { isMapping, type Names } from './values.js';
 
 const LOOKUPS: ReadonlyMap<string, LookupPlugin> = new Map(Object.entries({ ...fileLookups, ...dataLookups }));
 
@@ -42,6 +42,20 @@ export function runLookup(name: string, terms: unknown[], options: Record<string
     }
   }
   return lookup.run(terms, options, ctx);
+}
+
+/**
+ * A `with_NAME` loop: the plugin run on the rendered terms, as Ansible's
+ * listify_lookup_plugin_terms hands them over: a list as it is, a mapping as
+ * the plugin takes one (see loopMapping), anything else as the one term.
+ */
+export function runLoopLookup(name: string, terms: unknown, ctx: LookupContext): unknown[] {
+  if (Array.isArray(terms)) return runLookup(name, terms, {}, ctx);
+  if (!isMapping(terms)) return runLookup(name, [terms], {}, ctx);
+  const taken = plugin(name)[1].loopMapping;
+  if (taken === 'whole') return runLookup(name, [terms], {}, ctx);
+  if (taken !== undefined) throw new LookupFailure(taken.refuse);
+  return runLookup(name, Object.keys(terms), {}, ctx);
 }
 
 /** `lookup(...)`, `query(...)` and `q(...)` as called from a template or condition. */

@@ -189,17 +189,30 @@ export class Parser extends TokenCursor {
     return name.startsWith('ansible.builtin.') ? name.slice('ansible.builtin.'.length) : name;
   }
 
+  /** Jinja's parse_call_args: positional, then named; `*items` once, `**mapping` once and last. */
   protected parseArgs(): Args {
-    this.expect('(');
+    const open = this.expect('(');
     const result: Args = { args: [], kwargs: [] };
+    const ensure = (ok: boolean): void => {
+      if (!ok) throw this.error('invalid syntax for function call expression', open);
+    };
     while (!this.isOp(')')) {
-      if (this.peek().kind === 'name' && this.peek(1).kind === 'op' && this.peek(1).text === '=') {
+      if (this.isOp('*')) {
+        ensure(result.star === undefined && result.starstar === undefined);
+        this.next();
+        result.star = this.parseCond();
+      } else if (this.isOp('**')) {
+        ensure(result.starstar === undefined);
+        this.next();
+        result.starstar = this.parseCond();
+      } else if (this.peek().kind === 'name' && this.peek(1).kind === 'op' && this.peek(1).text === '=') {
+        ensure(result.starstar === undefined);
         const key = this.next().text;
         this.next();
         result.kwargs.push([key, this.parseCond()]);
-      } else if (result.kwargs.length > 0) {
-        throw this.error('a positional argument cannot follow a keyword argument', this.peek());
       } else {
+        if (result.kwargs.length > 0) throw this.error('a positional argument cannot follow a keyword argument', this.peek());
+        ensure(result.star === undefined && result.starstar === undefined);
         result.args.push(this.parseCond());
       }
       if (!this.isOp(',')) break;

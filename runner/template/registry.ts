@@ -11,7 +11,7 @@ import { pathFilters } from './filters-paths.js';
 import { regexFilters } from './filters-regex.js';
 import { stringFilters } from './filters-strings.js';
 import { textFilters } from './filters-text.js';
-import { timeFilters } from './filters-time.js';
+import { now, timeFilters } from './filters-time.js';
 import { tests as testTable } from './is-tests.js';
 import { compareValues, deepEqual, getMember, isMapping, iterate, MISSING, setOwn, truthy, type Names } from './values.js';
 import { callLookupFunction, isLookupFunction } from './lookups.js';
@@ -69,7 +69,7 @@ const dict: Callable = {
   },
 };
 
-export const FUNCTIONS = table({ range, dict });
+export const FUNCTIONS = table({ range, dict, now });
 
 function find(kind: string, map: ReadonlyMap<string, Callable>, name: string): Callable {
   const callable = map.get(name);

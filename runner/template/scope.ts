@@ -4,10 +4,10 @@
 // `url: "http://{{ host }}:{{ port }}"` sees the host and port of the scope it
 // is used in (the host's, the loop item's). The engine makes one scope per
 // task and loop item, so `with` only links a layer onto its parent.
-import { CycleError, TemplateError, Undefined } from './errors.js';
+import { CycleError, TemplateError, Undefined, UndefinedVariableError } from './errors.js';
 import { compileExpression, evaluate } from './expression.js';
 import { isTemplateText, renderValue } from './render.js';
-import { getMember, MISSING, type Names } from './values.js';
+import { getMember, isMapping, MISSING, type Names } from './values.js';
 
 /** One source of variables. */
 export interface Layer {
@@ -56,11 +56,39 @@ export class Scope implements Names {
     if (found === undefined) return MISSING;
     const { layer, value } = found;
     if (layer.verbatim === true || (typeof value === 'string' && !isTemplateText(value))) return value;
+    return this.rendering(name, () => renderValue(value, this));
+  }
+
+  /**
+   * The value of a top-level name as Ansible's hostvars gives it (a Templar
+   * with fail_on_undefined=False): each string inside rendered on its own, and
+   * one that uses an undefined variable kept as written, not an error.
+   */
+  resolveLeniently(name: string): unknown {
+    const found = this.find(name);
+    if (found === undefined) return MISSING;
+    if (found.layer.verbatim === true) return found.value;
+    const leniently = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(leniently);
+      if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, leniently(v)]));
+      if (typeof value !== 'string' || !isTemplateText(value)) return value;
+      try {
+        return this.rendering(name, () => renderValue(value, this));
+      } catch (error) {
+        if (error instanceof UndefinedVariableError) return value;
+        throw error;
+      }
+    };
+    return leniently(found.value);
+  }
+
+  /** Render for `name`, catching a name met again while it is rendered (a cycle). */
+  private rendering(name: string, render: () => unknown): unknown {
     const seen = this.resolving.indexOf(name);
     if (seen !== -1) throw new CycleError([...this.resolving.slice(seen), name]);
     this.resolving.push(name);
     try {
-      return renderValue(value, this);
+      return render();
     } catch (error) {
       if (error instanceof TemplateError) error.through(name);
       throw error;

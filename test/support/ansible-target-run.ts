@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../../runner/paths.js';
 import { startHosts } from '../../runner/testground/namespace-hosts.js';
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readRunLog, runLogs } from '../../runner/report/run-log.js';
 import { CLEAN_ENV } from '../../runner/testground/run-command.js';
 
 export type TargetTool = 'drover' | 'ansible';
@@ -37,21 +39,63 @@ const PRELUDE_ROLES = ['prepare_tests', 'setup_remote_tmp_dir', 'setup_nobody'];
 const OUTPUT_DIR = '/tmp/ansible-target-output';
 const ASSERT_MODULES = new Set(['assert', 'ansible.builtin.assert', 'ansible.legacy.assert']);
 
-/** Runs one target with one tool on a fresh host; the host and workspace are gone afterwards. */
+/** Runs one target with one tool on a fresh host (or its runme.sh, see runScriptTarget); the host and workspace are gone afterwards. */
 export async function runTarget(target: string, tool: TargetTool): Promise<TargetTally> {
   const work = await mkdtemp(join(tmpdir(), `drover-target-${target}-`));
+  if (!existsSync(join(TARGETS_DIR, 'targets', target, 'tasks', 'main.yml'))) {
+    try {
+      return relativeTo(work, await runScriptTarget(work, target, tool));
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
   const ground = await startHosts({ names: ['testhost'] });
   try {
     // ansible-test's inventory names the target's Python; some targets read it (command_shell).
     await writeWorkspace(work, target, `${ground.inventoryIni('testgroup')}ansible_python_interpreter=/usr/bin/python3\n`);
     const tally = tool === 'drover' ? await runDrover(work, { target, knownHosts: ground.knownHostsFile }) : await runAnsible(work, target);
-    // Paths in messages are relative to the workspace, which is gone afterwards.
-    const relative = (text: string) => text.split(`${work}/`).join('');
-    return { ...tally, loadError: tally.loadError === undefined ? undefined : relative(tally.loadError), failures: tally.failures.map(relative) };
+    return relativeTo(work, tally);
   } finally {
     await ground.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Paths in messages are relative to the workspace, which is gone afterwards. */
+function relativeTo(work: string, tally: TargetTally): TargetTally {
+  const relative = (text: string) => text.split(`${work}/`).join('');
+  return { ...tally, loadError: tally.loadError === undefined ? undefined : relative(tally.loadError), failures: tally.failures.map(relative) };
+}
+
+/**
+ * A target that has only runme.sh (it calls ansible-playbook with its own
+ * playbooks, inventories and flags) is run as ansible-test runs it: the script,
+ * unchanged, in a copy of the target. For drover, `ansible-playbook` on PATH is
+ * the shim (ansible-playbook-shim.ts), which runs drover with the same flags or
+ * refuses; the tally comes from the events every drover run recorded.
+ */
+async function runScriptTarget(work: string, target: string, tool: TargetTool): Promise<TargetTally> {
+  const dir = join(work, target);
+  await cp(join(TARGETS_DIR, 'targets', target), dir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...CLEAN_ENV, ANSIBLE_HOME: join(work, 'ansible-home'), ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local') };
+  if (tool === 'ansible') {
+    Object.assign(env, { ANSIBLE_STDOUT_CALLBACK: 'tally', ANSIBLE_CALLBACK_PLUGINS: join(TARGETS_DIR, 'callback'), ANSIBLE_RETRY_FILES_ENABLED: 'false' });
+    return tallyAnsible(target, await run(['bash', 'runme.sh'], { cwd: dir, env }));
+  }
+  const bin = join(work, 'shim-bin');
+  await mkdir(bin);
+  const shim = join(projectRoot(), 'test/support/ansible-playbook-shim.ts');
+  await writeFile(join(bin, 'ansible-playbook'), `#!/bin/sh\nexec "${process.execPath}" --import "$DROVER_SHIM_TSX" "${shim}" "$@"\n`, { mode: 0o755 });
+  const logs = join(work, 'drover-runs');
+  Object.assign(env, { PATH: `${bin}:${env.PATH ?? '/usr/bin:/bin'}`, DROVER_SHIM_LOG_DIR: logs, DROVER_SHIM_TSX: import.meta.resolve('tsx') });
+  const r = await run(['bash', 'runme.sh'], { cwd: dir, env });
+  const events = existsSync(logs) ? runLogs(logs).flatMap((file) => readRunLog(file).map((l) => l.event as DroverResultEvent)) : [];
+  const tally = tallyDrover(target, r, events);
+  // What stopped the script is at the end of its output (the start is its own trace).
+  if (tally.loadError !== undefined) tally.loadError = lastLines(r.stderr || r.stdout);
+  // The script's own failure (a diff it checks, the shim's refusal) is the reason when no task failed.
+  if (r.rc !== 0 && tally.failures.length === 0 && tally.loadError === undefined) tally.failures.push(`runme.sh exited ${r.rc}: ${lastLines(r.stderr || r.stdout)}`);
+  return tally;
 }
 
 async function writeWorkspace(work: string, target: string, inventory: string): Promise<void> {
@@ -90,8 +134,11 @@ async function runDrover(work: string, { target, knownHosts }: { target: string;
   const cli = join(projectRoot(), 'runner/cli.ts');
   const argv = ['node', '--import', 'tsx', cli, 'run', join(work, 'playbook.yml'), '-i', join(work, 'inventory.ini'), '--known-hosts', knownHosts, '--json', '--no-log'];
   const r = await run(argv, { cwd: projectRoot(), env: CLEAN_ENV });
+  return tallyDrover(target, r, r.stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as DroverResultEvent] : [])));
+}
+
+function tallyDrover(target: string, r: { rc: number; stdout: string; stderr: string }, events: DroverResultEvent[]): TargetTally {
   const tally = emptyTally(target, 'drover', r.rc);
-  const events = r.stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as DroverResultEvent] : []));
   // One result per task, as Ansible's callback counts them: loop items are inside their task's result.
   const results = events.filter((e) => e.type === 'host.task.result' && e.item === undefined);
   if (results.length === 0 && r.rc !== 0) tally.loadError = firstLines(r.stderr || r.stdout);
@@ -124,7 +171,10 @@ async function runAnsible(work: string, target: string): Promise<TargetTally> {
     ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3',
     ANSIBLE_PIPELINING: 'true',
   };
-  const r = await run(['ansible-playbook', '-i', join(work, 'inventory.ini'), join(work, 'playbook.yml')], { cwd: work, env });
+  return tallyAnsible(target, await run(['ansible-playbook', '-i', join(work, 'inventory.ini'), join(work, 'playbook.yml')], { cwd: work, env }));
+}
+
+function tallyAnsible(target: string, r: { rc: number; stdout: string; stderr: string }): TargetTally {
   const tally = emptyTally(target, 'ansible', r.rc);
   const lines = r.stdout.split('\n').flatMap((line) => (line.startsWith('{"action"') ? [JSON.parse(line) as TallyLine] : []));
   if (lines.length === 0 && r.rc !== 0) tally.loadError = firstLines(r.stderr || r.stdout);
@@ -151,6 +201,10 @@ async function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEn
   const [file, ...args] = argv;
   const r = await execa(file!, args, { ...options, extendEnv: false, reject: false, stdin: 'ignore', timeout: 15 * 60_000 });
   return { rc: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' / ').slice(-300);
 }
 
 function firstLines(text: string): string {
