@@ -1,13 +1,12 @@
 // Walks a host through a task tree: blocks with rescue/always, includes,
 // meta actions and module tasks. Returns whether the host failed, so blocks
 // know when to rescue.
-import { resolve } from 'node:path';
-import type { BlockTask, IncludeTask, MetaTask, TaskNode } from '../playbook/types.js';
-import { ConnectionError } from '../connection/types.js';
+import type { BlockTask, MetaTask, TaskNode } from '../playbook/types.js';
+import { runInclude } from './includes.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { isSelected } from './tags.js';
-import { condition, render } from './templating.js';
+import { condition } from './templating.js';
 import { flushHandlers } from './handlers.js';
 import { runModuleTask } from './module-task.js';
 import { inherit, taskRefOf } from './task-scope.js';
@@ -40,7 +39,8 @@ async function runNode(node: TaskNode, inherited: Inherited, at: HostInPlay): Pr
     case 'meta':
       return runMeta(node, inherited, at);
     case 'include':
-      return runInclude(node, inherited, at);
+    case 'include_role':
+      return runInclude(node, inherited, at, runTasks);
   }
 }
 
@@ -71,8 +71,22 @@ async function runBlock(node: BlockTask, inherited: Inherited, at: HostInPlay): 
 async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
   const { rt, host } = at;
   const action = node.action;
-  const tags = inherit(inherited, node).tags;
-  if (!isSelected(tags, rt.settings.tags) && action !== 'flush_handlers') return false;
+  const scope = inherit(inherited, node);
+  if (!isSelected(scope.tags, rt.settings.tags) && action !== 'flush_handlers') return false;
+  // As Ansible's _execute_meta: every action but noop honours when; a skipped meta is reported, not counted.
+  if (action !== 'noop' && scope.keywords.when !== undefined) {
+    const ref = taskRefOf(node, rt, `meta: ${action}`);
+    let holds: boolean;
+    try {
+      holds = condition(scope.keywords.when, host.scope(scope.layers, node.role));
+    } catch (error) {
+      return failHost(at, ref, (error as Error).message);
+    }
+    if (!holds) {
+      rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'skipped', planOnly: false, changes: [], diff: [], message: `${action} conditional evaluated to False`, durationMs: 0 });
+      return false;
+    }
+  }
   if (action === 'flush_handlers') {
     return flushHandlers(rt, host);
   }
@@ -80,26 +94,6 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
   if (action === 'end_play') rt.ended = true;
   if (action === 'clear_host_errors') host.state.failed = false;
   return false;
-}
-
-async function runInclude(node: IncludeTask, inherited: Inherited, at: HostInPlay): Promise<boolean> {
-  const { rt, host } = at;
-  const scope = inherit(inherited, node);
-  const ref = taskRefOf(node, rt, `include_tasks ${node.file}`);
-  try {
-    // A skipped include is never loaded: its file name may only make sense when the condition holds.
-    if (scope.keywords.when !== undefined && !condition(scope.keywords.when, host.scope(scope.layers))) {
-      rt.emit({ type: 'host.task.result', host: host.state.name, task: ref, status: 'skipped', planOnly: false, changes: [], diff: [], message: 'Conditional result was False', durationMs: 0 });
-      host.state.stats.skipped += 1;
-      return false;
-    }
-    const file = String(render(node.file, host.scope(scope.layers)));
-    const tasks = await rt.loadInclude(resolve(node.baseDir, file), node.role);
-    return runTasks(tasks, scope, at);
-  } catch (error) {
-    if (error instanceof ConnectionError) throw error;
-    return failHost(at, ref, (error as Error).message);
-  }
 }
 
 /** Report a failure that happened outside a module (a bad template, an include that cannot load). */
