@@ -4,13 +4,14 @@
 // run, and the files it left. test/legacy-playbook-syntax-matches-ansible.test.ts
 // runs drover on the same playbook and compares; no Ansible at test time.
 // Run: node --import tsx scripts/record-ansible-parity.ts kv   (needs ansible-playbook)
+//      node --import tsx scripts/record-ansible-parity.ts roles includes   (test/fixtures/includes/roles.yml)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { treeOf } from '../test/support/parity.js';
 
-const FIXTURES = 'test/fixtures/legacy-syntax';
+const FIXTURES = `test/fixtures/${process.argv[3] ?? 'legacy-syntax'}`;
 
 // A stdout callback: one line per task (and per loop item), in order.
 const CALLBACK = `
@@ -29,7 +30,7 @@ class CallbackModule(CallbackBase):
     def _record(self, result, status):
         r = result._result
         var = result._task.args.get('var') if result._task.action in ('debug', 'ansible.builtin.debug') else None
-        entry = {'name': result._task.name, 'status': status}
+        entry = {'name': result._task.name, 'status': status, 'host': result._host.get_name()}
         if 'msg' in r and status != 'failed' and result._task.action in ('debug', 'ansible.builtin.debug'):
             entry['msg'] = r['msg']
         if var:
@@ -76,11 +77,19 @@ function runAnsible(playbook: string, root: string, work: string): unknown {
   } catch {
     // A failing task makes ansible-playbook exit non-zero; its results are still recorded.
   }
-  return JSON.parse(readFileSync(out, 'utf8'));
+  return perHost(JSON.parse(readFileSync(out, 'utf8')) as { host: string }[]);
+}
+
+/** One host: the outcomes in order (no host field); more: outcomes per host, each in its order (hosts interleave differently). */
+function perHost(entries: { host: string }[]): unknown {
+  const hosts = [...new Set(entries.map((e) => e.host))];
+  const strip = (list: { host: string }[]) => list.map(({ host: _host, ...rest }) => rest);
+  if (hosts.length <= 1) return strip(entries);
+  return Object.fromEntries(hosts.sort().map((h) => [h, strip(entries.filter((e) => e.host === h))]));
 }
 
 const name = process.argv[2];
-if (!name) throw new Error('usage: record-ansible-parity.ts NAME (test/fixtures/legacy-syntax/NAME.yml)');
+if (!name) throw new Error('usage: record-ansible-parity.ts NAME [DIR] (test/fixtures/DIR/NAME.yml, DIR legacy-syntax by default)');
 const work = mkdtempSync(join(tmpdir(), 'ansible-parity-'));
 const root = join(work, 'root');
 try {

@@ -13,6 +13,7 @@ import { MagicVariables } from './magic-variables.js';
 import { batches } from './play.js';
 import { newHostState } from './state.js';
 import { hostLayers } from './variables.js';
+import { playHostPattern } from './play-hosts.js';
 import { createScope } from './templating.js';
 import { stringify } from 'yaml';
 
@@ -23,7 +24,7 @@ export async function explainVars(invocation: Invocation, host: string, variable
   const settings = { check: false, diff: false, forks: 50, verbosity: 0, tags: invocation.tags, extraVars: invocation.extraVars };
   const magic = new MagicVariables({ inventory, settings, inventorySources: invocation.inventory, limit: invocation.limit, playbookDir: playbook?.plays[0]?.baseDir ?? resolve('.'), states: new Map() });
   const targeting = playbook?.plays
-    .map((play) => ({ play, hosts: selectHosts(inventory, play.hosts, { limit: invocation.limit }).hosts }))
+    .map((play) => ({ play, hosts: selectHosts(inventory, playHostPattern(play, invocation.extraVars), { limit: invocation.limit }).hosts }))
     .find(({ hosts }) => hosts.includes(host));
   const play = targeting?.play ?? playbook?.plays[0];
   const hostMagic = targeting

@@ -1,5 +1,6 @@
 // --syntax-check, --list-hosts, --list-tasks, --list-tags: the playbook as it
 // would run, without contacting any host. Output follows ansible-playbook's.
+import { playHostPattern } from './play-hosts.js';
 import { loadRun } from './run.js';
 import { selectHosts } from '../inventory/index.js';
 import { displayPath } from '../playbook/yaml-source.js';
@@ -13,6 +14,8 @@ export interface ListingOptions {
   inventory: string[];
   limit?: string;
   tags: TagSelection;
+  /** A templated hosts: pattern is rendered with them, as in a run. */
+  extraVars?: Record<string, unknown>;
 }
 
 export async function listPlaybook(what: Listing[], options: ListingOptions): Promise<string> {
@@ -23,7 +26,7 @@ export async function listPlaybook(what: Listing[], options: ListingOptions): Pr
     const playTags = play.keywords.tags ?? [];
     lines.push('', `  play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${playTags.join(', ')}]`);
     if (what.includes('hosts')) {
-      const hosts = selectHosts(inventory, play.hosts, { limit: options.limit }).hosts;
+      const hosts = selectHosts(inventory, playHostPattern(play, options.extraVars ?? {}), { limit: options.limit }).hosts;
       lines.push(`    pattern: [${play.hosts.split(/[:,]/).map((p) => `'${p}'`).join(', ')}]`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`));
     }
     const tasks = selectedTasks(play, options.tags);
@@ -58,7 +61,7 @@ function selectedTasks(play: Play, selection: TagSelection): ListedTask[] {
 }
 
 function taskName(node: TaskNode, keywords: Keywords): string {
-  const fallback = node.kind === 'module' ? node.module : node.kind === 'include' ? `include_tasks ${node.file}` : node.kind === 'meta' ? `meta: ${node.action}` : 'block';
+  const fallback = node.kind === 'module' ? node.module : node.kind === 'include' ? `include_tasks ${node.file}` : node.kind === 'include_role' ? `include_role : ${node.name}` : node.kind === 'meta' ? `meta: ${node.action}` : 'block';
   const name = keywords.name ?? fallback;
   return node.role ? `${node.role.name} : ${name}` : name;
 }

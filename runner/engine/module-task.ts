@@ -22,6 +22,7 @@ import { evaluateKeywords, hostKeywords, keywordFailure, noLogHolds, type HostKe
 import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } from './item-outcome.js';
 import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
+import { handlersFor } from './handler-lookup.js';
 
 /** One task for one host. */
 export interface TaskJob {
@@ -66,7 +67,7 @@ class TaskRun {
       ? { ...job.inherited, layers: [{ source: `role ${role.name} parameters`, vars: { ...role.params, role_name: role.name, role_path: role.dir } }, searchPath, ...job.inherited.layers] }
       : { ...job.inherited, layers: [searchPath, ...job.inherited.layers] };
     this.module = this.rt.registry.find(this.task.module)!;
-    this.baseScope = this.host.scope(this.inherited.layers);
+    this.baseScope = this.host.scope(this.inherited.layers, this.task.role);
     this.ref = this.namedRef();
   }
 
@@ -174,7 +175,7 @@ class TaskRun {
       if (index > 0 && settings.pauseMs > 0) await new Promise((r) => setTimeout(r, settings.pauseMs));
       const vars = loopItemVars(settings, items, index);
       const layer: VarLayer = { source: 'loop item', verbatim: true, vars };
-      const itemScope = this.host.scope([...this.inherited.layers, layer]);
+      const itemScope = this.host.scope([...this.inherited.layers, layer], this.task.role);
       const noLog = this.hostKw.noLog && (!this.hostKw.noLogPerItem || noLogHolds(this.kw, itemScope));
       // Like Ansible's `(item=None)`: a censored item is not named, not even by its label.
       const label = noLog ? NO_LOG_ITEM : this.labelOf(items[index], itemScope);
@@ -200,7 +201,7 @@ class TaskRun {
 
   /** One item: when, its keywords, parameters, then attempts until done. */
   private async item(itemLayers: VarLayer[]): Promise<ItemOutcome> {
-    const scope = this.host.scope([...this.inherited.layers, ...itemLayers]);
+    const scope = this.host.scope([...this.inherited.layers, ...itemLayers], this.task.role);
     try {
       if (this.kw.when !== undefined && !condition(this.kw.when, scope)) return skipped();
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
@@ -292,8 +293,11 @@ class TaskRun {
   }
 
   /** Register, set facts, notify handlers, count, and emit the task's final event. */
-  private finish(outcome: ItemOutcome, durationMs: number): boolean {
+  private finish(done: ItemOutcome, durationMs: number): boolean {
     const state = this.host.state;
+    const unanswered = done.status === 'changed' && !done.shared ? this.notifications().find((n) => handlersFor(n, this.rt.handlers).length === 0) : undefined;
+    // Ansible's words; it stops the run there, drover fails this task on this host.
+    const outcome: ItemOutcome = unanswered === undefined ? done : { ...done, status: 'failed', message: `The requested handler '${unanswered}' was not found in either the main handlers list nor in the listening handlers list` };
     const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
     if (this.kw.register) state.hostVars[this.kw.register] = result;
     this.keepFacts(outcome);
@@ -320,10 +324,16 @@ class TaskRun {
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
+
+  }
+
+  /** notify names, rendered for this host ({{ }} in a name is a template, as in Ansible). */
+  private notifications(): string[] {
+    return (this.kw.notify ?? []).map((name) => (name.includes('{{') ? String(render(name, this.baseScope)) : name));
   }
 
   private notify(): void {
-    for (const handler of this.kw.notify ?? []) {
+    for (const handler of this.notifications()) {
       this.host.state.notified.add(handler);
       this.rt.emit({ type: 'handler.notified', host: this.host.state.name, handler, by: this.ref });
     }

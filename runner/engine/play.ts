@@ -9,8 +9,7 @@ import { addVaultSecret } from '../vault/secrets.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { ConnectionError } from '../connection/types.js';
 import { HostHandle } from '../host/handle.js';
-import type { Play, RoleContext, TaskNode } from '../playbook/types.js';
-import { parseTaskList } from '../playbook/tasks.js';
+import type { Play, RoleContext } from '../playbook/types.js';
 import { readYamlFile, displayPath } from '../playbook/yaml-source.js';
 import { formatLocation, InputError, type Problem } from '../errors.js';
 import type { ConnectionPool } from './connections.js';
@@ -64,7 +63,8 @@ async function runHostTasks(name: string, batch: readonly string[], inputs: Play
     for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
       if (stopped(rt, host)) break;
       await runTasks(section, base, { rt, host });
-      if (!host.state.failed && !host.state.unreachable) await flushHandlers(rt, host);
+      // A host that meta end_host or end_play ended runs no handler either, as in Ansible.
+      if (!host.state.failed && !host.state.unreachable && !host.state.endedPlay && !rt.ended) await flushHandlers(rt, host);
     }
   } catch (error) {
     if (!(error instanceof ConnectionError)) return reportDroverBug(droverBugOf(error, playRef(rt)), host.state, rt.emit);
@@ -115,13 +115,13 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   const state = states.get(name)!;
   const magic = rt.magic(name, batch);
   const inventoryLayers = inventory.hostVarLayers(name);
-  const layersOf = (varsFiles: VarLayer[]) =>
-    hostLayers({ play: rt.play, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
+  const layersOf = (varsFiles: VarLayer[], own?: RoleContext) =>
+    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
   const beforeVarsFiles = layersOf([]);
   const varsFiles = await loadVarsFiles(rt.play, createScope([...beforeVarsFiles.base, ...beforeVarsFiles.top]));
   // Layers are put together per task: the facts layer changes once facts are gathered.
-  const scope = (taskLayers: VarLayer[]) => {
-    const layers = layersOf(varsFiles);
+  const scope = (taskLayers: VarLayer[], own?: RoleContext) => {
+    const layers = layersOf(varsFiles, own);
     return createScope([...layers.base, ...taskLayers, ...layers.top]);
   };
   const plainScope = scope([]);
@@ -149,6 +149,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   return {
     state,
     scope,
+    rolesRun: new Set(),
     async handle(options) {
       const on = options.delegateTo ?? name;
       const connection = connectionTo(on, options.remoteUser);
@@ -202,24 +203,6 @@ async function loadVarsFiles(play: Play, scope: ReturnType<typeof createScope>):
     layers.push({ source: `vars_files ${displayPath(path)}`, vars: (vars ?? {}) as Record<string, unknown> });
   }
   return layers;
-}
-
-/** include_tasks files, loaded once per path and validated like imports. */
-export function includeLoader(registry: PlayRuntime['registry']): PlayRuntime['loadInclude'] {
-  const cache = new Map<string, Promise<TaskNode[]>>();
-  return (path: string, role: RoleContext | undefined) => {
-    let tasks = cache.get(path);
-    if (!tasks) {
-      tasks = (async () => {
-        const problems: Problem[] = [];
-        const list = await parseTaskList(await readYamlFile(path), { file: path, registry, problems, role });
-        if (problems.length) throw new InputError(problems);
-        return list;
-      })();
-      cache.set(path, tasks);
-    }
-    return tasks;
-  };
 }
 
 /** The play's `serial` batches, in order. */

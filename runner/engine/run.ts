@@ -12,12 +12,14 @@ import { ConnectionPool, type ConnectionFactory } from './connections.js';
 import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
-import { includeLoader, runPlay } from './play.js';
+import { runPlay } from './play.js';
+import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
+import { playHostPattern } from './play-hosts.js';
 
 export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
@@ -96,7 +98,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     }
   }
   try {
-    const selections = playbook.plays.map((play) => selectHosts(inventory, play.hosts, { limit: options.limit }));
+    const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
     for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
       playIndex = index;
@@ -106,6 +108,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
       const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic,
+        loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {
         rt.ended = true;

@@ -1,7 +1,9 @@
 // What the task runner needs from the run and the play, gathered in one place
 // so the per-host flow reads as named steps.
 import type { ModuleRegistry } from '../../modules/registry.js';
-import type { Play, Keywords, RoleContext } from '../playbook/types.js';
+import type { Play, Keywords, ModuleTask, RoleContext, RoleFiles } from '../playbook/types.js';
+import type { LoadedRole } from '../playbook/roles.js';
+import type { SourceLocation } from '../errors.js';
 import type { EngineEvent } from './events.js';
 import type { TagSelection } from './tags.js';
 import type { HostState } from './state.js';
@@ -48,8 +50,14 @@ export interface PlayRuntime {
   hosts: string[];
   /** --start-at-task and --step. */
   gate: TaskGate;
-  /** Load an include_tasks file (cached per path). */
+  /** Load an include_tasks file (cached per path), validated when first reached. */
   loadInclude(path: string, role: RoleContext | undefined): Promise<TaskNode[]>;
+  /** Load a role for include_role (cached per name and *_from files), validated when first reached. */
+  loadRole(name: string, from: RoleFiles, at: SourceLocation): Promise<LoadedRole[]>;
+  /** The play's roles whose defaults and vars every task sees: roles:, import_role, and include_role with public: true. */
+  roles: RoleContext[];
+  /** The play's handlers: its own and its roles', then those of each include_role as it runs. */
+  handlers: ModuleTask[];
   /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
   /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
@@ -64,8 +72,10 @@ export interface RunOnceResult {
 /** One host in one play: its state, its variables and its way to the target. */
 export interface HostRuntime {
   state: HostState;
-  /** Variables in precedence order, plus the task's own layers on top. */
-  scope(taskLayers: VarLayer[]): Scope;
+  /** Variables in precedence order, plus the task's own layers on top; `role` (the task's own) adds its defaults and vars where roles' go. */
+  scope(taskLayers: VarLayer[], role?: RoleContext): Scope;
+  /** Roles (by identity: directory, *_from files, parameters) that ran on this host in this play: allow_duplicates: false skips them. */
+  rolesRun: Set<string>;
   /** A handle for a task's login user, become, environment and timeout, on this host or a delegate. */
   handle(options: { become?: boolean; becomeUser?: string; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
 }

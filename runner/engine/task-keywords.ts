@@ -5,6 +5,7 @@ import type { Keywords } from '../playbook/types.js';
 import { TASK_KEYWORDS, type EvaluatedAt } from '../playbook/keywords.js';
 import { checkKeywordValue } from '../validate/keyword-values.js';
 import { loopItems, render, UndefinedVariableError, type Scope } from './templating.js';
+import { environmentLayers } from './task-scope.js';
 
 export type Stage = 'host' | 'item';
 
@@ -28,7 +29,10 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
     let value: unknown;
     try {
       // with_NAME keeps its terms in `loop`: the items are what lookup NAME returns for them.
-      value = written[keyword] === undefined ? undefined : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope, options.action) : render(written[keyword], options.scope);
+      value = written[keyword] === undefined ? undefined
+        : keyword === 'loop' ? loopItems(written.loop, options.keywords.loop_with, options.scope, options.action)
+        : keyword === 'environment' ? mergedEnvironment(written.environment, options.scope)
+        : render(written[keyword], options.scope);
     } catch (error) {
       problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}`, ...(error instanceof UndefinedVariableError ? { undefined: true } : {}) });
       continue;
@@ -45,6 +49,18 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
     } else values[rendered.field] = checked.value;
   }
   return problems.length ? { ok: false, problems } : { ok: true, values: values as EvaluatedAt<S> };
+}
+
+/** environment: each layer (play, blocks, task) rendered, later keys winning; a layer that is not a mapping is returned as it is, to be refused. */
+function mergedEnvironment(written: unknown, scope: Scope): unknown {
+  const merged: Record<string, unknown> = {};
+  for (const layer of environmentLayers(written)) {
+    const value = render(layer, scope);
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) return value;
+    Object.assign(merged, value);
+  }
+  return merged;
 }
 
 /** The failure message of a task whose keywords did not evaluate: every problem, where the task is written. */

@@ -17,9 +17,18 @@ export function inherit(parent: Inherited, node: { keywords: Keywords; location:
   void _name;
   const layers = vars ? [...parent.layers, { source: `vars of ${formatLocation(node.location as never)}`, vars }] : parent.layers;
   const keywords: Keywords = { ...parent.keywords, ...rest };
+  // environment merges, play < block < task (Ansible's extend + dict.update): each level stays a layer, rendered in turn.
+  if (parent.keywords.environment !== undefined && rest.environment !== undefined) {
+    keywords.environment = [...environmentLayers(parent.keywords.environment), rest.environment];
+  }
   const conditions = [...asConditions(parent.keywords.when), ...asConditions(when)];
   if (conditions.length > 0) keywords.when = conditions;
   return { keywords, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
+}
+
+/** The environment layers written so far (a merged environment is a list of them; a written one is a mapping or a template). */
+export function environmentLayers(environment: unknown): unknown[] {
+  return Array.isArray(environment) ? environment : [environment];
 }
 
 function asConditions(when: Keywords['when']): unknown[] {

@@ -3,7 +3,7 @@
 //   facts < play vars < vars_files < role vars < block/task vars <
 //   include_vars < registered / set_fact < extra vars < magic variables.
 // `drover vars HOST VAR` prints these same layers.
-import type { Play } from '../playbook/types.js';
+import type { Play, RoleContext } from '../playbook/types.js';
 import type { HostState } from './state.js';
 import type { VarLayer } from './templating.js';
 
@@ -16,6 +16,8 @@ export interface HostLayers {
 
 export interface LayerInputs {
   play?: Play;
+  /** The roles whose defaults and vars are visible (the play's, else play.roles). */
+  roles?: readonly RoleContext[];
   inventoryLayers: VarLayer[];
   varsFiles: VarLayer[];
   state: HostState;
@@ -25,7 +27,7 @@ export interface LayerInputs {
 
 export function hostLayers(input: LayerInputs): HostLayers {
   const play = input.play;
-  const roles = play?.roles ?? [];
+  const roles = input.roles ?? play?.roles ?? [];
   const facts = input.state.facts;
   const base: VarLayer[] = [
     ...roles.map((r) => ({ source: `role ${r.name} defaults`, vars: r.defaults })),

@@ -7,9 +7,9 @@ import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { TASK_KEYWORDS } from './keywords.js';
-import { loadRole, type RoleLoader } from './roles.js';
+import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
-import type { Keywords, ModuleTask, Play, Playbook, TaskNode } from './types.js';
+import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
 
@@ -101,18 +101,20 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   for (const p of keywordProblems(keywords)) problems.push({ message: `play '${name}': ${p.message}`, location: keyLocationOf(raw, p.keyword) });
   if (typeof keywords.tags === 'string') keywords.tags = keywords.tags.split(',').map((t) => t.trim());
 
+  // import_role runs the role each time (allow_duplicates), and its defaults and vars become the play's.
+  const imported: LoadedRole[] = [];
   const ctx = (file: string) => ({
     file,
     registry: options.registry,
     problems,
-    importRole: async (role: string) => (await loadRole(role, roleLoader)).flatMap((r) => r.tasks),
+    importRole: async (role: string, from: RoleFiles, at?: Problem['location']) => {
+      const loaded = await loadRole(role, { ...roleLoader, applied: new Set() }, at, { from, once: false });
+      imported.push(...loaded);
+      return loaded.flatMap((r) => r.tasks);
+    },
   });
-  const roleLoader: RoleLoader = {
-    searchPath: [resolve(baseDir, 'roles'), resolve('roles'), ...ansibleRolesPath(), baseDir],
-    registry: options.registry,
-    problems,
-    applied: new Set(),
-  };
+  const roleSearchPath = [resolve(baseDir, 'roles'), resolve('roles'), ...ansibleRolesPath(), baseDir];
+  const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported };
   const roles = [];
   for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
@@ -120,8 +122,12 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));
   const tasks = [...roles.flatMap((r) => r.tasks), ...(await parseTaskList(raw.tasks, ctx(path)))] as TaskNode[];
   const postTasks = await parseTaskList(raw.post_tasks, ctx(path));
-  const allHandlers = [...roles.flatMap((r) => r.handlers), ...handlers];
-  checkNotifications([...preTasks, ...tasks, ...postTasks, ...allHandlers], allHandlers, name, problems);
+  const allRoles = [...roles, ...imported];
+  const allHandlers = [...allRoles.flatMap((r) => r.handlers), ...handlers];
+  const everyTask = [...preTasks, ...tasks, ...postTasks, ...allHandlers];
+  // Handlers of an include_role are known once it runs: then an unknown notify is reported when it fires.
+  const dynamicHandlers = everyTask.some(hasRoleInclude);
+  if (!dynamicHandlers) checkNotifications(everyTask, allHandlers, name, problems);
   return {
     name,
     hosts: Array.isArray(raw.hosts) ? raw.hosts.join(':') : String(raw.hosts ?? ''),
@@ -136,7 +142,9 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     tasks,
     postTasks,
     handlers: allHandlers,
-    roles: roles.map((r) => r.role),
+    roles: allRoles.map((r) => r.role),
+    roleSearchPath,
+    dynamicHandlers,
   };
 }
 
@@ -153,6 +161,11 @@ function checkNotifications(nodes: TaskNode[], handlers: ModuleTask[], play: str
     }
   };
   nodes.forEach(visit);
+}
+
+function hasRoleInclude(node: TaskNode): boolean {
+  if (node.kind === 'include_role') return true;
+  return node.kind === 'block' && [...node.block, ...node.rescue, ...node.always].some(hasRoleInclude);
 }
 
 function asList(value: unknown): unknown[] {

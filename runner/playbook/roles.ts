@@ -2,11 +2,11 @@
 // and templates/. Dependencies (meta/main.yml) run first; a role applied twice
 // with the same parameters runs once per play, as in Ansible.
 import { access } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Problem, SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { parseTaskList } from './tasks.js';
-import type { Keywords, ModuleTask, RoleContext, TaskNode } from './types.js';
+import type { Keywords, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { displayPath, locationOf, readYamlFile } from './yaml-source.js';
 
 export interface RoleLoader {
@@ -18,6 +18,8 @@ export interface RoleLoader {
   applied: Set<string>;
   /** The roles whose dependencies are being loaded, outermost first (directory and name): a cycle is refused. */
   chain?: ReadonlyArray<{ dir: string; name: string }>;
+  /** Roles import_role brought in: their defaults and vars are the play's, as Ansible's static roles are. */
+  imported?: LoadedRole[];
 }
 
 export interface LoadedRole {
@@ -37,9 +39,14 @@ async function findRole(name: string, loader: RoleLoader): Promise<string | unde
   return undefined;
 }
 
-/** main.yml, main.yaml or main of a role's sub-directory; undefined when there is none. */
-async function readRoleFile(dir: string, part: string, problems: Problem[]): Promise<{ path: string; content: unknown } | undefined> {
-  for (const file of ['main.yml', 'main.yaml', 'main']) {
+/**
+ * main.yml, main.yaml or main of a role's sub-directory, or the file a
+ * `*_from` names (as written, then with .yml, .yaml, .json, as Ansible looks);
+ * undefined when there is none.
+ */
+async function readRoleFile(dir: string, part: string, problems: Problem[], from?: string, at?: SourceLocation): Promise<{ path: string; content: unknown } | undefined> {
+  const names = from === undefined ? ['main.yml', 'main.yaml', 'main'] : ['', '.yml', '.yaml', '.json'].map((ext) => `${basename(from)}${ext}`);
+  for (const file of names) {
     const path = join(dir, part, file);
     if (!(await exists(path))) continue;
     try {
@@ -49,6 +56,8 @@ async function readRoleFile(dir: string, part: string, problems: Problem[]): Pro
       return undefined;
     }
   }
+  // Ansible's words: a file named by *_from must be there.
+  if (from !== undefined && (await exists(join(dir, part)))) problems.push({ message: `Could not find specified file in role: ${part}/${basename(from)}`, location: at });
   return undefined;
 }
 
@@ -61,8 +70,14 @@ function asMapping(value: unknown, path: string, problems: Problem[]): Record<st
 
 const ROLE_SPEC_KEYWORDS = new Set(['role', 'name', 'vars', 'tags', 'when', 'become', 'become_user', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'delegate_to']);
 
+/** How a role is applied: `roles:` entries run once per play per parameters; import_role and include_role run each time (allow_duplicates). */
+export interface RoleApplication {
+  from?: RoleFiles;
+  once?: boolean;
+}
+
 /** Load a role (given as in a play's `roles:` list) and, first, its dependencies. */
-export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLocation): Promise<LoadedRole[]> {
+export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLocation, how: RoleApplication = { once: true }): Promise<LoadedRole[]> {
   const entry = typeof spec === 'string' ? { role: spec } : (spec as Record<string, unknown> | null);
   const name = entry?.role ?? entry?.name;
   if (typeof name !== 'string') {
@@ -91,12 +106,14 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
     return [];
   }
   const identity = `${dir}\u0000${JSON.stringify(params)}`;
-  if (loader.applied.has(identity)) return [];
+  if (how.once !== false && loader.applied.has(identity)) return [];
   loader.applied.add(identity);
+  const from = how.from ?? {};
+  const where = locationOf(spec) ?? at;
 
   const problems = loader.problems;
-  const defaults = await readRoleFile(dir, 'defaults', problems);
-  const vars = await readRoleFile(dir, 'vars', problems);
+  const defaults = await readRoleFile(dir, 'defaults', problems, from.defaults, where);
+  const vars = await readRoleFile(dir, 'vars', problems, from.vars, where);
   const meta = await readRoleFile(dir, 'meta', problems);
   const role: RoleContext = {
     name: name.split('/').pop()!,
@@ -110,14 +127,18 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
   const inner = { ...loader, chain: [...chain, { dir, name }] };
   for (const dependency of dependencies) loaded.push(...(await loadRole(dependency, inner, locationOf(meta?.content))));
 
-  const taskFile = await readRoleFile(dir, 'tasks', problems);
-  const handlerFile = await readRoleFile(dir, 'handlers', problems);
+  const taskFile = await readRoleFile(dir, 'tasks', problems, from.tasks, where);
+  const handlerFile = await readRoleFile(dir, 'handlers', problems, from.handlers, where);
   const taskCtx = (file: string) => ({
     file,
     registry: loader.registry,
     problems,
     role,
-    importRole: async (other: string) => (await loadRole(other, { ...loader, applied: new Set() })).flatMap((r) => r.tasks),
+    importRole: async (other: string, imported: RoleFiles, roleAt?: SourceLocation) => {
+      const roles = await loadRole(other, { ...loader, applied: new Set() }, roleAt, { from: imported, once: false });
+      loader.imported?.push(...roles);
+      return roles.flatMap((r) => r.tasks);
+    },
   });
   let tasks = taskFile ? await parseTaskList(taskFile.content, taskCtx(taskFile.path)) : [];
   const handlers = handlerFile ? await parseTaskList(handlerFile.content, taskCtx(handlerFile.path), { handlers: true }) : [];

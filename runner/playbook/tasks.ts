@@ -9,7 +9,8 @@ import { keywordProblems } from '../validate/keywords.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
 import { templateFileProblems } from '../validate/template-files.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
-import type { Keywords, MetaAction, ModuleTask, RoleContext, TaskNode } from './types.js';
+import type { Keywords, MetaAction, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
+import { parseRoleInclude, parseTaskInclude, type IncludeSite } from './includes.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
@@ -22,7 +23,9 @@ export interface TaskContext {
   problems: Problem[];
   role?: RoleContext;
   /** Loads a role's task list for import_role (provided by the role loader). */
-  importRole?: (name: string, at: string) => Promise<TaskNode[]>;
+  importRole?: (name: string, from: RoleFiles, at?: Problem['location']) => Promise<TaskNode[]>;
+  /** The list is read at run time, from a dynamic include: an `include` in it is dynamic too. */
+  dynamicParent?: boolean;
   /** Where the task list being read starts (for tasks that are not mappings). */
   listLocation?: Problem['location'];
   /** Files being imported, to catch import cycles. */
@@ -39,7 +42,6 @@ const LOOP_ALTERNATIVE: Record<string, string> = {
   block: 'Ansible refuses it too: put the loop on each task of the block',
   import_tasks: 'Ansible refuses it too: use include_tasks',
   import_role: 'Ansible refuses it too: use include_role',
-  include_role: 'not implemented yet: loop over the tasks inside the role',
   meta: 'not implemented: drop the loop',
 };
 
@@ -93,8 +95,8 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
 
   if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
     const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
-    if (Object.hasOwn(LOOP_ALTERNATIVE, what)) {
-      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what]})`, location: keyLocationOf(entry, loops[0]!) });
+    if (what in LOOP_ALTERNATIVE) {
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
       return null;
     }
   }
@@ -146,24 +148,20 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     return { ...base, kind: 'meta', action: value as MetaAction };
   }
   if (action === 'import_tasks' || action === 'include_tasks' || action === 'include') {
-    const file = typeof value === 'object' && value !== null ? (value as { file?: unknown }).file : value;
-    if (typeof file !== 'string') {
-      ctx.problems.push({ message: `${label}: ${action} needs a file name`, location: keyLocationOf(entry, key) });
-      return null;
-    }
-    // Included when reached: a templated name, or a loop (each item runs the file's tasks with the item in scope).
-    if (action !== 'import_tasks' && (loops.length > 0 || (action === 'include_tasks' && file.includes('{{')))) return { ...base, kind: 'include', file };
-    // Static import (and include of a fixed name): inlined now, so its tasks are validated up front.
-    const path = resolve(dirname(ctx.file), file);
+    const parsed = parseTaskInclude(includeSite(ctx, entry, key, action, label), value, base, normaliseKeywords);
+    if (parsed === null || !('staticFile' in parsed)) return parsed;
+    // Static: inlined now, so its tasks are validated up front.
+    const path = resolve(dirname(ctx.file), parsed.staticFile);
     return { ...base, kind: 'block', block: await importTaskFile(path, ctx, location), rescue: [], always: [] };
   }
   if (action === 'import_role' || action === 'include_role') {
-    const name = (value as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || !ctx.importRole) {
-      ctx.problems.push({ message: `${label}: ${action} needs name: ROLE`, location: keyLocationOf(entry, key) });
+    const parsed = parseRoleInclude(includeSite(ctx, entry, key, action, label), value, base, normaliseKeywords);
+    if (parsed === null || !('staticRole' in parsed)) return parsed;
+    if (!ctx.importRole) {
+      ctx.problems.push({ message: `${label}: import_role cannot be used here`, location: keyLocationOf(entry, key) });
       return null;
     }
-    return { ...base, kind: 'block', block: await ctx.importRole(name, ctx.file), rescue: [], always: [] };
+    return { ...base, kind: 'block', block: await ctx.importRole(parsed.staticRole, parsed.from, keyLocationOf(entry, key)), rescue: [], always: [] };
   }
   return parseModuleTask(key, value, entry, base, ctx, label);
 }
@@ -231,6 +229,10 @@ async function importTaskFile(path: string, ctx: TaskContext, at: Problem['locat
 /** ignore_errors written as true (a templated value is known only per host, so it does not count). */
 function ignoresErrors(entry: Record<string, unknown>): boolean {
   return ansibleBoolean(entry.ignore_errors) === true;
+}
+
+function includeSite(ctx: TaskContext, entry: Record<string, unknown>, key: string, action: string, label: string): IncludeSite {
+  return { entry, key, action, label, problems: ctx.problems, dynamicParent: ctx.dynamicParent };
 }
 
 function suggest(key: string, ctx: TaskContext): string {

@@ -69,10 +69,36 @@ export interface BlockTask extends NodeBase {
   always: TaskNode[];
 }
 
-/** include_tasks: a file loaded at run time, per host, after templating its name. */
+/**
+ * include_tasks (and a dynamic `include`): a file loaded and validated when a
+ * host reaches it, after templating its name. Its own keywords (when, tags,
+ * loop...) are the include's; its tasks inherit only its vars, then `apply`.
+ */
 export interface IncludeTask extends NodeBase {
   kind: 'include';
   file: string;
+  /** Keywords the included tasks get, as a block around them would give. */
+  apply?: Keywords;
+}
+
+/** A role's `tasks_from`, `vars_from`, `defaults_from`, `handlers_from` (file names inside the role). */
+export interface RoleFiles {
+  tasks?: string;
+  vars?: string;
+  defaults?: string;
+  handlers?: string;
+}
+
+/** include_role: the role loaded when a host reaches it (its name may be a template). */
+export interface IncludeRoleTask extends NodeBase {
+  kind: 'include_role';
+  name: string;
+  from: RoleFiles;
+  apply?: Keywords;
+  /** The role's defaults and vars stay visible to the rest of the play. */
+  public: boolean;
+  /** false: a host on which the role already ran does not run it again. */
+  allowDuplicates: boolean;
 }
 
 export type MetaAction = 'flush_handlers' | 'noop' | 'end_play' | 'end_host' | 'clear_host_errors';
@@ -82,7 +108,7 @@ export interface MetaTask extends NodeBase {
   action: MetaAction;
 }
 
-export type TaskNode = ModuleTask | BlockTask | IncludeTask | MetaTask;
+export type TaskNode = ModuleTask | BlockTask | IncludeTask | IncludeRoleTask | MetaTask;
 
 export interface Play {
   name: string;
@@ -102,6 +128,10 @@ export interface Play {
   postTasks: TaskNode[];
   handlers: ModuleTask[];
   roles: RoleContext[];
+  /** Where include_role looks for roles, in order. */
+  roleSearchPath: string[];
+  /** An include_role may add handlers at run time: a notify that none answers yet is checked when it fires. */
+  dynamicHandlers: boolean;
 }
 
 export interface Playbook {

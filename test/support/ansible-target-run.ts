@@ -4,7 +4,7 @@
 // on a fresh namespace host. The same workspace is run by drover (JSON
 // events) or by ansible-playbook (its json callback), and both are read into
 // one tally: tasks run, assertions passed and failed, and why tasks failed.
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../runner/paths.js';
@@ -211,7 +211,16 @@ function firstLines(text: string): string {
   return text.trim().split('\n').slice(0, 3).join(' / ').slice(0, 300);
 }
 
+/**
+ * The role targets (tasks/main.yml). Targets driven by a runme.sh (blocks,
+ * handlers, include_import) run ansible-playbook themselves and need a shim
+ * that runs drover in its place: they are vendored, not run by this harness.
+ */
 export async function readTargetNames(): Promise<string[]> {
-  return (await readdir(join(TARGETS_DIR, 'targets'))).sort();
+  const names = (await readdir(join(TARGETS_DIR, 'targets'))).sort();
+  const isRoleTarget = (name: string) => access(join(TARGETS_DIR, 'targets', name, 'tasks')).then(() => true, () => false);
+  const kept: string[] = [];
+  for (const name of names) if (await isRoleTarget(name)) kept.push(name);
+  return kept;
 }
 

@@ -49,6 +49,13 @@ export function outcomesOf(result: CliResult): TaskOutcome[] {
     });
 }
 
+/** outcomesOf per host, for fixtures with more than one host (hosts interleave differently in Ansible and drover). */
+export function outcomesByHost(result: CliResult): Record<string, TaskOutcome[]> {
+  const events = jsonEvents(result.stdout).filter((e): e is TaskResultEvent => e.type === 'host.task.result');
+  const hosts = [...new Set(events.map((e) => e.host))].sort();
+  return Object.fromEntries(hosts.map((host) => [host, outcomesOf({ ...result, stdout: result.stdout.split('\n').filter((line) => !line.startsWith('{') || (JSON.parse(line) as { host?: string }).host === host).join('\n') })]));
+}
+
 const FLAGS = ['changed', 'failed', 'skipped', 'item', 'ansible_loop_var', 'ansible_loop'];
 
 function outcome(task: TaskResultEvent['task'], status: string, r: Record<string, unknown>): TaskOutcome {
@@ -63,7 +70,7 @@ function outcome(task: TaskResultEvent['task'], status: string, r: Record<string
   return out;
 }
 
-/** Run a legacy-syntax fixture with drover on the local host, with `-e root=ROOT` (and flags such as --check). */
-export function runParity(playbook: string, root: string, env: Record<string, string> = {}, flags: string[] = []): Promise<CliResult> {
-  return runDrover(['run', `test/fixtures/legacy-syntax/${playbook}`, '-i', 'test/fixtures/legacy-syntax/hosts.yml', '-e', `root=${root}`, '--json', ...flags], { env });
+/** Run a fixture of test/fixtures/DIR (legacy-syntax by default) with drover on its local hosts, with `-e root=ROOT` (and flags such as --check). */
+export function runParity(playbook: string, root: string, env: Record<string, string> = {}, flags: string[] = [], dir = 'legacy-syntax'): Promise<CliResult> {
+  return runDrover(['run', `test/fixtures/${dir}/${playbook}`, '-i', `test/fixtures/${dir}/hosts.yml`, '-e', `root=${root}`, '--json', ...flags], { env });
 }
