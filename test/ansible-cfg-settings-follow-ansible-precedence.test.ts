@@ -71,7 +71,7 @@ test('the file is found in Ansible\'s order: ANSIBLE_CONFIG, then ./ansible.cfg 
 
 test('values and their origins match ansible-config dump: the environment wins over the file', async () => {
   await writeFile(join(dir, 'ansible.cfg'), '[defaults]\nforks = 7\nremote_user = bob\ntimeout = 33\nroles_path = roles:~/more\n[privilege_escalation]\nbecome = yes\nbecome_user = app\n');
-  for (const extra of [{}, { ANSIBLE_FORKS: '9', ANSIBLE_BECOME_USER: 'svc' }]) {
+  for (const extra of [{}, { ANSIBLE_FORKS: '9', ANSIBLE_BECOME_USER: 'svc' }] as Record<string, string>[]) {
     const env = envFor(extra);
     const dump = ansibleDump(env);
     const cfg = loadAnsibleConfig({ env, cwd: dir });
