@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansibleConfig } from './config/ansible-config.js';
 
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -17,13 +18,14 @@ export function projectRoot(): string {
 }
 
 /**
- * Ansible's DEFAULT_ROLES_PATH: ANSIBLE_ROLES_PATH (colon separated) or
- * ~/.ansible/roles, /usr/share/ansible/roles, /etc/ansible/roles. Roles are
+ * Ansible's DEFAULT_ROLES_PATH: ANSIBLE_ROLES_PATH (colon separated), else
+ * ansible.cfg's roles_path, else ~/.ansible/roles, /usr/share/ansible/roles, /etc/ansible/roles. Roles are
  * looked up there after the playbook's roles/, and `drover galaxy install`
  * installs into its first entry, as ansible-galaxy does.
  */
 export function ansibleRolesPath(env: NodeJS.ProcessEnv = process.env): string[] {
-  return searchPath(env, env.ANSIBLE_ROLES_PATH, ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles']);
+  const configured = env.ANSIBLE_ROLES_PATH ?? (env === process.env ? ansibleConfig().value('roles_path')?.join(':') : undefined);
+  return searchPath(env, configured, ['~/.ansible/roles', '/usr/share/ansible/roles', '/etc/ansible/roles']);
 }
 
 /** Ansible's COLLECTIONS_PATHS: ANSIBLE_COLLECTIONS_PATH(S) or ~/.ansible/collections, /usr/share/ansible/collections. */
