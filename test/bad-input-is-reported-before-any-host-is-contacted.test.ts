@@ -59,3 +59,9 @@ test('a module that needs exactly one of several parameters says which', async (
   assert.equal(r.code, 5);
   assert.equal(r.stderr, "ERROR! test/fixtures/bad/copy-without-source.yml:4:7: task 'Nothing to copy', module 'copy': exactly one of 'content', 'src' is required\n");
 });
+
+test('a task with bad parameters that says ignore_errors: true loads, and fails (ignored) when it runs, as in Ansible', async () => {
+  const r = await runDrover(['run', 'test/fixtures/bad/bad-params-expected-to-fail.yml', '-i', 'test/fixtures/legacy-syntax/hosts.yml', '--json']);
+  assert.equal(r.code, 0, r.stdout.slice(-2000) + r.stderr);
+  assert.match(r.stdout, /"status":"failed"[^\n]*"ignored":true/);
+});
