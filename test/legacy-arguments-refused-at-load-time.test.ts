@@ -64,11 +64,13 @@ test('two loops on one task are refused', async () => {
   assert.match(problems[0] ?? '', /only one of 'loop', 'with_items' can be given/);
 });
 
-test('a loop on a block, an import or an include is refused instead of being dropped', async () => {
+test('a loop on a block, an import or include_role is refused instead of being dropped (include_tasks loops, see loops-and-includes-match-ansible)', async () => {
   const block = await problemsOf('    - block:\n        - debug: msg=x\n      loop: [1, 2]\n');
   assert.match(block[0] ?? '', /^5:7 .*'loop' on block is not supported by drover \(Ansible refuses it too/);
-  const include = await problemsOf('    - include_tasks: other.yml\n      with_items: [1]\n');
-  assert.match(include[0] ?? '', /^4:7 .*'with_items' on include_tasks is not supported by drover/);
+  const imported = await problemsOf('    - import_tasks: other.yml\n      with_items: [1]\n');
+  assert.match(imported[0] ?? '', /^4:7 .*'with_items' on import_tasks is not supported by drover \(Ansible refuses it too: use include_tasks/);
+  const role = await problemsOf('    - include_role:\n        name: r\n      loop: [1]\n');
+  assert.match(role[0] ?? '', /^5:7 .*'loop' on include_role is not supported by drover/);
 });
 
 test('play and task keywords drover does not implement are refused, never accepted and ignored', async () => {
