@@ -91,10 +91,11 @@ async function runScriptTarget(work: string, target: string, tool: TargetTool): 
   const r = await run(['bash', 'runme.sh'], { cwd: dir, env });
   const events = existsSync(logs) ? runLogs(logs).flatMap((file) => readRunLog(file).map((l) => l.event as DroverResultEvent)) : [];
   const tally = tallyDrover(target, r, events);
-  // What stopped the script is at the end of its output (the start is its own trace).
-  if (tally.loadError !== undefined) tally.loadError = lastLines(r.stderr || r.stdout);
+  // What stopped the script: the shim's refusal or drover's error if there is one, else the end of its output (the start is its own trace).
+  const stopped = `${r.stderr}\n${r.stdout}`.split('\n').filter((line) => /\(drover shim\)|^ERROR!/.test(line)).slice(0, 2).join(' / ') || lastLines(r.stderr || r.stdout);
+  if (tally.loadError !== undefined) tally.loadError = stopped.slice(0, 300);
   // The script's own failure (a diff it checks, the shim's refusal) is the reason when no task failed.
-  if (r.rc !== 0 && tally.failures.length === 0 && tally.loadError === undefined) tally.failures.push(`runme.sh exited ${r.rc}: ${lastLines(r.stderr || r.stdout)}`);
+  if (r.rc !== 0 && tally.failures.length === 0 && tally.loadError === undefined) tally.failures.push(`runme.sh exited ${r.rc}: ${stopped.slice(0, 300)}`);
   return tally;
 }
 
