@@ -37,8 +37,10 @@ test('copy of a tree with links (followed and kept), of a vault file (raw, and w
   const want = JSON.parse(await readFile('test/fixtures/legacy-syntax/expected-copy-links-vault.json', 'utf8')) as Record<string, unknown>;
   const root = await mkdtemp(join(tmpdir(), 'drover-copy-links-'));
   try {
-    // No vault key from the caller's environment: the playbook is about having none.
-    const noKeys = { DROVER_VAULT_PASSWORD_FILE: '', ANSIBLE_VAULT_PASSWORD_FILE: '' };
+    // No vault key from the caller's environment: the playbook is about having none. An empty
+    // ANSIBLE_VAULT_PASSWORD_FILE would not do: as in Ansible, it names the current directory.
+    delete process.env.ANSIBLE_VAULT_PASSWORD_FILE;
+    const noKeys = { DROVER_VAULT_PASSWORD_FILE: '' };
     const inRepo = (r: CliResult) => outcomesOf(r).map((o) => (o.error ? { ...o, error: o.error.split(`${process.cwd()}/`).join('REPO/') } : o));
     const first = await runParity('copy-links-vault.yml', root, noKeys);
     assert.equal(first.code, 0, first.stdout.slice(-3000) + first.stderr);
