@@ -107,7 +107,7 @@ describe('directory inventory', () => {
       load({ readVarsFile: async (file) => (file.endsWith('all.yml') ? '$ANSIBLE_VAULT;1.1;AES256\n3131\n' : readFile(file, 'utf8')) }),
       {
         message:
-          'inventories/dev/group_vars/all.yml is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
+          'inventories/dev/group_vars/all.yml is encrypted with Ansible Vault, and no password was given: use --vault-id LABEL@FILE, --vault-password-file FILE, --ask-vault-pass, or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
       },
     );
   });

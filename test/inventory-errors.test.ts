@@ -47,9 +47,9 @@ const EXPECTED: Record<string, string> = {
     plugin: amazon.aws.aws_ec2`,
   // Vaults are opened by runner/vault (InputError, not InventoryError); here no password is given.
   'inline-vault.yml':
-    'the !vault value at errors/inline-vault.yml:3:20 is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
+    'the !vault value at errors/inline-vault.yml:3:20 is encrypted with Ansible Vault, and no password was given: use --vault-id LABEL@FILE, --vault-password-file FILE, --ask-vault-pass, or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
   'vaulted.yml':
-    'errors/vaulted.yml is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
+    'errors/vaulted.yml is encrypted with Ansible Vault, and no password was given: use --vault-id LABEL@FILE, --vault-password-file FILE, --ask-vault-pass, or set DROVER_VAULT_PASSWORD_FILE (or ANSIBLE_VAULT_PASSWORD_FILE)',
 };
 
 describe('inventory errors', () => {

@@ -96,7 +96,7 @@ test('a vault nobody can open is an input error naming the file and the keys loo
     );
     await ansibleVaultFile(vault, 'locked-ansible.yml', 'y: 2\n');
     await writeFile(join(inv, 'group_vars', 'all.yml'), await readFile(join(vault.dir, 'locked-ansible.yml'), 'utf8'));
-    await assert.rejects(loadInventory([join(inv, 'hosts.ini')], { cwd: vault.dir }), /all\.yml is encrypted with Ansible Vault, and no password was given: use --vault-password-file FILE/);
+    await assert.rejects(loadInventory([join(inv, 'hosts.ini')], { cwd: vault.dir }), /all\.yml is encrypted with Ansible Vault, and no password was given: use --vault-id LABEL@FILE, --vault-password-file FILE/);
     configureVault({ vaultPasswordFile: vault.identityFile, env: {} });
     await assert.rejects(loadInventory([join(inv, 'hosts.ini')], { cwd: vault.dir }), /cannot decrypt locked\/group_vars\/all\.yml: the Ansible Vault password is wrong/);
   } finally {

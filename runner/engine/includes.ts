@@ -8,6 +8,7 @@ import { access } from 'node:fs/promises';
 import type { IncludeRoleTask, IncludeTask, TaskNode } from '../playbook/types.js';
 import { includeCandidates } from '../playbook/includes.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
+import { loopItemVars, loopSettings } from './loop-vars.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { isSelected } from './tags.js';
@@ -43,11 +44,11 @@ export async function runInclude(node: IncludeTask | IncludeRoleTask, inherited:
   const evaluated = hostKeywords(own.keywords, host.scope(own.layers, node.role));
   if ('problems' in evaluated) return report(at, ref, { failed: evaluated.problems.map((p) => p.message).join('; ') }, false);
   const { loop, ignoreErrors, noLog } = evaluated.values;
-  const loopVar = own.keywords.loop_control?.loop_var ?? 'item';
-  const indexVar = own.keywords.loop_control?.index_var;
-  const items: (VarLayer | undefined)[] = loop === undefined
+  // loop_var and index_var are templated; an included task sees neither ansible_loop_var nor ansible_index_var, as in Ansible.
+  const settings = loop === undefined ? undefined : loopSettings(own.keywords.loop_control, host.scope(own.layers, node.role));
+  const items: (VarLayer | undefined)[] = loop === undefined || settings === undefined
     ? [undefined]
-    : loop.map((item, index) => ({ source: 'loop item', verbatim: true, vars: { [loopVar]: item, ansible_loop_var: loopVar, ...(indexVar ? { [indexVar]: index } : {}) } }));
+    : loop.map((_item, index) => ({ source: 'loop item', verbatim: true, vars: loopItemVars(settings, loop, index, { include: true }) }));
   // Every item is decided (when, file or role) before any included task runs, as Ansible does.
   const runs: { tasks: TaskNode[]; layers: VarLayer[] }[] = [];
   let failed = false;
