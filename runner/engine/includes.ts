@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import type { IncludeRoleTask, IncludeTask, TaskNode } from '../playbook/types.js';
 import { includeCandidates } from '../playbook/includes.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
-import { loopItemVars, loopSettings } from './loop-vars.js';
+import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { isSelected } from './tags.js';
@@ -45,7 +45,14 @@ export async function runInclude(node: IncludeTask | IncludeRoleTask, inherited:
   if ('problems' in evaluated) return report(at, ref, { failed: evaluated.problems.map((p) => p.message).join('; ') }, false);
   const { loop, ignoreErrors, noLog } = evaluated.values;
   // loop_var and index_var are templated; an included task sees neither ansible_loop_var nor ansible_index_var, as in Ansible.
-  const settings = loop === undefined ? undefined : loopSettings(own.keywords.loop_control, host.scope(own.layers, node.role));
+  let settings: LoopSettings | undefined;
+  try {
+    settings = loop === undefined ? undefined : loopSettings(own.keywords.loop_control, host.scope(own.layers, node.role));
+  } catch (error) {
+    // A loop_var that is not a variable name is the playbook's error: the include fails, as a keyword problem does.
+    rethrowUnlessTaskFailure(error, ref);
+    return report(at, ref, { failed: (error as Error).message }, false);
+  }
   const items: (VarLayer | undefined)[] = loop === undefined || settings === undefined
     ? [undefined]
     : loop.map((_item, index) => ({ source: 'loop item', verbatim: true, vars: loopItemVars(settings, loop, index, { include: true }) }));

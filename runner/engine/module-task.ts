@@ -319,12 +319,10 @@ class TaskRun {
     return state.failed;
   }
 
-
   /** Facts the task set (set_fact, registered facts) and variables it included (include_vars), each at its precedence. */
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
-
   }
 
   /** notify names, rendered for this host ({{ }} in a name is a template, as in Ansible). */
