@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { projectRoot } from '../runner/paths.js';
+import { countInPidNamespaceOf, untilRunning } from './support/processes.js';
 
 let ground: TestGround;
 let dir: string;
@@ -26,21 +27,14 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function sleepersOnHost(nap: number): Promise<number> {
-  const r = await ground.exec(ground.hosts[0]!.name, ['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done']);
-  return r.stdout.split('\n').filter((l) => l.trim() === `sleep ${nap}`).length;
-}
+const sleepersOnHost = (nap: number) => countInPidNamespaceOf(ground.hosts[0]!.initPid, `sleep ${nap}`);
 
 for (const [index, signals] of ([['SIGTERM'], ['SIGHUP'], ['SIGINT', 'SIGINT']] as NodeJS.Signals[][]).entries()) {
   test(`after ${signals.join(' + ')} no command of the run is left on the host`, async () => {
     const nap = 3000 + index;
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), 'runner/cli.ts', 'run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '--known-hosts', ground.knownHostsFile, '--output', 'plain', '-e', `nap=${nap}`], { cwd: projectRoot() });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 30_000;
-    while ((await sleepersOnHost(nap)) === 0) {
-      assert.ok(Date.now() < deadline, 'the task started its sleep');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilRunning(child, `sleep ${nap}`, async () => (await sleepersOnHost(nap)) > 0);
     for (const signal of signals) {
       child.kill(signal);
       await new Promise((r) => setTimeout(r, 200));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { projectRoot } from '../runner/paths.js';
+import { runsBelow, untilRunning } from './support/processes.js';
 
 interface Interrupted {
   code: number | null;
@@ -22,7 +23,7 @@ describe('first Ctrl-C', () => {
   writeFileSync(join(dir, 'hosts.ini'), 'local ansible_connection=local\n');
   writeFileSync(join(dir, 'hung.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: Wait for the lock\n      command: sleep 30\n');
 
-  /** Run, send Ctrl-C once the task started, wait until `answered` shows, then Ctrl-C again. */
+  /** Run, send Ctrl-C once the task's command runs, wait until `answered` shows, then Ctrl-C again. */
   async function interrupt(output: string[], answered: RegExp): Promise<Interrupted> {
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), 'runner/cli.ts', 'run', join(dir, 'hung.yml'), '-i', join(dir, 'hosts.ini'), ...output], {
       cwd: projectRoot(),
@@ -34,8 +35,8 @@ describe('first Ctrl-C', () => {
     const until = async (re: RegExp) => {
       while (!re.test(stdout) && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
     };
-    await until(/PLAY \[|host\.task\.start/);
-    await new Promise((r) => setTimeout(r, 500));
+    // The task is running once its command is (a local connection: a descendant of drover).
+    await untilRunning(child, 'sleep 30', () => runsBelow(child.pid!, 'sleep 30'));
     child.kill('SIGINT');
     await until(answered);
     const afterFirst = stdout;

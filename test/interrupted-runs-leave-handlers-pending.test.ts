@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { projectRoot } from '../runner/paths.js';
+import { countInPidNamespaceOf, untilRunning } from './support/processes.js';
 
 let ground: TestGround;
 let dir: string;
@@ -45,11 +46,9 @@ function startRun(nap: number) {
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const untilTaskStarted = async () => {
-    // Both hosts are in "Work a while" once each reported the first task.
-    while (ground.hosts.some((h) => !stdout.includes(`[${h.name}] => Change the config`))) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
-  };
+  // Both hosts are in "Work a while" once its sleep runs on each (however long a busy machine takes).
+  const untilTaskStarted = () =>
+    untilRunning(child, `sleep ${nap} on every host`, async () => (await Promise.all(ground.hosts.map((h) => countInPidNamespaceOf(h.initPid, `sleep ${nap}`)))).every((n) => n > 0));
   return { child, closed, untilTaskStarted, output: () => stdout };
 }
 
@@ -58,7 +57,8 @@ async function exists(path: string): Promise<boolean> {
 }
 
 test('after Ctrl-C the running task ends, notified handlers do not run and are recorded as pending', async () => {
-  const run = startRun(2);
+  // Long enough for the poll to see the sleep on a loaded machine, short enough to wait for.
+  const run = startRun(5);
   await run.untilTaskStarted();
   const interruptedAt = Date.now();
   run.child.kill('SIGINT');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { projectRoot } from '../runner/paths.js';
 import { runDrover } from './support/cli.js';
+import { countInPidNamespaceOf, untilRunning } from './support/processes.js';
 
 let ground: TestGround;
 let dir: string;
@@ -44,12 +45,11 @@ after(async () => {
 const args = (nap: number, ...more: string[]) => ['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '--known-hosts', ground.knownHostsFile, '--output', 'plain', '-e', `nap=${nap}`, ...more];
 
 async function killedWhileWorking(signals: NodeJS.Signals[]): Promise<number | null> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), 'runner/cli.ts', ...args(60)], { cwd: projectRoot(), env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), 'runner/cli.ts', ...args(60)], { cwd: projectRoot(), env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.resume();
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  while (!stdout.includes('=> Change the config')) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 500));
+  // The handler is notified (and journaled) once the next task's sleep runs on the host.
+  await untilRunning(child, 'sleep 60', async () => (await countInPidNamespaceOf(ground.hosts[0]!.initPid, 'sleep 60')) > 0);
   for (const signal of signals) {
     child.kill(signal);
     await new Promise((r) => setTimeout(r, 200));

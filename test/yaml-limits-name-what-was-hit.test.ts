@@ -51,7 +51,7 @@ describe('YAML limits', () => {
     assert.match(errorOf(() => parseYaml(deeper, 'deep.yml')), /values nested more than 1000 levels deep \(after expanding aliases\)/);
   });
 
-  test('a plain 1.5-million-value file is refused by the size limit before parsing, not called an alias bomb', { timeout: 20_000 }, async () => {
+  test('a plain 1.5-million-value file is refused by the size limit before parsing, not called an alias bomb', async () => {
     const file = join(dir, 'plain.yml');
     writeFileSync(file, Array.from({ length: 1_500_000 }, (_, i) => `- ${i}\n`).join(''));
     const message = await readYamlFile(file).then(
