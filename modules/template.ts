@@ -10,6 +10,7 @@ import { attributeSchemaProperties } from './support/file-attributes.js';
 import { applyInstall, planInstall } from './support/install-content.js';
 import { readLocalTemplate } from './support/render-local-template.js';
 import { validateSchemaProperty } from './support/write-content.js';
+import { ansibleTemplateVars } from '../runner/template/template-vars.js';
 
 const NEWLINES: Record<string, string> = { '\n': '\n', '\r': '\r', '\r\n': '\r\n', '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
 /** Output encodings: Python's codec names for the two Node can write byte-exactly. */
@@ -49,7 +50,7 @@ export default defineModule({
   templateFile: { param: 'src', syntax: (params) => syntaxOf(params as Params) },
   async plan(host, params, ctx) {
     const source = await readLocalTemplate(ctx, params.src);
-    const text = ctx.renderTemplate(source.text, source.path, syntaxOf(params));
+    const text = ctx.renderTemplate(source.text, source.path, syntaxOf(params), ansibleTemplateVars(params.src, source.path, params.dest));
     const encoding = ENCODINGS[params.output_encoding] ?? 'utf8';
     if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
       throw new ModuleFailure(`the rendered template has characters that ${params.output_encoding} cannot encode`);
