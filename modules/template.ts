@@ -10,6 +10,7 @@ import { attributeSchemaProperties } from './support/file-attributes.js';
 import { applyInstall, planInstall } from './support/install-content.js';
 import { readLocalTemplate } from './support/render-local-template.js';
 import { validateSchemaProperty } from './support/write-content.js';
+import { ansibleTemplateVars } from '../runner/template/template-vars.js';
 
 const NEWLINES: Record<string, string> = { '\n': '\n', '\r': '\r', '\r\n': '\r\n', '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
 /** Output encodings: Python's codec names for the two Node can write byte-exactly. */
@@ -46,10 +47,10 @@ export default defineModule({
       mode: { type: ['string', 'integer'], description: "Permissions: octal ('0644' or YAML 0644), symbolic ('u=rw,g=r,o=r'), or 'preserve' for the template file's own mode." },
     },
   },
-  templateFile: { param: 'src', syntax: (params) => syntaxOf(params as Params) },
+  templateFile: { param: 'src', syntax: (params) => templateSyntax(params as TemplateJinjaParams) },
   async plan(host, params, ctx) {
     const source = await readLocalTemplate(ctx, params.src);
-    const text = ctx.renderTemplate(source.text, source.path, syntaxOf(params));
+    const text = ctx.renderTemplate(source.text, source.path, templateSyntax(params), ansibleTemplateVars(params.src, source.path, params.dest));
     const encoding = ENCODINGS[params.output_encoding] ?? 'utf8';
     if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
       throw new ModuleFailure(`the rendered template has characters that ${params.output_encoding} cannot encode`);
@@ -63,10 +64,10 @@ export default defineModule({
   apply: (host, params, plan) => applyInstall(host, { ...params, mode: (plan.state as { mode?: string | number }).mode }, plan),
 });
 
-type Params = Partial<Record<'trim_blocks' | 'lstrip_blocks', boolean> & Record<'newline_sequence' | `${'block' | 'variable' | 'comment'}_${'start' | 'end'}_string`, string>>;
+export type TemplateJinjaParams = Partial<Record<'trim_blocks' | 'lstrip_blocks', boolean> & Record<'newline_sequence' | `${'block' | 'variable' | 'comment'}_${'start' | 'end'}_string`, string>>;
 
-/** The module's Jinja parameters as the renderer's options; unset ones keep Ansible's defaults. */
-function syntaxOf(params: Params): TemplateSyntaxOptions {
+/** The module's Jinja parameters as the renderer's options; unset ones keep Ansible's defaults (the template parity test maps its parameters with it). */
+export function templateSyntax(params: TemplateJinjaParams): TemplateSyntaxOptions {
   const syntax: TemplateSyntaxOptions = {
     trimBlocks: params.trim_blocks,
     lstripBlocks: params.lstrip_blocks,

@@ -98,8 +98,9 @@ export interface ModuleContext {
    * Render template text with the task's variables (strict: a missing variable is an error).
    * A file's `{% include %}`/`{% import %}` are searched like Ansible's template module: the role's
    * and playbook's templates/ and directories, then the template's own directory.
+   * `templateVars` (the template module's template_path, ansible_managed...) are above every other variable.
    */
-  renderTemplate(text: string, sourceName: string, options?: TemplateSyntaxOptions): string;
+  renderTemplate(text: string, sourceName: string, options?: TemplateSyntaxOptions, templateVars?: Record<string, unknown>): string;
   warn(message: string): void;
   /** A warning Ansible gives only in check mode (file's 'failed to look up user'): shown and registered only then. */
   checkModeWarn(message: string): void;

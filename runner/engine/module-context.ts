@@ -71,7 +71,10 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
         throw error;
       }
     },
-    renderTemplate: (text, name, syntax) => renderTemplateText(text, scope, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) }),
+    renderTemplate: (text, name, syntax, templateVars) => {
+      const names = templateVars === undefined ? scope : scope.with({ source: 'template vars', vars: templateVars, verbatim: true });
+      return renderTemplateText(text, names, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) });
+    },
     warn: (message) => rt.emit({ type: 'warning', message }),
     checkModeWarn: (message) => {
       if (options.check) rt.emit({ type: 'warning', message });

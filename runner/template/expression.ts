@@ -198,7 +198,7 @@ class Evaluator {
       const [args, kwargs] = this.args(node);
       if (own instanceof TemplateFunction) return own.invoke(args, kwargs);
       if (callee.name === 'namespace' && own instanceof Undefined) return makeNamespace(args.map(force), kwargs);
-      return callFunction(callee.name, args, kwargs, this.names);
+      return callFunction(callee.name, args, kwargs, this.names, node.args.map(writesTemplate));
     }
     if (callee.t === 'member' && typeof callee.key === 'string') {
       const self = this.value(callee.object);
@@ -213,6 +213,15 @@ class Evaluator {
     }
     throw new TemplateError('only filters, tests, range() and string/dict methods can be called');
   }
+}
+
+/** Whether an argument's expression has a string literal holding a template (`'{{ x }} -c ...'`): lookup() templates such terms again. */
+function writesTemplate(node: Expr): boolean {
+  if (node.t === 'literal') return typeof node.value === 'string' && /\{\{|\{%|\{#/.test(node.value);
+  if (node.t === 'binary') return writesTemplate(node.left) || writesTemplate(node.right);
+  if (node.t === 'list') return node.items.some(writesTemplate);
+  if (node.t === 'cond') return writesTemplate(node.then) || (node.otherwise !== null && writesTemplate(node.otherwise));
+  return false;
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {

@@ -30,6 +30,8 @@ const HEADER_KEYS: Record<string, keyof Syntax> = {
   variable_end_string: 'variableEnd',
   comment_start_string: 'commentStart',
   comment_end_string: 'commentEnd',
+  line_statement_prefix: 'lineStatementPrefix',
+  line_comment_prefix: 'lineCommentPrefix',
 };
 
 const cache = new Map<string, JinjaTemplate>();
@@ -95,15 +97,21 @@ function readHeader(line: string, base: Syntax, name: string): Syntax {
     const key = pair.slice(0, colon).trim();
     const field = HEADER_KEYS[key];
     if (field === undefined) throw new TemplateError(`#jinja2: header sets '${key}', which drover does not support (it supports ${Object.keys(HEADER_KEYS).join(', ')})`).locate(`${name}:1:1`);
-    syntax[field] = literal(pair.slice(colon + 1).trim(), `${name}:1:1`);
+    syntax[field] = literal(pair.slice(colon + 1).trim(), typeof ANSIBLE_SYNTAX[field] === 'boolean' ? 'boolean' : field.endsWith('Prefix') ? 'prefix' : 'string', `${name}:1:1`);
   }
   return syntax as unknown as Syntax;
 }
 
-/** The Python literals a header value is (ast.literal_eval): True/False and quoted strings. */
-function literal(text: string, where: string): unknown {
-  if (text === 'True' || text === 'False') return text === 'True';
+/**
+ * The Python literals a header value is (ast.literal_eval) that drover takes: True/False for a
+ * switch (a quoted string is true unless empty, as in Python), a quoted string for a delimiter,
+ * a quoted string or None (no prefix) for a line prefix.
+ */
+function literal(text: string, kind: 'boolean' | 'string' | 'prefix', where: string): unknown {
+  if (kind === 'boolean' && (text === 'True' || text === 'False')) return text === 'True';
+  if (kind === 'prefix' && text === 'None') return undefined;
   const quoted = /^(['"])(.*)\1$/s.exec(text);
   if (quoted !== null) return quoted[2]!.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\t/g, '\t').replace(/\\(['"\\])/g, '$1');
-  throw new TemplateError(`#jinja2: header value ${text} is not True, False or a quoted string`).locate(where);
+  const expected = { boolean: 'True, False or a quoted string', string: 'a quoted string', prefix: 'a quoted string or None' }[kind];
+  throw new TemplateError(`#jinja2: header value ${text} is not ${expected}`).locate(where);
 }

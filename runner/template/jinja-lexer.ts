@@ -4,7 +4,9 @@
 // that side, `trim_blocks` drops the first newline after a block or comment
 // tag, `lstrip_blocks` drops spaces and tabs before a block or comment tag that
 // starts its line, `{%+` and `+%}` turn those two off for one tag. Comments
-// are dropped and `{% raw %}` bodies become text here.
+// are dropped and `{% raw %}` bodies become text here. Line statements and
+// line comments (a `#jinja2: line_statement_prefix` header) are lexed as
+// Jinja's regular expressions match them, see lineTagAt.
 import { TemplateError } from './errors.js';
 
 /** Delimiters and whitespace options, as the template module and `#jinja2:` headers set them. */
@@ -19,6 +21,10 @@ export interface Syntax {
   lstripBlocks: boolean;
   /** What every newline of the template text becomes. */
   newline: string;
+  /** A line that starts with it (after spaces) is a statement, as `{% %}` (Jinja's line_statement_prefix; unset: none). */
+  lineStatementPrefix?: string;
+  /** From it to the end of the line is a comment (Jinja's line_comment_prefix; unset: none). */
+  lineCommentPrefix?: string;
 }
 
 /** Ansible's environment: Jinja's delimiters with trim_blocks on. */
@@ -60,22 +66,27 @@ export function normaliseNewlines(text: string): string {
 
 export function lex(text: string, syntax: Syntax): Piece[] {
   const pieces: Piece[] = [];
-  const starts = [
+  const starts: Tag[] = [
     { kind: 'block', open: syntax.blockStart, close: syntax.blockEnd },
     { kind: 'variable', open: syntax.variableStart, close: syntax.variableEnd },
     { kind: 'comment', open: syntax.commentStart, close: syntax.commentEnd },
-  ] as const;
+  ];
   let pos = 0;
   let lineStarting = true;
   const pushText = (value: string): void => {
     if (value !== '') pieces.push({ kind: 'text', text: value.replace(/\n/g, syntax.newline) });
   };
   for (;;) {
-    let tag: (typeof starts)[number] | undefined;
+    let tag: Tag | undefined;
     let open = -1;
     for (const s of starts) {
       const at = text.indexOf(s.open, pos);
       if (at !== -1 && (open === -1 || at < open || (at === open && s.open.length > tag!.open.length))) [tag, open] = [s, at];
+    }
+    const line = lineTagAt(text, pos, syntax);
+    // Jinja tries the longer start first where two match at one place.
+    if (line !== undefined && (open === -1 || line.at < open || (line.at === open && line.prefix.length > tag!.open.length))) {
+      [tag, open] = [{ kind: line.kind, open: text.slice(line.at, line.prefixEnd), close: '\n' }, line.at];
     }
     if (tag === undefined) {
       pushText(text.slice(pos));
@@ -86,7 +97,16 @@ export function lex(text: string, syntax: Syntax): Piece[] {
     const contentStart = open + tag.open.length + control.length;
     const before = text.slice(pos, open);
     pushText(stripBefore(before, { control, lstrip: syntax.lstripBlocks && tag.kind !== 'variable', lineStarting }));
-    if (tag.kind === 'block' && isRaw(text, contentStart, syntax)) {
+    if (tag.kind === 'line comment') {
+      // To the end of the line; the newline stays text.
+      const eol = text.indexOf('\n', contentStart);
+      pos = eol === -1 ? text.length : eol;
+    } else if (tag.kind === 'line statement') {
+      const close = findTagEnd(text, contentStart, '\n');
+      const contentEnd = close === -1 ? text.length : close;
+      pieces.push({ kind: 'block', source: text.slice(contentStart, contentEnd), at: contentStart });
+      pos = afterLineStatement(text, contentEnd);
+    } else if (tag.kind === 'block' && isRaw(text, contentStart, syntax)) {
       const raw = readRaw(text, open, syntax);
       pushText(raw.body);
       pos = raw.end;
@@ -100,6 +120,45 @@ export function lex(text: string, syntax: Syntax): Piece[] {
     }
     lineStarting = text[pos - 1] === '\n';
   }
+}
+
+type Tag = { kind: 'block' | 'variable' | 'comment' | 'line statement' | 'line comment'; open: string; close: string };
+
+/**
+ * The first line statement or line comment at or after `from`, where Jinja's
+ * patterns match: a statement is `^[ \t\v]*PREFIX` (it starts at its line's
+ * start, the indent is part of it), a comment `(?:^|(?<=\S))[^\S\r\n]*PREFIX`
+ * (the spaces before it are part of it).
+ */
+function lineTagAt(text: string, from: number, syntax: Syntax): { kind: 'line statement' | 'line comment'; at: number; prefixEnd: number; prefix: string } | undefined {
+  let found: ReturnType<typeof lineTagAt>;
+  const statement = syntax.lineStatementPrefix;
+  if (statement !== undefined) {
+    const pattern = new RegExp(`^[ \\t\\v]*${escape(statement)}`, 'gm');
+    pattern.lastIndex = from;
+    const m = pattern.exec(text);
+    if (m !== null) found = { kind: 'line statement', at: m.index, prefixEnd: m.index + m[0].length, prefix: statement };
+  }
+  const comment = syntax.lineCommentPrefix;
+  if (comment !== undefined) {
+    const pattern = new RegExp(`(?:^|(?<=\\S))[^\\S\\r\\n]*${escape(comment)}`, 'gm');
+    pattern.lastIndex = from;
+    const m = pattern.exec(text);
+    const longer = found === undefined || m?.index !== found.at || comment.length > found.prefix.length;
+    if (m !== null && (found === undefined || m.index < found.at || (m.index === found.at && longer))) {
+      found = { kind: 'line comment', at: m.index, prefixEnd: m.index + m[0].length, prefix: comment };
+    }
+  }
+  return found;
+}
+
+/** After a line statement's content: Jinja's `\s*(\n|$)`, which takes every blank line after it up to the last newline. */
+function afterLineStatement(text: string, contentEnd: number): number {
+  let end = contentEnd;
+  while (end < text.length && /\s/.test(text[end]!)) end++;
+  if (end === text.length) return end;
+  const lastNewline = text.lastIndexOf('\n', end - 1);
+  return lastNewline >= contentEnd ? lastNewline + 1 : contentEnd;
 }
 
 function stripBefore(text: string, how: { control: string; lstrip: boolean; lineStarting: boolean }): string {

@@ -11,6 +11,7 @@ import { dirname, isAbsolute, join, basename } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { execaSync } from 'execa';
 import { renderText } from './render.js';
+import { ansibleTemplateVars } from './template-vars.js';
 import { parseKv } from '../playbook/kv-args.js';
 import { LookupFailure, type LookupContext, type LookupPlugin } from './lookup-types.js';
 import { MISSING, isMapping, type Names } from './values.js';
@@ -182,10 +183,12 @@ const template: LookupPlugin = {
   run(terms, options, ctx) {
     const extra = options.template_vars ?? {};
     if (!isMapping(extra)) throw new LookupFailure('template: template_vars must be a dict');
-    const names: Names = { resolve: (name) => (Object.hasOwn(extra, name) ? extra[name] : ctx.names.resolve(name)) };
     return terms.map((term) => {
       const found = findInSearchPath(ctx, 'templates', text(term, 'template'));
       if (!found) throw new LookupFailure(`the template file ${String(term)} could not be found for the lookup`);
+      // Ansible's order: the task's variables, then the template's own (template_path...), then template_vars.
+      const own = ansibleTemplateVars(String(term), found, null);
+      const names: Names = { resolve: (name) => (Object.hasOwn(extra, name) ? extra[name] : Object.hasOwn(own, name) ? own[name] : ctx.names.resolve(name)) };
       return renderText(readText(found), names, basename(found));
     });
   },

@@ -8,6 +8,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { force, TemplateError, UndefinedVariableError } from './errors.js';
 import { dataLookups } from './lookups-data.js';
+import { renderValue } from './render.js';
 import { fileLookups } from './lookups-files.js';
 import { LookupFailure, type LookupContext, type LookupPlugin } from './lookup-types.js';
 import { isMapping, type Names } from './values.js';
@@ -58,11 +59,17 @@ export function runLoopLookup(name: string, terms: unknown, ctx: LookupContext):
   return runLookup(name, Object.keys(terms), {}, ctx);
 }
 
-/** `lookup(...)`, `query(...)` and `q(...)` as called from a template or condition. */
-export function callLookupFunction(fn: string, args: unknown[], kwargs: [string, unknown][], names: Names | undefined): unknown {
+/**
+ * `lookup(...)`, `query(...)` and `q(...)` as called from a template or condition.
+ * Ansible templates the terms once more (listify_lookup_plugin_terms): a term
+ * written with a template in it (`'{{ python }} -c ...'`, `templated[i]`) is
+ * rendered here; a value that came from a variable was rendered already, and
+ * one from a host is never templated (Ansible marks such values unsafe).
+ */
+export function callLookupFunction(fn: string, args: unknown[], kwargs: [string, unknown][], names: Names | undefined, templated: boolean[] = []): unknown {
   if (names === undefined) throw new TemplateError(`${fn}() is only available in playbook templates and conditions`);
   if (args.length === 0) throw new TemplateError(`${fn}() needs the name of a lookup plugin`);
-  const [name, ...terms] = args.map((a) => force(a));
+  const [name, ...terms] = args.map((a, i) => (i > 0 && templated[i] === true ? renderValue(force(a), names) : force(a)));
   const options: Record<string, unknown> = {};
   let wantlist = fn !== 'lookup';
   let errors = 'strict';

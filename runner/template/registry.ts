@@ -118,9 +118,10 @@ export class WithoutLookups implements Names {
   }
 }
 
-export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][], names?: Names): unknown {
+/** `templated[i]`: argument i was written with a template in it, which lookup() renders again (see callLookupFunction). */
+export function callFunction(name: string, args: unknown[], kwargs?: [string, unknown][], names?: Names, templated: boolean[] = []): unknown {
   if (isLookupFunction(name) && names instanceof WithoutLookups) throw new TemplateError(`${name}() is not allowed here: ${names.why}`);
-  if (isLookupFunction(name)) return callLookupFunction(name, args, kwargs ?? [], names);
+  if (isLookupFunction(name)) return callLookupFunction(name, args, kwargs ?? [], names, templated);
   return call('function', FUNCTIONS, name, args, kwargs);
 }
 
