@@ -20,7 +20,7 @@ export default defineModule({
       fail_msg: { type: ['string', 'array'], description: 'Message when a condition fails (a string, or a list).' },
       msg: { type: ['string', 'array'], description: 'Older name of fail_msg.' },
       success_msg: { type: ['string', 'array'], description: 'Message when all hold.', default: 'All assertions passed' },
-      quiet: { type: 'boolean', default: false, description: 'Accepted for compatibility.' },
+      quiet: { type: 'boolean', default: false, description: "Don't show the result of a passing assert unless -v (Ansible's default callback shows it otherwise)." },
     },
   },
   async plan(_host, params, ctx) {
@@ -34,6 +34,6 @@ export default defineModule({
         throw new ModuleFailure(text, { assertion: condition, evaluated_to: false, ...(message !== undefined ? { msg: message } : {}) });
       }
     }
-    return { changes: [], result: { msg: params.success_msg } };
+    return { changes: [], result: { msg: params.success_msg }, verboseAlways: !params.quiet };
   },
 });

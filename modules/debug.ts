@@ -19,10 +19,10 @@ export default defineModule({
     if (params.var !== undefined) {
       const found = ctx.lookup(params.var);
       const value = found === undefined ? 'VARIABLE IS NOT DEFINED!' : found;
-      return { changes: [], result: { [params.var]: value }, message: `${params.var} = ${shown(value)}` };
+      return { changes: [], result: { [params.var]: value }, message: `${params.var} = ${shown(value)}`, verboseAlways: true };
     }
     const msg = params.msg ?? 'Hello world!';
-    return { changes: [], result: { msg }, message: shown(msg) };
+    return { changes: [], result: { msg }, message: shown(msg), verboseAlways: true };
   },
 });
 

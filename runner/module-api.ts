@@ -32,6 +32,8 @@ export interface Plan<State = unknown> {
   includedVars?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
   message?: string;
+  /** Ansible's `_ansible_verbose_always`: its default callback shows the result even without -v (debug, assert unless quiet). */
+  verboseAlways?: boolean;
   /**
    * When check mode stops before apply: what the registered result says instead (command's
    * "Command would have run if not in check mode"), and whether the task then counts as

@@ -29,7 +29,7 @@ export interface TargetFlags {
 
 export interface OutputFlags {
   json?: boolean;
-  output: 'auto' | 'plain' | 'listr' | 'json';
+  output: 'auto' | 'plain' | 'listr' | 'json' | 'ansible';
   verbose: number;
   knownHosts?: string;
   acceptNewHostKeys?: boolean;
@@ -76,7 +76,7 @@ export function addOutputOptions(command: Command): Command {
   return command
     .option('-D, --diff', 'show differences (file diffs, before/after state)')
     .option('--json', 'one JSON event per line')
-    .addOption(new Option('--output <format>', 'auto, plain, listr or json').choices(['auto', 'plain', 'listr', 'json']).default('auto'))
+    .addOption(new Option('--output <format>', "auto, plain, listr, json, or ansible (Ansible's default callback)").choices(['auto', 'plain', 'listr', 'json', 'ansible']).default('auto'))
     .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')

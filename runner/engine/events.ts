@@ -47,8 +47,10 @@ export interface TaskResultEvent {
   rescued?: boolean;
   /** Set for results of one loop item; the loop's label. */
   item?: string;
-  /** The registered result (censored under no_log). */
+  /** The registered result (censored under no_log); for a loop item, that item's entry of `results`. */
   result?: Record<string, unknown>;
+  /** Ansible's `_ansible_verbose_always`: the module's result is meant to be shown without -v (debug, assert unless quiet). */
+  verboseAlways?: true;
   durationMs: number;
 }
 

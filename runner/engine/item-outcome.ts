@@ -22,6 +22,8 @@ export interface ItemOutcome {
   noLog?: boolean;
   /** The task's diff keyword, when it was set and its item keywords evaluated. */
   showDiff?: boolean;
+  /** The module asks for its result to be shown without -v (Plan.verboseAlways). */
+  verboseAlways?: boolean;
 }
 
 export function failure(error: unknown): ItemOutcome {
@@ -55,9 +57,10 @@ export function combineItems(items: { outcome: ItemOutcome; registered: Record<s
 }
 
 /** What an event may show of an outcome: nothing under no_log (known secrets are masked for every event in run.ts). */
-export function shown(outcome: ItemOutcome, options: { noLog: boolean; showDiff: boolean }): Pick<TaskResultEvent, 'changes' | 'diff' | 'message'> {
+export function shown(outcome: ItemOutcome, options: { noLog: boolean; showDiff: boolean }): Pick<TaskResultEvent, 'changes' | 'diff' | 'message' | 'verboseAlways'> {
   const { noLog, showDiff } = options;
   return {
+    ...(outcome.verboseAlways ? { verboseAlways: true } : {}),
     changes: noLog ? [] : outcome.changes,
     diff: noLog || !showDiff ? [] : outcome.diff,
     message: outcome.message === undefined ? undefined : noLog ? CENSORED : outcome.message,

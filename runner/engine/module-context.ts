@@ -8,6 +8,7 @@ import type { ModuleTask } from '../playbook/types.js';
 import type { PlayRuntime } from './runtime.js';
 import { condition, renderTemplateText, type Scope } from './templating.js';
 import { templateLoader, templateSearchPath } from './template-loader.js';
+import { TemplateError } from '../template/index.js';
 import { decryptVaultFile } from '../vault/session.js';
 import { InputError } from '../errors.js';
 import { readYamlFile } from '../playbook/yaml-source.js';
@@ -73,7 +74,13 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
     },
     renderTemplate: (text, name, syntax, templateVars) => {
       const names = templateVars === undefined ? scope : scope.with({ source: 'template vars', vars: templateVars, verbatim: true });
-      return renderTemplateText(text, names, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) });
+      try {
+        return renderTemplateText(text, names, name, { syntax, loader: templateLoader(templateSearchPath(task, rt, name)) });
+      } catch (error) {
+        // Ansible's template action fails with `ClassName: message` for what Jinja raised.
+        if (error instanceof TemplateError && error.pythonClass !== undefined) error.message = `${error.pythonClass}: ${error.message}`;
+        throw error;
+      }
     },
     warn: (message) => rt.emit({ type: 'warning', message }),
     checkModeWarn: (message) => {

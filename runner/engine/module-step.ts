@@ -12,6 +12,7 @@ export interface StepOutcome {
   facts?: Record<string, unknown>;
   includedVars?: Record<string, unknown>;
   message?: string;
+  verboseAlways?: boolean;
   /** True when apply was skipped because of check mode. */
   planOnly: boolean;
   /** Check mode made the module report the task skipped (plan.inCheckMode). */
@@ -26,7 +27,7 @@ export async function runModuleStep(
   options: { check: boolean },
 ): Promise<StepOutcome> {
   const plan = await module.plan(host, params, ctx);
-  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message };
+  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
   if (options.check && plan.inCheckMode !== undefined) {
     const result = { ...plan.result, ...plan.inCheckMode.result };

@@ -183,8 +183,10 @@ class TaskRun {
       const outcome = { ...(await this.item([layer])), noLog };
       // As Ansible's loop: the next item already sees the facts this one set.
       this.keepFacts(outcome);
-      done.push({ outcome, registered: { ...outcome.result, ...vars, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' } });
-      this.emitResult(outcome, { item: label, durationMs: 0 });
+      const registered = { ...outcome.result, ...vars, changed: outcome.status === 'changed', failed: outcome.status === 'failed', skipped: outcome.status === 'skipped' };
+      done.push({ outcome, registered });
+      // The item's own result, as Ansible's v2_runner_item_on_* callbacks get it.
+      this.emitResult(outcome, { item: label, result: noLog ? { censored: CENSORED } : registered, durationMs: 0 });
     }
     return combineItems(done, this.hostKw.noLog);
   }
@@ -282,7 +284,7 @@ class TaskRun {
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);

@@ -5,6 +5,7 @@ import type { Keywords } from '../playbook/types.js';
 import { TASK_KEYWORDS, type EvaluatedAt } from '../playbook/keywords.js';
 import { checkKeywordValue } from '../validate/keyword-values.js';
 import { loopItems, render, UndefinedVariableError, type Scope } from './templating.js';
+import { LookupFailure } from '../template/index.js';
 import { environmentLayers } from './task-scope.js';
 
 export type Stage = 'host' | 'item';
@@ -14,6 +15,8 @@ export interface KeywordProblem {
   message: string;
   /** The value used an undefined variable (a loop that fails so still lets a false `when` skip the task, as in Ansible). */
   undefined?: boolean;
+  /** A with_NAME lookup plugin's own error, which Ansible gives as the task's message as it is. */
+  plugin?: boolean;
 }
 
 export type Evaluation<S extends Stage> = { ok: true; values: EvaluatedAt<S> } | { ok: false; problems: KeywordProblem[] };
@@ -34,6 +37,11 @@ export function evaluateKeywords<S extends Stage>(options: { stage: S; keywords:
         : keyword === 'environment' ? mergedEnvironment(written.environment, options.scope)
         : render(written[keyword], options.scope);
     } catch (error) {
+      // A with_NAME plugin's own error is the task's whole message in Ansible (TaskExecutor.run returns to_text(e)).
+      if (keyword === 'loop' && error instanceof LookupFailure && options.keywords.loop_with !== undefined) {
+        problems.push({ keyword, message: error.message, plugin: true });
+        continue;
+      }
       problems.push({ keyword, message: `keyword '${keyword}': ${(error as Error).message}`, ...(error instanceof UndefinedVariableError ? { undefined: true } : {}) });
       continue;
     }
@@ -65,6 +73,7 @@ function mergedEnvironment(written: unknown, scope: Scope): unknown {
 
 /** The failure message of a task whose keywords did not evaluate: every problem, where the task is written. */
 export function keywordFailure(problems: KeywordProblem[], location: string): string {
+  if (problems.length === 1 && problems[0]!.plugin) return problems[0]!.message;
   return `${problems.map((p) => p.message).join('; ')} (task at ${location})`;
 }
 

@@ -88,7 +88,8 @@ export function formatResult(event: TaskResultEvent, options: ResultFormat): str
   if (options.diff && event.diff.length > 0) {
     text += renderDiffs(event.diff, { color: options.color, maxSize: options.maxDiffSize });
   }
-  if (options.verbose >= 1 && event.result && Object.keys(event.result).length > 0) {
+  // A loop item's result is in the loop's `results`, shown with the loop's line.
+  if (options.verbose >= 1 && event.item === undefined && event.result && Object.keys(event.result).length > 0) {
     const json = toJson(event.result, options.verbose >= 2 ? 4 : undefined).replace(/\n/g, '\n    ');
     text += paint(`    result: ${json}`, 'verbose') + '\n';
   }

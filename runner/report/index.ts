@@ -1,12 +1,13 @@
 // Choosing a reporter. The CLI says what the user asked for; this module
 // turns it into a Reporter: the listr2 live tree on a real terminal, plain
 // lines anywhere else (CI logs, pipes, files, TERM=dumb), JSON lines on
-// request.
+// request, or Ansible's default callback's output byte for byte (ansible).
 import type { EngineEvent, Reporter } from '../engine/events.js';
 import { maxDiffSizeFrom } from './diff.js';
 import { JsonReporter } from './json.js';
 import { ListrReporter } from './listr.js';
 import { PlainReporter } from './plain.js';
+import { AnsibleDefaultReporter } from './ansible-default.js';
 import { shouldColor, type OutputStream } from './style.js';
 
 export { renderDiff, renderDiffs } from './diff.js';
@@ -15,12 +16,14 @@ export { JsonReporter, ListrReporter, PlainReporter };
 export type { OutputStream };
 
 /** 'auto' is listr on a terminal and plain otherwise. */
-export type ReportFormat = 'auto' | 'plain' | 'json' | 'listr';
+export type ReportFormat = 'auto' | 'plain' | 'json' | 'listr' | 'ansible';
 
 export interface ReporterOptions {
   format?: ReportFormat;
   /** Where everything goes; process.stdout by default. */
   stream?: OutputStream;
+  /** Where the ansible format writes warnings (Ansible's Display: stderr); process.stderr by default. */
+  errors?: OutputStream;
   /** --diff: show before/after of changes. */
   diff?: boolean;
   /** Ansible's max_diff_size in bytes; ANSIBLE_MAX_DIFF_SIZE from env, else 104448 (0 = no limit). */
@@ -42,8 +45,8 @@ export function resolveFormat(
   format: ReportFormat,
   stream: OutputStream,
   env: NodeJS.ProcessEnv = process.env,
-): 'plain' | 'json' | 'listr' {
-  if (format === 'json' || format === 'plain') return format;
+): 'plain' | 'json' | 'listr' | 'ansible' {
+  if (format === 'json' || format === 'plain' || format === 'ansible') return format;
   const live = stream.isTTY === true && env.TERM !== 'dumb' && !env.CI;
   return live ? 'listr' : 'plain';
 }
@@ -65,6 +68,8 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
       return new ListrReporter(common);
     case 'plain':
       return new PlainReporter(common);
+    case 'ansible':
+      return new AnsibleDefaultReporter({ stream, errors: options.errors ?? process.stderr, verbose: common.verbose, color: common.color });
   }
 }
 

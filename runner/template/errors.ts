@@ -15,6 +15,12 @@ export class TemplateError extends Error {
   readonly via: string[] = [];
   /** Where in a template text the error is, when the code that found it knows (1-based line, 0-based column). */
   position: { line: number; column: number } | undefined;
+  /**
+   * The exception class Ansible's Jinja raises for this problem, when drover's words are Ansible's
+   * (`TemplateSyntaxError` for a filter or test named by a value that does not exist): the template
+   * module shows it before the message, as Ansible's template action does.
+   */
+  pythonClass: string | undefined;
   /** Set when the message already says all there is (a cycle names its whole chain). */
   protected complete = false;
 

@@ -78,7 +78,9 @@ class Evaluator {
       // Errors from filters and operators learn their position here, once, at the innermost node.
       if (error instanceof TemplateError && error.constructor === TemplateError && error.where === undefined) {
         const at = node.t === 'filter' || node.t === 'test' ? node.at : node.start;
-        throw new ExpressionError(error.detail, this.source, at);
+        const located = new ExpressionError(error.detail, this.source, at);
+        located.pythonClass = error.pythonClass;
+        throw located;
       }
       throw error;
     }

@@ -7,3 +7,4 @@ export { TemplateError, AnsibleRunTimeError, ExpressionError, UndefinedVariableE
 export { truthy, MISSING, type Names } from './values.js';
 export { FILTERS, TESTS, HELPERS } from './registry.js';
 export { runLoopLookup, LOOKUP_NAMES } from './lookups.js';
+export { LookupFailure } from './lookup-types.js';

@@ -34,7 +34,8 @@ const dict: LookupPlugin = {
   },
 };
 
-const indexedItems: LookupPlugin = { run: (terms) => flatten(terms).map((item, index) => [index, item]) };
+// indexed_items.py: `if not isinstance(terms, list)`: a mapping (iterable, so listify leaves it one) is refused.
+const indexedItems: LookupPlugin = { loopMapping: { refuse: 'with_indexed_items expects a list' }, run: (terms) => flatten(terms).map((item, index) => [index, item]) };
 
 const together: LookupPlugin = {
   run(terms) {

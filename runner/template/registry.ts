@@ -4,6 +4,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { asText, bindArgs, type Callable, type CallContext } from './callables.js';
 import { TemplateError, Undefined } from './errors.js';
+import { pyReprText } from './python-text.js';
 import { dataFilters, range } from './filters-data.js';
 import { encodingFilters } from './filters-encoding.js';
 import { listFilters } from './filters-lists.js';
@@ -71,23 +72,38 @@ const dict: Callable = {
 
 export const FUNCTIONS = table({ range, dict, now });
 
-function find(kind: string, map: ReadonlyMap<string, Callable>, name: string): Callable {
+/** `byName`: the name came as a value (`select('x')`, `map('x')`), so it is only known now, and Ansible's words say it is missing. */
+function find(kind: string, map: ReadonlyMap<string, Callable>, name: string, byName = false): Callable {
   const callable = map.get(name);
   if (callable !== undefined) return callable;
   const names = [...map.keys()];
   const guess = names.length > 0 ? closest(name, names) : undefined;
   const hint = guess !== undefined && distance(name, guess) <= 2 ? ` (did you mean '${guess}'?)` : '';
-  throw new TemplateError(`unknown ${kind} '${name}'${hint}`);
+  if (!byName) throw new TemplateError(`unknown ${kind} '${name}'${hint}`);
+  const missing = new TemplateError(`${couldNotLoad(name)}${hint}`);
+  missing.pythonClass = 'TemplateSyntaxError';
+  throw missing;
 }
 
-function call(kind: string, map: ReadonlyMap<string, Callable>, name: string, args: unknown[], kwargs: [string, unknown][] = []): unknown {
-  const callable = find(kind, map, name);
+/**
+ * Jinja asking Ansible's JinjaPluginIntercept for a name it has not got:
+ * `Could not load "NAME": ` and the KeyError's repr, which names the plugin
+ * loader's complaint for a name that cannot be a plugin's (trailing blank...).
+ */
+function couldNotLoad(name: string): string {
+  const key = name.includes('.') ? name : `ansible.builtin.${name}`;
+  const reason = /^[\p{L}\p{N}_]+(\.[\p{L}\p{N}_]+){2,}$/u.test(key) ? name : `invalid plugin name: ${key}`;
+  return `Could not load "${name}": ${pyReprText(reason)}`;
+}
+
+function call(kind: string, map: ReadonlyMap<string, Callable>, name: string, args: unknown[], kwargs: [string, unknown][] = [], byName = false): unknown {
+  const callable = find(kind, map, name, byName);
   return callable.run(bindArgs(`${kind} '${name}'`, callable, args, kwargs), context);
 }
 
 const context: CallContext = {
-  filter: (name, args, kwargs) => call('filter', FILTERS, name, args, kwargs),
-  test: (name, args, kwargs) => call('test', TESTS, name, args, kwargs) === true,
+  filter: (name, args, kwargs) => call('filter', FILTERS, name, args, kwargs, true),
+  test: (name, args, kwargs) => call('test', TESTS, name, args, kwargs, true) === true,
 };
 
 export function callFilter(name: string, args: unknown[], kwargs?: [string, unknown][]): unknown {
