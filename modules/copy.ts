@@ -19,10 +19,10 @@ export default defineModule({
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['dest'],
+    // dest and one of src/content are required, but checked when the task runs (requiredArguments), as Ansible's copy action does: a failed task with its words.
     properties: {
-      dest: { type: 'string', minLength: 1, description: 'Remote path; a path ending in / (or an existing directory) receives the file under its source name.' },
-      content: { type: ['string', 'object', 'array'], description: 'The file content, instead of src. A mapping or list is written as JSON, as Ansible\'s copy does (a template that renders to one becomes one).' },
+      dest: { type: 'string', description: 'Remote path (required); a path ending in / (or an existing directory) receives the file under its source name.' },
+      content: { type: ['string', 'object', 'array'], description: 'The file content, instead of src (one of the two is required). A mapping or list is written as JSON, as Ansible\'s copy does (a template that renders to one becomes one).' },
       src: { type: 'string', description: "A controller file, searched in the role's files/ then the playbook's directory (with remote_src: a file on the host)." },
       remote_src: { type: 'boolean', default: false, description: 'src is a file on the host itself (e.g. a certificate certbot wrote), read there; symlinks are followed.' },
       force: { type: 'boolean', default: true, description: 'Replace a file whose content differs; false only creates a missing file.' },
@@ -34,9 +34,9 @@ export default defineModule({
       validate: validateSchemaProperty,
       ...attributeSchemaProperties,
     },
-    oneOf: [{ required: ['content'] }, { required: ['src'] }],
   },
-  async plan(host, params, ctx): Promise<Plan<unknown>> {
+  async plan(host, input, ctx): Promise<Plan<unknown>> {
+    const params = requiredArguments(input);
     const source = await sourceContent(host, params, ctx);
     if (Buffer.isBuffer(source)) return planInstall(host, params, source, params.src);
     // 'dir/' copies the directory's content into dest, 'dir' the directory itself.
@@ -47,8 +47,25 @@ export default defineModule({
     if (params.decrypt) for (const file of walkOrder) file.content = await ctx.decryptLocalFile(join(source.dir, file.rel), file.content);
     return planTree(host, params, tree, root);
   },
-  apply: (host, params, plan) => ((plan.state as { newDirs?: unknown }).newDirs ? applyTree(host, params, plan) : applyInstall(host, params, plan)),
+  apply: (host, input, plan) => {
+    const params = requiredArguments(input);
+    return (plan.state as { newDirs?: unknown }).newDirs ? applyTree(host, params, plan) : applyInstall(host, params, plan);
+  },
 });
+
+/**
+ * The checks Ansible's copy action makes before anything else, in its order and
+ * with its messages (roles and Ansible's own tests match on them): an empty src
+ * counts as none.
+ */
+function requiredArguments<P extends { dest?: string; src?: string; content?: unknown }>(params: P): P & { dest: string } {
+  const { dest, src, content } = params;
+  if (!src && content === undefined) throw new ModuleFailure('src (or content) is required');
+  if (!dest) throw new ModuleFailure('dest is required');
+  if (src && content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
+  if (content !== undefined && dest.endsWith('/')) throw new ModuleFailure('can not use content with a dir as dest');
+  return { ...params, dest };
+}
 
 /** The file's bytes, or the controller directory a directory src was found at. */
 async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean; decrypt?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
