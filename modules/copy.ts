@@ -11,6 +11,9 @@ import { pyJson } from '../runner/template/python-json.js';
 import { applyTree, planTree, readLocalTree } from './support/copy-tree.js';
 import { validateSchemaProperty } from './support/write-content.js';
 import { expandPath } from './support/path-info.js';
+import { octalMode } from './support/file-attributes.js';
+import { sh } from '../runner/quote.js';
+import { stat } from 'node:fs/promises';
 
 export default defineModule({
   name: 'copy',
@@ -33,12 +36,18 @@ export default defineModule({
       local_follow: { type: 'boolean', default: true, description: 'Symlinks in a controller src tree are followed (a link to a file is copied as the file, a link to a directory walked, unless it would loop or is broken); false copies every link as a link.' },
       validate: validateSchemaProperty,
       ...attributeSchemaProperties,
+      mode: { ...attributeSchemaProperties.mode, description: `${attributeSchemaProperties.mode.description.replace(/\.$/, '')}, or 'preserve' for the source file's own mode (content: 0600, the mode of the temp file Ansible writes it to).` },
     },
   },
   async plan(host, input, ctx): Promise<Plan<unknown>> {
     const params = requiredArguments(input);
     const source = await sourceContent(host, params, ctx);
-    if (Buffer.isBuffer(source)) return planInstall(host, params, source, params.src);
+    if (!('dir' in source)) {
+      const mode = params.mode === 'preserve' ? source.mode : params.mode;
+      const plan = await planInstall(host, { ...params, mode }, source.content, params.src);
+      // 'preserve' is resolved once, here: the mode travels in the state.
+      return { ...plan, state: { ...plan.state!, mode } };
+    }
     // 'dir/' copies the directory's content into dest, 'dir' the directory itself.
     const root = params.src!.endsWith('/') ? params.dest : posix.join(params.dest, posix.basename(params.src!));
     const tree = await readLocalTree(source.dir, { follow: params.local_follow });
@@ -49,7 +58,8 @@ export default defineModule({
   },
   apply: (host, input, plan) => {
     const params = requiredArguments(input);
-    return (plan.state as { newDirs?: unknown }).newDirs ? applyTree(host, params, plan) : applyInstall(host, params, plan);
+    const state = plan.state as { newDirs?: unknown; mode?: string | number };
+    return state.newDirs ? applyTree(host, params, plan) : applyInstall(host, { ...params, mode: state.mode }, plan);
   },
 });
 
@@ -67,18 +77,23 @@ function requiredArguments<P extends { dest?: string; src?: string; content?: un
   return { ...params, dest };
 }
 
-/** The file's bytes, or the controller directory a directory src was found at. */
-async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean; decrypt?: boolean }, ctx: ModuleContext): Promise<Buffer | { dir: string }> {
-  if (typeof params.content === 'string') return Buffer.from(params.content);
+/**
+ * The file's bytes and its own mode (what mode: preserve copies), or the controller directory a
+ * directory src was found at. Content has the mode of the temp file Ansible's action writes it to (0600).
+ */
+async function sourceContent(host: Host, params: { content?: unknown; src?: string; remote_src?: boolean; decrypt?: boolean }, ctx: ModuleContext): Promise<{ content: Buffer; mode: string } | { dir: string }> {
+  if (typeof params.content === 'string') return { content: Buffer.from(params.content), mode: '0600' };
   // Ansible's copy action: json.dumps of a dict or list content.
-  if (params.content !== undefined) return Buffer.from(pyJson(params.content));
+  if (params.content !== undefined) return { content: Buffer.from(pyJson(params.content)), mode: '0600' };
   if (!params.remote_src) {
     const dir = await ctx.findLocalDirectory(params.src!, 'files');
-    return dir !== null ? { dir } : (await ctx.readLocalFile(params.src!, 'files', { decrypt: params.decrypt })).content;
+    if (dir !== null) return { dir };
+    const found = await ctx.readLocalFile(params.src!, 'files', { decrypt: params.decrypt });
+    return { content: found.content, mode: octalMode((await stat(found.path)).mode) };
   }
   // The module's src is a `type: path` parameter, expanded on the host ($HOME/.ssh/...).
   const src = await expandPath(host, params.src!);
   const content = await host.readFile(src);
   if (content === null) throw new ModuleFailure(`remote_src: ${src} does not exist on the host`);
-  return content;
+  return { content, mode: (await host.check(sh`stat -L -c %a -- ${src}`)).stdout.trim().padStart(4, '0') };
 }
