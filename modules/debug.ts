@@ -12,10 +12,12 @@ export default defineModule({
     properties: {
       msg: { description: 'The message (any value; templated like every parameter).' },
       var: { type: 'string', description: 'A variable name to print, e.g. result.stdout.' },
-      verbosity: { type: 'integer', minimum: 0, default: 0, description: 'Accepted for compatibility; drover always prints.' },
+      verbosity: { type: 'integer', minimum: 0, default: 0, description: 'Print only when the run has at least this many -v; otherwise the task is skipped, as in Ansible.' },
     },
   },
   async plan(_host, params, ctx) {
+    // Ansible's debug action: its words, and a skipped task rather than an ok one.
+    if (params.verbosity > ctx.verbosity) return { changes: [], skippedReason: 'Verbosity threshold not met.' };
     if (params.var !== undefined) {
       const found = ctx.lookup(params.var);
       const value = found === undefined ? 'VARIABLE IS NOT DEFINED!' : found;

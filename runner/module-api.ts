@@ -40,6 +40,8 @@ export interface Plan<State = unknown> {
    * skipped rather than changed (Ansible's command without creates/removes).
    */
   inCheckMode?: { result?: Record<string, unknown>; skipped?: boolean };
+  /** The module skipped itself, with Ansible's skipped_reason (debug above the run's verbosity); apply is not called. */
+  skippedReason?: string;
 }
 
 export interface ApplyResult {
@@ -81,6 +83,8 @@ export type LocalFileKind = 'files' | 'templates' | 'vars';
 export interface ModuleContext {
   /** Evaluate a condition with the task's variables (assert, wait_for). */
   evaluate(expression: string): boolean;
+  /** How many -v the run was given (debug's verbosity threshold). */
+  verbosity: number;
   /** Look up a variable by dotted name; undefined when not set (debug var=). */
   lookup(name: string): unknown;
   /**

@@ -2,7 +2,9 @@
 // read: checksum is SHA-1, md5sum appears when the file was written, backup_file
 // when a backup was made, and owner/mode keys as Ansible's file results.
 // Recorded from ansible-core 2.14 (copy to a local temp dir, content "hello\n"
-// then "hello2\n" with backup: true).
+// then "hello2\n" with backup: true). Ansible's src for a written file is the
+// temp file it uploaded (under its remote tmp dir); drover's is the temp file it
+// staged the content in, beside dest; an unchanged file has no src, as in Ansible.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import copy from '../modules/copy.js';
@@ -25,13 +27,15 @@ test('create, unchanged, update with backup: the keys and values Ansible registe
   const { dir } = await fresh(null);
   const dest = `${dir}/f`;
   const created = await runModule(host, copy, { dest, content: 'hello\n', mode: '0644' });
-  assert.deepEqual(created.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184' });
+  const staged = created.result.src as string;
+  assert.match(staged, new RegExp(`^${dir}/\\.drover-tmp\\.\\w{8}$`));
+  assert.deepEqual(created.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184', src: staged });
   const same = await runModule(host, copy, { dest, content: 'hello\n', mode: '0644' });
   assert.equal(same.changed, false);
   assert.deepEqual(same.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' });
   const updated = await runModule(host, copy, { dest, content: 'hello2\n', backup: true });
   const backup = updated.result.backup_file as string;
   assert.match(backup, new RegExp(`^${dir}/f\\.\\d+\\.\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d~$`));
-  assert.deepEqual(updated.result, { ...OWNER, dest, size: 7, checksum: '0d2aae7d156d796b97ae11b4dba506a55f54a75e', md5sum: 'a10edbbb8f28f8e98ee6b649ea2556f4', backup_file: backup });
+  assert.deepEqual(updated.result, { ...OWNER, dest, size: 7, checksum: '0d2aae7d156d796b97ae11b4dba506a55f54a75e', md5sum: 'a10edbbb8f28f8e98ee6b649ea2556f4', backup_file: backup, src: updated.result.src });
   assert.equal(await inHost('cat "$1"', [backup]), 'hello\n');
 });

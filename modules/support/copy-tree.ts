@@ -9,14 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { ModuleFailure, type ApplyResult, type Plan } from '../../runner/module-api.js';
 import type { Host } from '../../runner/host/types.js';
 import { joinCommands, sh } from '../../runner/quote.js';
-import { resolveMode } from './file-attributes.js';
+import { octalMode, resolveMode } from './file-attributes.js';
 import { applyInstall, planInstall, type InstallParams } from './install-content.js';
 import { pathInfo } from './path-info.js';
 
 export interface SourceTree {
   /** Directories below the root, relative, parents first. */
   dirs: string[];
-  files: { rel: string; content: Buffer }[];
+  /** mode: the file's own permissions, for mode: preserve. */
+  files: { rel: string; content: Buffer; mode: string }[];
   /** Symlinks copied as symlinks: where they are (relative) and what they point to, as written. */
   links: { rel: string; target: string }[];
 }
@@ -45,7 +46,7 @@ async function walk(tree: SourceTree, at: { dir: string; rel: string; inside: st
     } else if (kind === 'directory') {
       tree.dirs.push(rel);
       await walk(tree, { ...at, dir: real!, rel, inside: [...at.inside, await realpath(real!)] });
-    } else tree.files.push({ rel, content: await readFile(real!) });
+    } else tree.files.push({ rel, content: await readFile(real!), mode: octalMode((await stat(real!)).mode) });
   }
 }
 
@@ -68,7 +69,12 @@ export async function planTree(host: Host, params: TreeParams, tree: SourceTree,
     if (found[i] && found[i]!.kind !== 'directory') throw new ModuleFailure(`${d} exists on the host and is a ${found[i]!.kind}, not a directory`);
   });
   const files = [];
-  for (const file of tree.files) files.push(await planInstall(host, { ...params, dest: posix.join(destRoot, file.rel) }, file.content, undefined));
+  for (const file of tree.files) {
+    // mode: preserve is each file's own mode, resolved here and kept in its state for apply.
+    const mode = params.mode === 'preserve' ? file.mode : params.mode;
+    const plan = await planInstall(host, { ...params, mode, dest: posix.join(destRoot, file.rel) }, file.content, undefined);
+    files.push({ ...plan, state: { ...plan.state!, mode } });
+  }
   const links = await plannedLinks(host, tree, destRoot);
   return {
     changes: [...newDirs.map((d) => `create directory ${d}`), ...files.flatMap((f) => f.changes), ...links.map((l) => `link ${l.path} -> ${l.target}`)],
@@ -95,7 +101,10 @@ export async function applyTree(host: Host, params: TreeParams, plan: Plan<unkno
     const mode = params.directory_mode !== undefined ? resolveMode(params.directory_mode, '0755', true) : undefined;
     await host.check(joinCommands(newDirs.map((d) => (mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`)), ' && '));
   }
-  for (const [i, file] of files.entries()) if (file.changes.length) await applyInstall(host, { ...params, dest: (file.state as { dest: string }).dest }, files[i]!);
+  for (const file of files) {
+    const { dest, mode } = file.state as { dest: string; mode?: string | number };
+    if (file.changes.length) await applyInstall(host, { ...params, dest, mode }, file);
+  }
   // A new link beside the old path, renamed over it: the path is never missing (-T: never into a directory).
   const links = (plan.state as TreeState).links;
   if (links.length) {

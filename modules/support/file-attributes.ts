@@ -21,6 +21,11 @@ export interface Attributes {
 }
 
 /** The wanted permission bits as four octal digits, resolved against the current ones. */
+/** A stat mode's permission bits as a mode parameter ('0644', '4755'). */
+export function octalMode(statMode: number): string {
+  return (statMode & 0o7777).toString(8).padStart(4, '0');
+}
+
 export function resolveMode(mode: string | number, current: string | undefined, isDirectory: boolean): string {
   if (typeof mode === 'number') {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ModuleFailure(`mode ${mode} is not a valid permission number`);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ModuleFailure, type ApplyResult, type Plan } from '../../runner/module-api.js';
-import type { FileStat, Host } from '../../runner/host/types.js';
+import type { FileStat, Host, WrittenFile } from '../../runner/host/types.js';
 import { sh } from '../../runner/quote.js';
 import { attributeChanges, type Attributes } from './file-attributes.js';
 import { textDiff } from './diff.js';
@@ -37,7 +37,8 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
   let dest = await expandUser(host, params.dest);
   let current = await host.stat(dest, { checksum: true });
   if (dest.endsWith('/') || current?.kind === 'directory') {
-    if (sourceName === undefined) throw new ModuleFailure(`dest ${dest} is a directory: with content, give the file's full path`);
+    // Ansible's words (its copy action's check for a content dest).
+    if (sourceName === undefined) throw new ModuleFailure('can not use content with a dir as dest');
     dest = posix.join(dest, posix.basename(sourceName));
     current = await host.stat(dest, { checksum: true });
   }
@@ -66,11 +67,8 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
 
 export async function applyInstall(host: Host, params: InstallParams, plan: Plan<unknown>): Promise<ApplyResult> {
   const { dest, content, current, contentChanged } = plan.state as InstallState;
-  let backupFile: string | undefined;
-  if (contentChanged) {
-    const written = await writeContent(host, dest, content, { backup: params.backup, validate: params.validate });
-    backupFile = written.backupPath;
-  }
+  let written: WrittenFile = {};
+  if (contentChanged) written = await writeContent(host, dest, content, { backup: params.backup, validate: params.validate });
   await settleAttributes(host, dest, params, current, contentChanged);
   const after = await host.stat(dest);
   return {
@@ -78,7 +76,9 @@ export async function applyInstall(host: Host, params: InstallParams, plan: Plan
       ...plan.result,
       ...(after ? ownership(after) : {}),
       ...(contentChanged ? { md5sum: createHash('md5').update(content).digest('hex') } : {}),
-      ...(backupFile ? { backup_file: backupFile } : {}),
+      // Ansible's copy module reports the uploaded temp file it installed from as src.
+      ...(written.stagedPath ? { src: written.stagedPath } : {}),
+      ...(written.backupPath ? { backup_file: written.backupPath } : {}),
     },
   };
 }

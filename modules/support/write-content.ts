@@ -5,9 +5,9 @@
 // Without validate the host handle's writeFile does the work.
 import { splitCommandLine } from './split-command.js';
 import { ModuleFailure } from '../../runner/module-api.js';
-import type { FileStat, Host } from '../../runner/host/types.js';
+import type { FileStat, Host, WrittenFile } from '../../runner/host/types.js';
 import { sh, raw, joinCommands, type Command } from '../../runner/quote.js';
-import { atomicWriteCommand } from '../../runner/host/handle.js';
+import { atomicWriteCommand, parseWriteOutput } from '../../runner/host/handle.js';
 import { applyAttributes, attributeChanges, type Attributes } from './file-attributes.js';
 
 export const validateSchemaProperty = {
@@ -20,8 +20,8 @@ export interface WriteContentOptions {
   validate?: string;
 }
 
-/** Write content to path; returns the backup's path when one was made. */
-export async function writeContent(host: Host, path: string, content: Buffer, options: WriteContentOptions = {}): Promise<{ backupPath?: string }> {
+/** Write content to path; returns where it was staged and the backup's path when one was made. */
+export async function writeContent(host: Host, path: string, content: Buffer, options: WriteContentOptions = {}): Promise<WrittenFile> {
   if (options.validate === undefined) return host.writeFile(path, content, { backup: options.backup });
   const validate = validateCommand(options.validate);
   const text = (line: string) => sh`${raw(line)}`;
@@ -31,8 +31,7 @@ export async function writeContent(host: Host, path: string, content: Buffer, op
   const result = await host.run(script, { stdin: content });
   if (result.rc === 97) throw new ModuleFailure(`failed to validate: ${result.stderr.trim()}`, { ...result });
   if (result.rc !== 0) throw new ModuleFailure(`cannot write ${path}: ${result.stderr.trim() || `exit status ${result.rc}`}`, { ...result });
-  const backupPath = result.stdout.trim();
-  return backupPath ? { backupPath } : {};
+  return parseWriteOutput(result.stdout);
 }
 
 /**

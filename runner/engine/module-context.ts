@@ -45,6 +45,7 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
   };
   return {
     evaluate: (expression) => condition(expression, scope),
+    verbosity: rt.settings.verbosity,
     lookup: (name) => {
       try {
         return scope.lookup(name);

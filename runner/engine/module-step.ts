@@ -15,7 +15,7 @@ export interface StepOutcome {
   verboseAlways?: boolean;
   /** True when apply was skipped because of check mode. */
   planOnly: boolean;
-  /** Check mode made the module report the task skipped (plan.inCheckMode). */
+  /** The module skipped itself (plan.skippedReason), or check mode made it report the task skipped (plan.inCheckMode). */
   skipped?: boolean;
 }
 
@@ -29,6 +29,7 @@ export async function runModuleStep(
   const plan = await module.plan(host, params, ctx);
   const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
+  if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
   if (options.check && plan.inCheckMode !== undefined) {
     const result = { ...plan.result, ...plan.inCheckMode.result };
     if (plan.inCheckMode.skipped) return { ...base, changed: false, skipped: true, result, planOnly: planned };

@@ -38,6 +38,7 @@ printf 'vcpus=%s\\n' "$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
 printf 'memkb=%s\\n' "$(awk '/^MemTotal:/{print $2}' /proc/meminfo 2>/dev/null)"
 printf 'user=%s\\n' "$(id -un)"
 printf 'init=%s\\n' "$(cat /proc/1/comm 2>/dev/null)"
+printf 'fips=%s\\n' "$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)"
 for m in apt-get dnf yum zypper apk pacman; do if command -v $m >/dev/null 2>&1; then printf 'pkg=%s\\n' $m; break; fi; done
 r=$(ip -4 route show default 2>/dev/null | head -n 1)
 printf 'route=%s\\n' "$r"
@@ -91,6 +92,7 @@ export function parseFacts(output: string): BasicFacts {
     user_id: get('user'),
     service_mgr: SERVICE_MANAGERS[get('init')] ?? (get('init') || 'unknown'),
     pkg_mgr: (get('pkg') || 'unknown').replace(/-get$/, ''),
+    fips: get('fips') === '1',
     ...pythonFacts(get('python')),
   };
 }

@@ -5,7 +5,7 @@
 import { sh, raw, joinCommands, type Command } from '../quote.js';
 import { CommandTimeout, type Connection, type ExecResult } from '../connection/types.js';
 import { ModuleFailure } from '../module-api.js';
-import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions } from './types.js';
+import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions, WrittenFile } from './types.js';
 import { factsCommand, parseFacts } from './facts.js';
 import { parseStat, statCommand } from './stat.js';
 import { escalate, execEscalated, type BecomeSettings } from './become.js';
@@ -78,10 +78,9 @@ export class HostHandle implements Host {
     return parseStat(result.stdout);
   }
 
-  async writeFile(path: string, content: string | Buffer, options: WriteFileOptions = {}): Promise<{ backupPath?: string }> {
+  async writeFile(path: string, content: string | Buffer, options: WriteFileOptions = {}): Promise<WrittenFile> {
     const result = await this.check(atomicWriteCommand(path, byteLength(content), options), { stdin: content });
-    const backupPath = result.stdout.trim();
-    return backupPath ? { backupPath } : {};
+    return parseWriteOutput(result.stdout);
   }
 
   facts(): Promise<BasicFacts> {
@@ -137,6 +136,8 @@ function receiveUpload(path: string, size: number): Command[] {
  * (or the requested ones), then renamed over PATH. Prints the backup path if
  * one was made. `checks` run on the finished "$tmp" before anything replaces
  * PATH (a module's validate command); one that exits stops the write.
+ * Output: the temp file's path on the first line (copy reports it as `src`,
+ * as Ansible reports its upload's), the backup's on the second.
  */
 export function atomicWriteCommand(path: string, size: number, options: WriteFileOptions, checks: readonly Command[] = []): Command {
   const steps: Command[] = [
@@ -153,12 +154,18 @@ export function atomicWriteCommand(path: string, size: number, options: WriteFil
   }
   // chmod after chown: chown clears setuid/setgid bits.
   if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
-  steps.push(...checks);
+  steps.push(...checks, script(`printf '%s\\n' "$tmp"`));
   if (options.backup) {
     steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`));
   }
   steps.push(sh`mv -f -- "$tmp" "$p"`, sh`trap - EXIT`);
   return joinCommands(steps);
+}
+
+/** What atomicWriteCommand printed: where the content was staged, and the backup's path if one was made. */
+export function parseWriteOutput(stdout: string): WrittenFile {
+  const [stagedPath, backupPath] = stdout.split('\n');
+  return { ...(stagedPath ? { stagedPath } : {}), ...(backupPath ? { backupPath } : {}) };
 }
 
 /** A line of drover's own shell code, with no values in it. */

@@ -34,6 +34,12 @@ export interface FileStat {
   sha256?: string;
 }
 
+/** Where a write staged its content (a temp file beside the path, renamed over it) and the backup it made, if any. */
+export interface WrittenFile {
+  stagedPath?: string;
+  backupPath?: string;
+}
+
 export interface WriteFileOptions {
   /** Octal string ('0644') or symbolic ('u=rw,go=r'); default: keep the old file's, else umask. */
   mode?: string;
@@ -62,6 +68,8 @@ export interface BasicFacts {
   user_id: string;
   service_mgr: string;
   pkg_mgr: string;
+  /** The kernel runs in FIPS mode (/proc/sys/crypto/fips_enabled is 1), as Ansible's fips collector reads it. */
+  fips: boolean;
   /** The target's Python (Ansible's interpreter), when it has one. */
   python?: { version: Record<string, string | number>; version_info: (string | number)[]; executable: string; has_sslcontext: boolean; type: string };
   python_version?: string;
@@ -78,7 +86,7 @@ export interface Host {
   readFile(path: string): Promise<Buffer | null>;
   stat(path: string, options?: { checksum?: boolean }): Promise<FileStat | null>;
   /** Write atomically: temp file in the same directory, then rename. */
-  writeFile(path: string, content: string | Buffer, options?: WriteFileOptions): Promise<{ backupPath?: string }>;
+  writeFile(path: string, content: string | Buffer, options?: WriteFileOptions): Promise<WrittenFile>;
   /** Facts gathered once for this host (cached for the run). */
   facts(): Promise<BasicFacts>;
 }

@@ -11,6 +11,7 @@ import { keywordProblems } from '../validate/keywords.js';
 import { ansibleBoolean } from '../validate/coerce.js';
 import type { IncludeRoleTask, IncludeTask, Keywords, RoleFiles, TaskNode } from './types.js';
 import { keyLocationOf } from './yaml-source.js';
+import { ArgsSyntaxError, parseKv } from './kv-args.js';
 
 /** What a task mapping became before its action is read (see tasks.ts). */
 export interface IncludeBase {
@@ -64,7 +65,19 @@ export function includeKeywordProblems(site: IncludeSite): void {
 /** The include's parameters: the action's value (a file name or a mapping) merged with args:. */
 function includeArgs(site: IncludeSite, value: unknown, fileKey: 'file' | 'name'): Record<string, unknown> | null {
   const args = typeof site.entry.args === 'object' && site.entry.args !== null ? (site.entry.args as Record<string, unknown>) : {};
-  if (typeof value === 'string') return { ...args, [fileKey]: value };
+  if (typeof value === 'string') {
+    // A string is key=value words as for any action (include_tasks: file=x.yml); its free words are the file or role name.
+    let parsed: Record<string, string>;
+    try {
+      parsed = parseKv(value);
+    } catch (error) {
+      if (!(error instanceof ArgsSyntaxError)) throw error;
+      site.problems.push({ message: `${site.label}: cannot split the arguments of ${site.action}: ${error.message}`, location: keyLocationOf(site.entry, site.key) });
+      return null;
+    }
+    const { _raw_params: name, ...named } = parsed;
+    return { ...args, ...named, ...(name !== undefined ? { [fileKey]: name } : {}) };
+  }
   if (value === null || value === undefined) return { ...args };
   if (typeof value === 'object' && !Array.isArray(value)) return { ...(value as Record<string, unknown>), ...args };
   site.problems.push({ message: `${site.label}: ${site.action} takes a ${fileKey === 'file' ? 'file name' : 'mapping with name:'}, got ${JSON.stringify(value)}`, location: keyLocationOf(site.entry, site.key) });

@@ -133,8 +133,9 @@ interface DroverResultEvent {
 
 async function runDrover(work: string, { target, knownHosts }: { target: string; knownHosts: string }): Promise<TargetTally> {
   const cli = join(projectRoot(), 'runner/cli.ts');
-  const argv = ['node', '--import', 'tsx', cli, 'run', join(work, 'playbook.yml'), '-i', join(work, 'inventory.ini'), '--known-hosts', knownHosts, '--json', '--no-log'];
-  const r = await run(argv, { cwd: projectRoot(), env: CLEAN_ENV });
+  const argv = ['node', '--import', import.meta.resolve('tsx'), cli, 'run', join(work, 'playbook.yml'), '-i', join(work, 'inventory.ini'), '--known-hosts', knownHosts, '--json', '--no-log'];
+  // In the workspace, as ansible-playbook runs: relative paths of delegated local tasks land there, not in the repo.
+  const r = await run(argv, { cwd: work, env: CLEAN_ENV });
   return tallyDrover(target, r, r.stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as DroverResultEvent] : [])));
 }
 

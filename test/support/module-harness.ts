@@ -27,6 +27,7 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
   const warnings: string[] = [];
   const ctx: ModuleContext = {
     evaluate: options.evaluate ?? ((expression) => { throw new Error(`no evaluator given for '${expression}'`); }),
+    verbosity: 0,
     lookup: (name) => options.vars?.[name],
     async readLocalFile(path) {
       const full = join(options.filesDir ?? process.cwd(), path);
