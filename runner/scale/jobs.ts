@@ -71,11 +71,26 @@ export interface RunRecord {
   created: number;
   /** Every selected host, in the order a single-process run meets them. */
   hosts: string[];
+  /** Each play's selected hosts (what a play.start event lists). */
+  playHosts: string[][];
   slices: number;
+  /** Each slice's worker group (null: the default queue). */
+  sliceGroups: Array<string | null>;
   state: 'running' | 'done';
   check: boolean;
   diff: boolean;
+  forks: number;
   exitCode?: number;
+}
+
+/** A run record as stored: every field JSON in one hash field. */
+export function encodeRecord(record: RunRecord): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, JSON.stringify(v)]));
+}
+
+export function decodeRecord(fields: Record<string, string>): RunRecord | undefined {
+  if (fields.hosts === undefined) return undefined;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, JSON.parse(v) as unknown])) as unknown as RunRecord;
 }
 
 export interface DoneRecord extends HostOutcome {
@@ -84,7 +99,7 @@ export interface DoneRecord extends HostOutcome {
 
 /** One entry of a run's event stream. */
 export type StreamEntry =
-  | { kind: 'event'; slice: number; worker: string; event: EngineEvent }
-  | { kind: 'slice.end'; slice: number; worker: string }
+  | { kind: 'event'; slice: number; worker: string; attempt: string; event: EngineEvent }
+  | { kind: 'slice.end'; slice: number; worker: string; attempt: string }
   /** A slice that cannot run (bundle mismatch, bad input on the worker): its hosts are reported not run. */
-  | { kind: 'slice.failed'; slice: number; worker: string; message: string };
+  | { kind: 'slice.failed'; slice: number; worker: string; attempt: string; message: string };
