@@ -75,7 +75,8 @@ export async function startRun(redis: Redis, redisOptions: RedisOptions, request
         cwd: cwd.startsWith('..') ? '' : cwd.split(sep).join('/'),
         limit: invocation.limit, extraVars: invocation.extraVars, tags: invocation.tags,
       } satisfies SliceJob,
-      opts: { jobId: sliceJobId(runId, slice), removeOnComplete: { age: RUN_RETENTION_SECONDS }, removeOnFail: { age: RUN_RETENTION_SECONDS } },
+      // A slice that throws (Redis gone mid-command) is tried again; its recorded hosts are skipped then.
+      opts: { jobId: sliceJobId(runId, slice), attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: RUN_RETENTION_SECONDS }, removeOnFail: { age: RUN_RETENTION_SECONDS } },
     }]));
     await queue.addBulk(jobs);
     await queue.close();

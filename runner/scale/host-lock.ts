@@ -21,8 +21,10 @@ const RENEW = `
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
 return 0`;
 
-// KEYS: lock, done. ARGV: token, host, record. Only the lock's holder records, and only once.
+// KEYS: lock, done. ARGV: token, host, record. Only the lock's holder records, and only once; the same
+// record again is a command resent after Redis restarted, and is ours.
 const COMPLETE = `
+if redis.call('hget', KEYS[2], ARGV[2]) == ARGV[3] then return 1 end
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('hsetnx', KEYS[2], ARGV[2], ARGV[3])
 redis.call('del', KEYS[1])

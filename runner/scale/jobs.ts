@@ -95,6 +95,8 @@ export function decodeRecord(fields: Record<string, string>): RunRecord | undefi
 
 export interface DoneRecord extends HostOutcome {
   worker: string;
+  /** The job attempt's token: makes the record unique to the attempt that wrote it. */
+  attempt: string;
 }
 
 /** One entry of a run's event stream. */

@@ -105,7 +105,7 @@ async function runSlice(job: Job<SliceJob>, redis: Redis, options: WorkerOptions
         onHostDone: async (host, outcome) => {
           // After the host's events: one connection keeps commands in order.
           await sent;
-          if (!(await locks.complete(host, { ...outcome, worker: options.name }))) lost.abort();
+          if (!(await locks.complete(host, { ...outcome, worker: options.name, attempt: token }))) lost.abort();
           held.delete(host);
         },
       }).catch(async (error: unknown) => {
