@@ -26,6 +26,9 @@ import { addVaultKeyOptions, maskVaultSecrets, vaultCommand } from './commands/v
 import { addAuthOptions, resolveAuth, type AuthFlags } from './commands/auth-options.js';
 import { withConfigDefaults } from './commands/config-defaults.js';
 import type { BecomeDefaults } from './engine/runtime.js';
+import { addScaleRunOptions, runsCommand, scaleRun, workerCommand } from './commands/scale.js';
+import type { RunJobSettings } from './scale/controller.js';
+import type { RedisFlags } from './scale/redis-options.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
@@ -37,11 +40,12 @@ export function buildProgram(): Command {
   const run = program
     .command('run')
     .description('Run a playbook. Words KEY=VALUE after it: ENV=NAME picks inventories/NAME/, GROUP=NAME limits to a group, others are extra vars.')
-    .argument('<playbook>', 'the playbook YAML file')
+    .argument('[playbook]', 'the playbook YAML file')
     .argument('[words...]', 'ENV=NAME, GROUP=NAME, or KEY=VALUE extra variables');
   addTargetOptions(run);
   addOutputOptions(run);
   addAuthOptions(run);
+  addScaleRunOptions(run);
   run
     .option('-C, --check', 'plan only: report what would change, change nothing')
     .option('--start-at-task <name>', 'skip tasks before the first one with this name (* globs allowed)')
@@ -51,9 +55,17 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
-    .action(async (playbook: string, words: string[], given: RunFlags, command: Command) => {
+    .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
       // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
       const { flags, auth, inventory } = withConfigDefaults(given, command);
+      if (flags.redis === undefined && (flags.attach !== undefined || playbook === undefined)) {
+        throw new InputError([{ message: playbook === undefined && flags.attach === undefined ? 'drover run needs a playbook' : '--attach follows a run queued on Redis: give --redis URL too' }]);
+      }
+      if (playbook === undefined) {
+        const { become, connectionPassword } = await resolveAuth(flags, auth);
+        process.exitCode = await scaleRun(undefined, { ...command.optsWithGlobals(), ...flags }, { become, connectionPassword }, jobSettings(flags, become));
+        return;
+      }
       const invocation = resolveInvocation(playbook, words, flags);
       if (invocation.inventory.length === 0) invocation.inventory = inventory;
       const listings = listingsAsked(flags);
@@ -63,6 +75,10 @@ export function buildProgram(): Command {
       }
       // Passwords are asked once, before any host is contacted, as ansible-playbook does.
       const { become, connectionPassword } = await resolveAuth(flags, auth);
+      if (flags.redis !== undefined) {
+        process.exitCode = await scaleRun(invocation, { ...command.optsWithGlobals(), ...flags }, { become, connectionPassword }, jobSettings(flags, become));
+        return;
+      }
       process.exitCode = await runCommand(invocation, flags, { become, connectionPassword });
     });
 
@@ -121,6 +137,8 @@ export function buildProgram(): Command {
   program.addCommand(reportCommand());
   program.addCommand(galaxyCommand());
   program.addCommand(inventoryCommand());
+  program.addCommand(workerCommand());
+  program.addCommand(runsCommand());
   return program;
 }
 
@@ -134,7 +152,25 @@ function listingsAsked(flags: RunFlags): Listing[] {
   return asked.filter(([on]) => on).map(([, what]) => what);
 }
 
-interface RunFlags extends TargetFlags, OutputFlags, AuthFlags {
+/** What every worker runs its slice with: this command line's settings, without its passwords. */
+function jobSettings(flags: RunFlags, become: BecomeDefaults): RunJobSettings {
+  const { password: _password, ...becomeWithoutPassword } = become;
+  return {
+    check: flags.check ?? false,
+    diff: flags.diff ?? false,
+    forks: flags.forks,
+    verbosity: flags.verbose,
+    startAtTask: flags.startAtTask,
+    connection: connectionFlags(flags),
+    knownHostsFile: flags.knownHosts,
+    acceptNewHostKeys: flags.acceptNewHostKeys,
+    become: becomeWithoutPassword,
+  };
+}
+
+interface RunFlags extends TargetFlags, OutputFlags, AuthFlags, Partial<RedisFlags> {
+  sliceSize: number;
+  attach?: string;
   flushPendingHandlers?: boolean;
   check?: boolean;
   startAtTask?: string;

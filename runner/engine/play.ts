@@ -32,6 +32,8 @@ export interface PlayInputs {
   connectionDefaults: Partial<ConnectionTarget>;
   /** Whether the host is in a later play of the run (else its connection closes when it is done here). */
   inLaterPlay(host: string): boolean;
+  /** Told when a host ends its last play (runner/engine/run.ts's onHostDone). */
+  hostDone?(host: string): Promise<void>;
 }
 
 export async function runPlay(inputs: PlayInputs): Promise<void> {
@@ -51,6 +53,7 @@ async function runHost(name: string, batch: readonly string[], inputs: PlayInput
   } finally {
     inputs.pool.hostDone(name, { last: !inputs.inLaterPlay(name) });
   }
+  if (!inputs.inLaterPlay(name) && !inputs.rt.interrupted) await inputs.hostDone?.(name);
 }
 
 async function runHostTasks(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {

@@ -41,6 +41,18 @@ export interface RunOptions extends Partial<RunSettings> {
   signal?: AbortSignal;
   /** Run the handlers an earlier failed or interrupted run left pending (runner/engine/pending-handlers.ts). */
   flushPendingHandlers?: boolean;
+  /** Run only these of the selected hosts (a slice of a larger run); the plays' host lists, for magic variables, stay whole. */
+  onlyHosts?: readonly string[];
+  /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
+  onHostDone?(host: string, outcome: HostOutcome): void | Promise<void>;
+}
+
+/** How a host ended its run: what a recap and an exit code are computed from. */
+export interface HostOutcome {
+  stats: HostStats;
+  failed: boolean;
+  unreachable: boolean;
+  droverBug: boolean;
 }
 
 export interface RunSummary {
@@ -78,6 +90,15 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // Check mode runs no handler for real, so it neither records nor clears any.
   const journal = settings.check ? undefined : pending;
   let playIndex = 0;
+  const only = options.onlyHosts === undefined ? undefined : new Set(options.onlyHosts);
+  const ours = (hosts: readonly string[]) => (only === undefined ? [...hosts] : hosts.filter((h) => only.has(h)));
+  const reported = new Set<string>();
+  const hostDone = async (host: string) => {
+    const state = states.get(host);
+    if (!options.onHostDone || !state || reported.has(host)) return;
+    reported.add(host);
+    await options.onHostDone(host, { stats: { ...state.stats }, failed: state.failed, unreachable: state.unreachable, droverBug: state.droverBug === true });
+  };
   const emit = (event: EngineEvent) => {
     // Recorded as it happens: a run killed later still leaves the handler pending (pending-handlers.ts).
     if (event.type === 'handler.notified') journal?.notified(event.host, playIndex, event.handler);
@@ -103,11 +124,12 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       if (options.signal?.aborted) break;
       playIndex = index;
       const selection = selections[playIndex]!;
-      const later = new Set(selections.slice(playIndex + 1).flatMap((s) => s.hosts));
+      const hosts = ours(selection.hosts);
+      const later = new Set(selections.slice(playIndex + 1).flatMap((s) => ours(s.hosts)));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
-      for (const host of selection.hosts) if (!states.has(host)) states.set(host, newHostState(host));
+      for (const host of hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts: selection.hosts, loadInclude, gate, magic: playMagic,
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {
@@ -115,15 +137,17 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         rt.interrupted = true;
       };
       options.signal?.addEventListener('abort', interrupt, { once: true });
-      pending.seed(playIndex, selection.hosts, states);
+      pending.seed(playIndex, hosts, states);
       try {
-        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host) });
+        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host), hostDone });
       } finally {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
       }
-      pending.collect(selection.hosts, states);
+      pending.collect(hosts, states);
     }
+    // Hosts that failed before a later play they were in never reached its end.
+    if (!options.signal?.aborted) for (const host of states.keys()) await hostDone(host);
   } finally {
     stopMasking();
     await pool.closeAll();
@@ -135,11 +159,15 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
-/** A bug of drover's outranks everything: the run's result cannot be trusted. */
 function exitCodeOf(states: HostState[], interrupted: boolean): number {
-  if (states.some((s) => s.droverBug)) return EXIT.internal;
+  return exitCodeFor(states.map((s) => ({ stats: s.stats, failed: s.failed, unreachable: s.unreachable, droverBug: s.droverBug === true })), interrupted);
+}
+
+/** A bug of drover's outranks everything: the run's result cannot be trusted. */
+export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boolean): number {
+  if (outcomes.some((s) => s.droverBug)) return EXIT.internal;
   if (interrupted) return EXIT.interrupted;
-  if (states.some((s) => s.stats.failed > 0)) return EXIT.failed;
-  if (states.some((s) => s.unreachable)) return EXIT.unreachable;
+  if (outcomes.some((s) => s.stats.failed > 0)) return EXIT.failed;
+  if (outcomes.some((s) => s.unreachable)) return EXIT.unreachable;
   return EXIT.ok;
 }
