@@ -150,7 +150,8 @@ const fileModule = defineModule({
       changes: plan.changes,
       diff: plan.changes.length && prev !== (state === 'touch' ? 'file' : state) ? [stateDiff(path, prev, state === 'touch' ? 'file' : state)] : [],
       state: { steps: plan.steps, path, target },
-      result: { ...target, ...resultDiff, state: state === 'touch' ? 'file' : state, ...describe(own) },
+      // Touching an absent path, Ansible's check mode answers only dest (execute_touch returns early); apply adds what is there then.
+      result: { ...target, ...resultDiff, ...(state === 'touch' && own === null ? {} : { state: state === 'touch' ? 'file' : state }), ...describe(own) },
     };
   },
   async apply(host, params, plan) {

@@ -10,6 +10,7 @@ import { testCommand } from './commands/test.js';
 import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { execCommand } from './commands/exec.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
   program.addCommand(inventoryCommand());
   program.addCommand(workerCommand());
   program.addCommand(runsCommand());
+  program.addCommand(execCommand());
   return program;
 }
 

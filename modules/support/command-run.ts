@@ -104,7 +104,8 @@ export async function applyCommandRun(host: Host, params: CommandRunParams, plan
     delta: pythonDelta(end.getTime() - start.getTime()),
     msg: out.rc === 0 ? '' : 'non-zero return code',
   };
-  if (out.rc !== 0) throw new ModuleFailure(`non-zero return code (${out.rc})${stderr ? `: ${stderr.split('\n')[0]}` : ''}`, result);
+  // A command that ran changed something as far as Ansible knows, whatever its rc: it registers changed: true.
+  if (out.rc !== 0) throw new ModuleFailure(`non-zero return code (${out.rc})${stderr ? `: ${stderr.split('\n')[0]}` : ''}`, { changed: true, ...result });
   return { result, changed: true };
 }
 

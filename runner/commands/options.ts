@@ -62,11 +62,16 @@ export function connectionFlags(flags: OutputFlags): Partial<ConnectionTarget> {
 
 /** Which hosts and tasks: inventory, limit, tags, extra vars, forks. */
 export function addTargetOptions(command: Command): Command {
+  return addHostOptions(command)
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, []);
+}
+
+/** Which hosts, with which extra vars, how many at once (drover exec has no tags to choose). */
+export function addHostOptions(command: Command): Command {
   return command
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('-l, --limit <pattern>', "further limit hosts, e.g. 'web:&prod:!db01'")
-    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated)', collect, [])
-    .option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
     .option('-e, --extra-vars <vars>', 'KEY=VALUE words, YAML/JSON, or @file (repeatable)', collect, [])
     .option('-f, --forks <n>', 'hosts in parallel', (v) => Number.parseInt(v, 10), 50);
 }
@@ -122,8 +127,9 @@ const STOP_GRACE_MS = 5_000;
  * commands running on hosts are killed there (their process session, as a
  * timeout does), then drover exits.
  */
-export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const view = createReporter({
+export async function withReporter<T>(flags: OutputFlags, work: (reporter: Reporter, signal: AbortSignal) => Promise<T>, ownView?: Reporter): Promise<T> {
+  // A command with its own output (drover exec's ad-hoc lines) brings its view; the run log and debug log stay the same.
+  const view = ownView ?? createReporter({
     format: flags.json ? 'json' : flags.output,
     stream: process.stdout,
     diff: Boolean(flags.diff),

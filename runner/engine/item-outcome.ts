@@ -28,7 +28,10 @@ export interface ItemOutcome {
 
 export function failure(error: unknown): ItemOutcome {
   const result = error instanceof ModuleFailure ? error.result : {};
-  return { status: 'failed', result: { ...result, failed: true, msg: (error as Error).message }, changes: [], diff: [], planOnly: false, message: (error as Error).message };
+  const message = (error as Error).message;
+  // The registered msg is the module's own when it gives one, as Ansible's (command: 'non-zero return code'); the message shown may say more.
+  const msg = typeof result.msg === 'string' && result.msg !== '' ? result.msg : message;
+  return { status: 'failed', result: { ...result, failed: true, msg }, changes: [], diff: [], planOnly: false, message };
 }
 
 export function skipped(): ItemOutcome {

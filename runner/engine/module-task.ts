@@ -300,7 +300,9 @@ class TaskRun {
     const unanswered = done.status === 'changed' && !done.shared ? this.notifications().find((n) => handlersFor(n, this.rt.handlers).length === 0) : undefined;
     // Ansible's words; it stops the run there, drover fails this task on this host.
     const outcome: ItemOutcome = unanswered === undefined ? done : { ...done, status: 'failed', message: `The requested handler '${unanswered}' was not found in either the main handlers list nor in the listening handlers list` };
-    const result = { ...outcome.result, changed: outcome.status === 'changed', failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
+    // A failed result keeps the changed its module gave (Ansible's command: true).
+    const changed = outcome.status === 'changed' || (outcome.status === 'failed' && outcome.result.changed === true);
+    const result = { ...outcome.result, changed, failed: outcome.status === 'failed', ...(outcome.status === 'skipped' ? { skipped: true } : {}) };
     if (this.kw.register) state.hostVars[this.kw.register] = result;
     this.keepFacts(outcome);
     if (outcome.shared) return state.failed;

@@ -21,15 +21,17 @@ export function overrides(outcome: ItemOutcome, on: { keywords: Keywords; scope:
     return outcome;
   }
   const resultScope = withResult(on.scope, { result: outcome.result, register });
-  if (changedWhen !== undefined && outcome.status !== 'failed') {
-    outcome.status = condition(changedWhen, resultScope) ? 'changed' : 'ok';
-    outcome.result.changed = outcome.status === 'changed';
+  // As Ansible, changed_when sets a failed result's changed too (a failed command registers changed: true unless it says otherwise).
+  if (changedWhen !== undefined) {
+    const changed = condition(changedWhen, resultScope);
+    if (outcome.status !== 'failed') outcome.status = changed ? 'changed' : 'ok';
+    outcome.result.changed = changed;
   }
   if (failedWhen === undefined) return outcome;
   if (condition(failedWhen, resultScope)) {
     return { ...outcome, status: 'failed', message: outcome.message ?? `failed_when condition matched: ${String(failedWhen)}`, result: { ...outcome.result, failed: true, failed_when_result: true } };
   }
-  if (outcome.status === 'failed') return { ...outcome, status: 'ok', message: undefined, result: { ...outcome.result, failed: false, failed_when_result: false } };
+  if (outcome.status === 'failed') return { ...outcome, status: outcome.result.changed === true ? 'changed' : 'ok', message: undefined, result: { ...outcome.result, failed: false, failed_when_result: false } };
   return outcome;
 }
 

@@ -6,7 +6,7 @@ import { defaultRegistry } from '../../modules/registry.js';
 import { openConnection } from '../connection/open.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
-import { loadPlaybook } from '../playbook/load.js';
+import { loadPlaybook, loadPlaybookContent } from '../playbook/load.js';
 import type { Playbook } from '../playbook/types.js';
 import { ConnectionPool, type ConnectionFactory } from './connections.js';
 import type { EngineEvent, HostStats } from './events.js';
@@ -25,6 +25,8 @@ export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable
 
 export interface RunOptions extends Partial<RunSettings> {
   playbook: string;
+  /** The playbook itself, built in memory (drover exec's one-task play); `playbook` then only names it. */
+  playbookContent?: unknown;
   /** Inventory sources (files or directories). */
   inventory: string[];
   limit?: string;
@@ -62,9 +64,10 @@ export interface RunSummary {
 }
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
-export async function loadRun(options: Pick<RunOptions, 'playbook' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
+export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
   const registry = options.registry ?? defaultRegistry;
-  const playbook = await loadPlaybook(options.playbook, { registry });
+  const playbook =
+    options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
   return { playbook, inventory };
 }

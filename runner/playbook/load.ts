@@ -40,8 +40,23 @@ export async function loadPlaybook(path: string, options: LoadOptions): Promise<
   return { path: resolve(path), plays };
 }
 
+/**
+ * A playbook built in memory (drover exec's one-task play), loaded and
+ * validated exactly as a file's would be; `path` names it in messages, and its
+ * directory is the play's (playbook_dir, roles/).
+ */
+export async function loadPlaybookContent(content: unknown, path: string, options: LoadOptions): Promise<Playbook> {
+  const problems: Problem[] = [];
+  const plays = await playsOf(content, resolve(path), options, problems, []);
+  if (problems.length > 0) throw new InputError(problems);
+  return { path: resolve(path), plays };
+}
+
 async function loadPlays(path: string, options: LoadOptions, problems: Problem[], stack: string[]): Promise<Play[]> {
-  const content = await readYamlFile(path);
+  return playsOf(await readYamlFile(path), path, options, problems, stack);
+}
+
+async function playsOf(content: unknown, path: string, options: LoadOptions, problems: Problem[], stack: string[]): Promise<Play[]> {
   const file = displayPath(path);
   if (!Array.isArray(content)) {
     problems.push({ message: 'a playbook must be a list of plays', location: locationOf(content) ?? { file, line: 1, column: 1 } });
