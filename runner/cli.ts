@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { InputError } from './errors.js';
 import { EXIT, runPlaybook } from './engine/run.js';
-import { addOutputOptions, addTargetOptions, collect, connectionFlags, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
+import { addOutputOptions, addTargetOptions, collect, connectionFlags, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './commands/options.js';
 import { applyCommand, planCommand } from './commands/plan.js';
 import { testCommand } from './commands/test.js';
 import { reportCommand } from './commands/report.js';
@@ -197,14 +197,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...invocation,
         onEvent: (e) => reporter.handle(e),
         signal,
-        check: flags.check,
-        diff: flags.diff,
-        forks: flags.forks,
-        verbosity: flags.verbose,
-        knownHostsFile: flags.knownHosts,
-        acceptNewHostKeys: flags.acceptNewHostKeys,
-        connection: { ...connectionFlags(flags), ...(auth.connectionPassword === undefined ? {} : { password: auth.connectionPassword }) },
-        become: auth.become,
+        ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
       });

@@ -11,7 +11,7 @@ import { loadInventory, selectHosts } from '../inventory/index.js';
 import { AdHocReporter } from '../report/adhoc.js';
 import { shouldColor } from '../report/style.js';
 import { resolveInvocation } from '../cli-args.js';
-import { addHostOptions, addOutputOptions, connectionFlags, withReporter, type OutputFlags, type TargetFlags } from './options.js';
+import { addHostOptions, addOutputOptions, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './options.js';
 import { addAuthOptions, resolveAuth, type AuthFlags } from './auth-options.js';
 import { withConfigDefaults } from './config-defaults.js';
 
@@ -58,7 +58,7 @@ export function execCommand(): Command {
         return;
       }
       const content = adHocPlay(pattern, flags.moduleName, flags.args);
-      const { become, connectionPassword } = await resolveAuth(flags, auth);
+      const resolvedAuth = await resolveAuth(flags, auth);
       const view = flags.json
         ? undefined
         : new AdHocReporter({ stream: process.stdout, errors: process.stderr, oneLine: Boolean(flags.oneLine), diff: Boolean(flags.diff), verbose: flags.verbose,
@@ -69,14 +69,7 @@ export function execCommand(): Command {
           playbookContent: content,
           onEvent: (e) => reporter.handle(e),
           signal,
-          check: flags.check,
-          diff: flags.diff,
-          forks: flags.forks,
-          verbosity: flags.verbose,
-          knownHostsFile: flags.knownHosts,
-          acceptNewHostKeys: flags.acceptNewHostKeys,
-          connection: { ...connectionFlags(flags), ...(connectionPassword === undefined ? {} : { password: connectionPassword }) },
-          become,
+          ...hostRunSettings(flags, resolvedAuth),
         });
         const unreachable = Object.values(summary.stats).some((s) => s.unreachable > 0);
         return summary.exitCode === EXIT.failed && unreachable ? EXIT.unreachable : summary.exitCode;

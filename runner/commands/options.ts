@@ -8,6 +8,7 @@ import { createReporter } from '../report/index.js';
 import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log.js';
 import { DebugLogReporter, defaultDebugLogFile } from '../report/debug-log.js';
 import type { ConnectionTarget } from '../connection/types.js';
+import type { BecomeDefaults } from '../engine/runtime.js';
 import { InputError } from '../errors.js';
 
 function positiveSeconds(v: string): number {
@@ -58,6 +59,23 @@ export function connectionFlags(flags: OutputFlags): Partial<ConnectionTarget> {
   if (flags.sshExtraArgs !== undefined) c.sshExtraArgs = flags.sshExtraArgs;
   if (flags.sshArgs !== undefined) c.sshArgs = flags.sshArgs;
   return c;
+}
+
+/**
+ * What the engine takes from the flags of every command that runs tasks on hosts
+ * (run, exec): check and diff mode, forks, verbosity, host keys, connection and become defaults.
+ */
+export function hostRunSettings(flags: OutputFlags & { check?: boolean; forks: number }, auth: { become: BecomeDefaults; connectionPassword?: string }) {
+  return {
+    check: flags.check,
+    diff: flags.diff,
+    forks: flags.forks,
+    verbosity: flags.verbose,
+    knownHostsFile: flags.knownHosts,
+    acceptNewHostKeys: flags.acceptNewHostKeys,
+    connection: { ...connectionFlags(flags), ...(auth.connectionPassword === undefined ? {} : { password: auth.connectionPassword }) },
+    become: auth.become,
+  };
 }
 
 /** Which hosts and tasks: inventory, limit, tags, extra vars, forks. */
