@@ -28,7 +28,7 @@ test('every module is documented: a row per parameter, changed-when, check mode 
 test('drover doc copy prints the parameter table', async () => {
   const r = await runDrover(['doc', 'copy']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^\| `dest` \| string \| yes \|/m);
+  assert.match(r.stdout, /^\| `dest` \| string \| no \|  \|  \|  \| Remote path \(required\)/m);
   assert.match(r.stdout, /^\| `content` \| string or mapping or array \| no \|/m);
   assert.match(r.stdout, /^\| `mode` \| string or integer \| no \|/m);
   assert.equal(r.stdout, moduleDoc(defaultRegistry.find('copy')!));

@@ -116,8 +116,8 @@ test('required parameters: aliases count, args: may supply them, free form and a
     - debug:
   always: []
 `), []);
-  const missing = errorsOf(taskFile, '- copy: { content: x }\n');
-  assert.ok(missing.some((e) => e.keyword === 'required' && (e.params as { missingProperty: string }).missingProperty === 'dest'), show(missing));
+  const missing = errorsOf(taskFile, '- file: { state: touch }\n');
+  assert.ok(missing.some((e) => e.keyword === 'required' && (e.params as { missingProperty: string }).missingProperty === 'path'), show(missing));
   assert.ok(errorsOf(taskFile, '- meta: flush\n').length > 0);
 });
 

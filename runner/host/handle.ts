@@ -136,8 +136,8 @@ function receiveUpload(path: string, size: number): Command[] {
  * (or the requested ones), then renamed over PATH. Prints the backup path if
  * one was made. `checks` run on the finished "$tmp" before anything replaces
  * PATH (a module's validate command); one that exits stops the write.
- * Output: the temp file's path on the first line (copy reports it as `src`,
- * as Ansible reports its upload's), the backup's on the second.
+ * Output: the temp file's path (copy reports it as `src`, as Ansible reports
+ * its upload's), then the backup's, each ended by a NUL: a path may hold a newline.
  */
 export function atomicWriteCommand(path: string, size: number, options: WriteFileOptions, checks: readonly Command[] = []): Command {
   const steps: Command[] = [
@@ -154,9 +154,9 @@ export function atomicWriteCommand(path: string, size: number, options: WriteFil
   }
   // chmod after chown: chown clears setuid/setgid bits.
   if (options.mode !== undefined) steps.push(sh`chmod ${options.mode} -- "$tmp"`);
-  steps.push(...checks, script(`printf '%s\\n' "$tmp"`));
+  steps.push(...checks, script(`printf '%s\\0' "$tmp"`));
   if (options.backup) {
-    steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\n' "$b"; fi`));
+    steps.push(script(`if [ -f "$p" ]; then b="$p.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$p" "$b"; printf '%s\\0' "$b"; fi`));
   }
   steps.push(sh`mv -f -- "$tmp" "$p"`, sh`trap - EXIT`);
   return joinCommands(steps);
@@ -164,7 +164,7 @@ export function atomicWriteCommand(path: string, size: number, options: WriteFil
 
 /** What atomicWriteCommand printed: where the content was staged, and the backup's path if one was made. */
 export function parseWriteOutput(stdout: string): WrittenFile {
-  const [stagedPath, backupPath] = stdout.split('\n');
+  const [stagedPath, backupPath] = stdout.split('\0');
   return { ...(stagedPath ? { stagedPath } : {}), ...(backupPath ? { backupPath } : {}) };
 }
 
