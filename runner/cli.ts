@@ -30,6 +30,7 @@ import type { BecomeDefaults } from './engine/runtime.js';
 import { addScaleRunOptions, runsCommand, scaleRun, workerCommand } from './commands/scale.js';
 import type { RunJobSettings } from './scale/controller.js';
 import type { RedisFlags } from './scale/redis-options.js';
+import { askVarAtTerminal } from './commands/tty-secret.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
@@ -200,6 +201,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        // Ansible asks only when stdin is a terminal (display.do_var_prompt).
+        askVar: process.stdin.isTTY ? askVarAtTerminal : undefined,
       });
       return summary.exitCode;
     });

@@ -13,6 +13,7 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { runPlay } from './play.js';
+import { answerVarsPrompt, refuseUnanswerable, type AskVar } from './vars-prompt.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
 import { PendingHandlers } from './pending-handlers.js';
@@ -47,6 +48,8 @@ export interface RunOptions extends Partial<RunSettings> {
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
   onHostDone?(host: string, outcome: HostOutcome): void | Promise<void>;
+  /** Answers a play's vars_prompt at the terminal; absent when there is none (then only defaults and -e answer). */
+  askVar?: AskVar;
 }
 
 /** How a host ended its run: what a recap and an exit code are computed from. */
@@ -85,6 +88,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     verbosity: options.verbosity ?? 0,
     become: options.become,
   };
+  refuseUnanswerable(playbook.plays, settings.extraVars, options.askVar);
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
@@ -123,8 +127,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const [index, play] of playbook.plays.entries()) {
+    for (const [index, written] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
+      // Asked before the play's banner, as Ansible does; the answers are play variables.
+      const answers = await answerVarsPrompt(written, settings.extraVars, options.askVar, emit);
+      const play = Object.keys(answers).length === 0 ? written : { ...written, vars: { ...written.vars, ...answers } };
       playIndex = index;
       const selection = selections[playIndex]!;
       const hosts = ours(selection.hosts);

@@ -160,5 +160,5 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',
   debugger: 'not supported',
-  vars_prompt: 'pass values with -e',
+  vars_prompt: 'a play keyword: write it on the play, as Ansible requires',
 };

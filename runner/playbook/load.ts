@@ -12,12 +12,13 @@ import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
+import { parseVarsPrompt } from './vars-prompt.js';
 
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order',
+  'remote_user', 'strategy', 'order', 'vars_prompt',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
 export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
@@ -150,6 +151,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     baseDir,
     vars: mapping(raw.vars, 'vars', name, problems),
     varsFiles: asList(raw.vars_files).map(String),
+    varsPrompt: parseVarsPrompt(raw.vars_prompt, keyLocationOf(raw, 'vars_prompt') ?? location, problems),
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
     keywords: keywords as Keywords,

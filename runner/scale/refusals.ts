@@ -19,6 +19,10 @@ const RULES: ReadonlyArray<{ pattern: RegExp; why: (word: string) => string }> =
     why: (word) => `meta ${word} ends the play for every host, which a run split into slices (--redis) cannot do yet; run this playbook without --redis`,
   },
   {
+    pattern: /^\s*(vars_prompt)\s*:/,
+    why: () => "vars_prompt would be asked on the workers, which have no terminal: answer each question with -e NAME=VALUE and drop vars_prompt, or run without --redis",
+  },
+  {
     pattern: /\b(hostvars|ansible_play_hosts(?!_all)|play_hosts|ansible_play_batch)\b/,
     why: (word) => `'${word}' reads other hosts' results, and a slice (--redis) sees only its own hosts'; run this playbook without --redis`,
   },
