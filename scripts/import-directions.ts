@@ -39,7 +39,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   cli: ['scenario', 'scale', 'plan', 'galaxy', 'docs', 'report', 'engine', 'registry', 'language', 'module-api', 'connection', 'vault', 'config', 'base'],
   scenario: ['testground', 'report', 'engine', 'language', 'module-api', 'base'],
   testground: ['connection', 'base'],
-  scale: ['engine', 'language', 'connection', 'vault', 'base'],
+  scale: ['engine', 'language', 'module-api', 'connection', 'vault', 'base'],
   plan: ['report', 'engine', 'module-api', 'base'],
   galaxy: ['language', 'base'],
   docs: ['language', 'module-api', 'base'],
