@@ -6,6 +6,7 @@
 // `export ... from` and `import()` all count: a type import is an arrow too.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 /** A room: the files (path prefixes from the project root) that share one job. First match wins. */
@@ -36,7 +37,7 @@ export const ROOMS: readonly { room: string; paths: readonly string[] }[] = [
  * host handle and the template language, never the engine, a connection or a reporter.
  */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  cli: ['scenario', 'scale', 'plan', 'galaxy', 'docs', 'report', 'engine', 'registry', 'language', 'module-api', 'connection', 'vault', 'config', 'base'],
+  cli: ['scenario', 'scale', 'plan', 'galaxy', 'docs', 'report', 'engine', 'registry', 'language', 'connection', 'vault', 'config', 'base'],
   scenario: ['testground', 'report', 'engine', 'language', 'module-api', 'base'],
   testground: ['connection', 'base'],
   scale: ['engine', 'language', 'module-api', 'connection', 'vault', 'base'],
@@ -137,7 +138,7 @@ export function roomCycles(): string[][] {
   return cycles(graph);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const graph = projectImports(process.cwd());
   const wrong = violations(graph);
   const circles = [...cycles(graph), ...roomCycles()];
