@@ -11,7 +11,8 @@ import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { execCommand } from './commands/exec.js';
-import { resolveInvocation, type Invocation } from './cli-args.js';
+import { resolveInvocation } from './cli-args.js';
+import type { Invocation } from './engine/invocation.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
 import { defaultRegistry } from '../modules/registry.js';
@@ -72,7 +73,7 @@ export function buildProgram(): Command {
       if (invocation.inventory.length === 0) invocation.inventory = inventory;
       const listings = listingsAsked(flags);
       if (listings.length > 0) {
-        process.stdout.write(await listPlaybook(listings, invocation));
+        process.stdout.write(await listPlaybook(listings, { ...invocation, registry: defaultRegistry }));
         return;
       }
       // Passwords are asked once, before any host is contacted, as ansible-playbook does.
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
       // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
       if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
       const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
-      process.stdout.write(await explainVars(invocation, host, variable));
+      process.stdout.write(await explainVars({ ...invocation, registry: defaultRegistry }, host, variable));
     });
 
   program
@@ -196,6 +197,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
     return await withReporter(flags, async (reporter, signal) => {
       const summary = await runPlaybook({
         ...invocation,
+        registry: defaultRegistry,
         onEvent: (e) => reporter.handle(e),
         signal,
         ...hostRunSettings(flags, auth),

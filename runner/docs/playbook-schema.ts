@@ -2,8 +2,7 @@
 // from the module registry and the engine's keyword tables: nothing here names
 // a module. Editors use it through yaml-language-server (docs/editor.md);
 // `drover schema` prints it.
-import type { ModuleRegistry } from '../../modules/registry.js';
-import type { AnyModule } from '../module-api.js';
+import type { AnyModule, ModuleRegistry } from '../module-api.js';
 import type { Schema } from '../schema.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS } from '../playbook/keywords.js';
 import { PLAY_KEYS } from '../playbook/load.js';

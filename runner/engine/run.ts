@@ -1,8 +1,7 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
 import { resolve } from 'node:path';
-import type { ModuleRegistry } from '../../modules/registry.js';
-import { defaultRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { openConnection } from '../connection/open.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
@@ -31,7 +30,8 @@ export interface RunOptions extends Partial<RunSettings> {
   /** Inventory sources (files or directories). */
   inventory: string[];
   limit?: string;
-  registry?: ModuleRegistry;
+  /** The modules tasks may name: the CLI hands in modules/registry.ts's list. */
+  registry: ModuleRegistry;
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
@@ -68,7 +68,7 @@ export interface RunSummary {
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
 export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const playbook =
     options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
@@ -77,7 +77,7 @@ export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookCo
 
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const { playbook, inventory } = await loadRun(options);
   const settings: RunSettings = {
     check: options.check ?? false,

@@ -1,6 +1,6 @@
 // What the task runner needs from the run and the play, gathered in one place
 // so the per-host flow reads as named steps.
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import type { Play, Keywords, ModuleTask, RoleContext, RoleFiles } from '../playbook/types.js';
 import type { LoadedRole } from '../playbook/roles.js';
 import type { SourceLocation } from '../errors.js';

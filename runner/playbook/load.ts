@@ -5,7 +5,7 @@ import { ansibleRolesPath } from '../paths.js';
 import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { TASK_KEYWORDS } from './keywords.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
