@@ -11,6 +11,7 @@ import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
+import type { TaskThrottle } from './throttle.js';
 
 export interface RunSettings {
   check: boolean;
@@ -42,6 +43,8 @@ export interface PlayRuntime {
   emit(event: EngineEvent): void;
   /** Results of run_once tasks, shared by every host of the play. */
   runOnce: Map<TaskNode, Promise<RunOnceResult>>;
+  /** Slots of tasks with a throttle, shared by every host of the play. */
+  throttle: TaskThrottle;
   /** meta end_play was reached by some host, or the run was interrupted. */
   ended: boolean;
   /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */

@@ -85,6 +85,10 @@ const TABLE = {
   diff: { rendered: { field: 'diff', schema: boolean, at: perItem }, description: 'Show or hide this task\'s diff regardless of --diff.' },
   no_log: { rendered: { field: 'noLog', schema: boolean, default: false, at: ['host', 'item'] }, description: 'Censor the result and messages of this task in every output.' },
   run_once: { rendered: { field: 'runOnce', schema: boolean, default: false, at: ['host'] }, description: 'Run on the first host only; every host gets its result.' },
+  throttle: {
+    rendered: { field: 'throttle', schema: { type: 'integer', minimum: 0 }, default: 0, at: ['host'] },
+    description: 'At most this many hosts run the task at the same time (0: no limit beyond --forks and serial); ignored with run_once, as in Ansible. On a block or play every task inherits it, each with its own limit.',
+  },
   delegate_to: { rendered: { field: 'delegateTo', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'Run the module on this host instead (with the current host\'s variables).' },
   environment: {
     schema: { anyOf: [{ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, template] },
@@ -155,7 +159,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
   async: 'run the command in the background with shell and poll it with wait_for',
   poll: 'see async',
-  throttle: 'use --forks or serial',
   become_method: 'set ansible_become_method (sudo or su) in the inventory',
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',

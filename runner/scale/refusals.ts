@@ -11,7 +11,7 @@ const SCANNED = /\.(ya?ml|j2|jinja2?|tpl)$/;
 
 const RULES: ReadonlyArray<{ pattern: RegExp; why: (word: string) => string }> = [
   {
-    pattern: /^\s*(?:-\s+)?(serial|run_once|any_errors_fatal|max_fail_percentage)\s*:/,
+    pattern: /^\s*(?:-\s+)?(serial|run_once|any_errors_fatal|max_fail_percentage|throttle)\s*:/,
     why: (word) => `'${word}' decides over all the play's hosts, which a run split into slices (--redis) cannot do yet; run this playbook without --redis`,
   },
   {
