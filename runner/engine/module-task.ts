@@ -224,6 +224,7 @@ class TaskRun {
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
+          becomeMethod: itemKw.becomeMethod,
           remoteUser: itemKw.remoteUser,
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.

@@ -66,6 +66,7 @@ const WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', st
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'type') return `must be ${WORDS[String(error.params.type)] ?? String(error.params.type)}`;
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
   return error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, '.')} ${error.message}` : `${error.message}`;
 }
 
