@@ -102,8 +102,10 @@ export async function applyTree(host: Host, params: TreeParams, plan: Plan<unkno
     await host.check(joinCommands(newDirs.map((d) => (mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`)), ' && '));
   }
   for (const file of files) {
-    const { dest, mode } = file.state as { dest: string; mode?: string | number };
-    if (file.changes.length) await applyInstall(host, { ...params, dest, mode }, file);
+    const { dest, mode, missingParent } = file.state as { dest: string; mode?: string | number; missingParent?: string };
+    // A file's directory missing at plan time is one of the tree's, made above.
+    const planned = missingParent !== undefined && newDirs.some((d) => d.replace(/\/+$/, '') === missingParent) ? { ...file, state: { ...file.state!, missingParent: undefined } } : file;
+    if (file.changes.length) await applyInstall(host, { ...params, dest, mode }, planned);
   }
   // A new link beside the old path, renamed over it: the path is never missing (-T: never into a directory).
   const links = (plan.state as TreeState).links;
