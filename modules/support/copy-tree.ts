@@ -72,7 +72,8 @@ export async function planTree(host: Host, params: TreeParams, tree: SourceTree,
   for (const file of tree.files) {
     // mode: preserve is each file's own mode, resolved here and kept in its state for apply.
     const mode = params.mode === 'preserve' ? file.mode : params.mode;
-    const plan = await planInstall(host, { ...params, mode, dest: posix.join(destRoot, file.rel) }, file.content, undefined);
+    // Every directory of the tree exists or is in newDirs, made before the files.
+    const plan = await planInstall(host, { ...params, mode, dest: posix.join(destRoot, file.rel) }, file.content, undefined, { parentCreated: true });
     files.push({ ...plan, state: { ...plan.state!, mode } });
   }
   const links = await plannedLinks(host, tree, destRoot);
@@ -102,10 +103,8 @@ export async function applyTree(host: Host, params: TreeParams, plan: Plan<unkno
     await host.check(joinCommands(newDirs.map((d) => (mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`)), ' && '));
   }
   for (const file of files) {
-    const { dest, mode, missingParent } = file.state as { dest: string; mode?: string | number; missingParent?: string };
-    // A file's directory missing at plan time is one of the tree's, made above.
-    const planned = missingParent !== undefined && newDirs.some((d) => d.replace(/\/+$/, '') === missingParent) ? { ...file, state: { ...file.state!, missingParent: undefined } } : file;
-    if (file.changes.length) await applyInstall(host, { ...params, dest, mode }, planned);
+    const { dest, mode } = file.state as { dest: string; mode?: string | number };
+    if (file.changes.length) await applyInstall(host, { ...params, dest, mode }, file);
   }
   // A new link beside the old path, renamed over it: the path is never missing (-T: never into a directory).
   const links = (plan.state as TreeState).links;

@@ -37,8 +37,9 @@ export interface InstallState {
 /**
  * Plan content for params.dest. `sourceName` is the controller file's name:
  * a dest ending in '/' or naming a directory receives the file under it.
+ * `parentCreated`: the caller makes dest's directory (a directory copy), so it is not looked for.
  */
-export async function planInstall(host: Host, params: InstallParams, content: Buffer, sourceName: string | undefined): Promise<Plan<InstallState>> {
+export async function planInstall(host: Host, params: InstallParams, content: Buffer, sourceName: string | undefined, options: { parentCreated?: boolean } = {}): Promise<Plan<InstallState>> {
   // Ansible expands a leading '~' in dest on the target (its _remote_expand_user).
   let dest = await expandUser(host, params.dest);
   let current = await host.stat(dest, { checksum: true });
@@ -50,7 +51,7 @@ export async function planInstall(host: Host, params: InstallParams, content: Bu
     current = await host.stat(dest, { checksum: true });
   }
   // A dest ending in '/' has its missing directories created (Ansible's copy module, "recursive copy"); otherwise a missing directory fails the write.
-  const missingDirs = current === null ? await missingDirectories(host, posix.dirname(dest)) : [];
+  const missingDirs = current === null && !options.parentCreated ? await missingDirectories(host, posix.dirname(dest)) : [];
   const newDirs = intoDirectory ? missingDirs : [];
   const missingParent = !intoDirectory && missingDirs.length > 0 ? posix.dirname(dest) : undefined;
   if (current?.kind === 'link' && params.follow) {
