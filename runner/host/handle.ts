@@ -128,7 +128,8 @@ function receiveUpload(path: string, size: number): Command[] {
     sh`set -e`,
     sh`p=${path}`,
     sh`want=${String(size)}`,
-    script(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
+    // "; echo ." keeps a directory name's own trailing newlines, which $(...) would strip; ${d%??} drops dirname's newline and the dot.
+    script(`d=$(dirname -- "$p"; echo .); d=\${d%??}; tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
     // Signals too: when drover dies, sshd goes with it and the next write to
     // stderr raises SIGPIPE; either way the temp file must not stay behind.
     script(`trap 'rm -f -- "$tmp"' EXIT; trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM`),
