@@ -118,6 +118,8 @@ const TARGETS: Record<string, Target> = {
   replace: { base: (d) => ({ path: `${d}/f`, regexp: 'x' }), paths: ['path'], exempt: { regexp: PYTHON_REGEX, after: PYTHON_REGEX, before: PYTHON_REGEX, replace: 'a Python replacement template expanded on the controller, never sent to the host', validate: VALIDATE, mode: MODE } },
   getent: { base: () => ({ database: 'passwd', key: 'root' }), exempt: { split: 'a separator used by the parser on the controller, never sent to the host' } },
   tempfile: { base: (d) => ({ path: d }), paths: ['path'] },
+  // A job id becomes a file name under ~/.ansible_async: anything but [A-Za-z0-9_.-] is refused as an unknown job.
+  async_status: { base: () => ({ jid: 'j1.1' }) },
   // A paths string is split at commas, as Ansible's list type does: the pieces reach the host, not the whole value.
   find: { base: (d) => ({ paths: [d] }), paths: ['paths'], rewritten: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
