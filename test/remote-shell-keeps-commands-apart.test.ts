@@ -4,6 +4,7 @@
 // the next one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { SshConnection } from '../runner/connection/ssh.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 
@@ -65,4 +66,35 @@ test('a timed-out command ends its shell; the next command gets a new one on the
   assert.equal(afterTimeout.rc, 0);
   assert.notEqual(afterTimeout.stdout, before);
   assert.equal(ssh.connectionsOpened, 1);
+});
+
+test('stdin reaches the command byte for byte through the long-lived shell: quotes, NUL, every byte, no trailing newline', async () => {
+  const parent = (await ssh.exec('echo $PPID')).stdout;
+  const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const inputs: Array<string | Buffer> = ["it's \"quoted\" $HOME `id` \\\n", 'no newline at the end', '', '\n@@drover-0000:0\n', everyByte, Buffer.from('a\0b'), randomBytes(200_000)];
+  for (const input of inputs) {
+    const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+    const r = await ssh.exec('echo $PPID; od -An -v -tx1 | tr -d " \\n"', { stdin: input });
+    assert.equal(r.rc, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n'), [parent.trim(), bytes.toString('hex')], `stdin of ${bytes.length} bytes, in the same shell`);
+  }
+});
+
+test('a command that leaves its stdin unread still ends with its own status, and the shell goes on', async () => {
+  assert.deepEqual(await ssh.exec('exit 3', { stdin: 'x'.repeat(1_000_000) }), { rc: 3, stdout: '', stderr: '' });
+  assert.equal((await ssh.exec('echo still-here')).stdout, 'still-here\n');
+});
+
+test("uploads start no login shell: the user's ~/.bashrc runs once per connection, for the long-lived shell", async () => {
+  const count = "wc -l < /root/.login-shells 2>/dev/null || echo 0";
+  await ground.exec('shell1', ['sh', '-c', 'echo "echo >> /root/.login-shells" > /root/.bashrc']);
+  const fresh = new SshConnection(ground.target('shell1'));
+  try {
+    await fresh.connect();
+    for (let i = 0; i < 5; i++) assert.equal((await fresh.exec('cat', { stdin: `upload ${i}\n` })).stdout, `upload ${i}\n`);
+    assert.equal((await ground.exec('shell1', ['sh', '-c', count])).stdout.trim(), '1');
+  } finally {
+    await fresh.close();
+    await ground.exec('shell1', ['rm', '-f', '/root/.bashrc', '/root/.login-shells']);
+  }
 });

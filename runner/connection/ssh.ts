@@ -1,8 +1,9 @@
 // The ssh transport: one persistent SSH connection per host for the whole run
 // (node-ssh over ssh2; the only file that imports them). Commands go to one
-// long-lived remote `sh` on it (remote-shell.ts); a command with stdin (a file
-// upload), or one issued while that shell is busy, gets a channel of its own
-// running `sh -c SCRIPT`. Never a login shell, so the remote user's start-up
+// long-lived remote `sh` on it (remote-shell.ts), uploads included; a command
+// in a dialog (become's password prompt, answered on a stdin stream), one with
+// a stdin too big for that shell, or one issued while it is busy, gets a
+// channel of its own running `sh -c SCRIPT`. Never a login shell, so the remote user's start-up
 // files stay out of the way as far as the server allows.
 import { readFileSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
@@ -12,7 +13,7 @@ import { Readable, type Duplex } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote, sh } from '../quote.js';
-import { RemoteShell } from './remote-shell.js';
+import { carriesStdin, RemoteShell } from './remote-shell.js';
 import { whileRunning } from './running-commands.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
 import { authMethods } from './ssh-auth.js';
@@ -217,11 +218,13 @@ export class SshConnection implements Connection {
     // Connect on first use; after a drop or close() the exec fails instead of
     // silently opening a second connection (connect() does that on purpose).
     if (!this.ssh && this.opened === 0) await this.connect();
-    // The long-lived shell has no stdin of its own and no live stderr: dialogs take a channel.
-    if (options.stdin === undefined && options.onStderr === undefined && !this.lost) {
+    // The long-lived shell takes stdin known in full, not a stream, and has no live stderr: dialogs take a channel.
+    const given = options.stdin;
+    const stdin = given instanceof Readable ? undefined : given;
+    if (!(given instanceof Readable) && (stdin === undefined || carriesStdin(stdin)) && options.onStderr === undefined && !this.lost) {
       const shell = await this.idleShell();
       // Checked again after the await: a concurrent exec may have taken the shell meanwhile.
-      if (shell && !shell.busy) return this.runInShell(shell, script, options.timeoutMs);
+      if (shell && !shell.busy) return this.runInShell(shell, script, options.timeoutMs, stdin);
     }
     const command = `sh -c ${quote(script)}`;
     await this.acquire();
@@ -328,7 +331,7 @@ export class SshConnection implements Connection {
     return this.shell && !this.shell.busy ? this.shell : undefined;
   }
 
-  private async runInShell(shell: RemoteShell, script: string, timeoutMs: number | undefined): Promise<ExecResult> {
+  private async runInShell(shell: RemoteShell, script: string, timeoutMs: number | undefined, stdin: string | Buffer | undefined): Promise<ExecResult> {
     // A command past its time ends the whole shell (the next command gets a new one), as a channel
     // would be, and on the host everything the command started (its session) is killed.
     let timedOut = false;
@@ -346,7 +349,7 @@ export class SshConnection implements Connection {
       shell.kill(new ConnectionError('closed', `${where(this.target)}: drover was stopped during the command`));
     };
     try {
-      return await whileRunning(interrupt, shell.run(script));
+      return await whileRunning(interrupt, shell.run(script, stdin));
     } catch (error) {
       if (timedOut && shell.session !== undefined) await this.killSession(shell.session);
       throw error;
