@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SshConnection } from '../runner/connection/ssh.js';
+import type { ExecOptions } from '../runner/connection/types.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 
 let ground: TestGround;
@@ -85,13 +86,47 @@ test('a command that leaves its stdin unread still ends with its own status, and
   assert.equal((await ssh.exec('echo still-here')).stdout, 'still-here\n');
 });
 
-test("uploads start no login shell: the user's ~/.bashrc runs once per connection, for the long-lived shell", async () => {
+/** A dialog as become's: answers `prompt` with `answer`, then releases stdin when `ready` shows on stderr. */
+function promptDialog(prompt: string, answer: string, ready: string): NonNullable<ExecOptions['dialog']> {
+  return (reply) => {
+    let seen = '';
+    return (chunk) => {
+      seen += chunk.toString();
+      if (seen.endsWith(prompt)) reply.send(answer);
+      if (seen.includes(ready)) reply.release();
+    };
+  };
+}
+
+test('a dialog answers a prompt, then the stdin follows; the shell reads none of it as a command', async () => {
+  const script = "printf 'Password:' >&2; IFS= read -r pw; echo \"[$pw]\"; echo ready >&2; cat";
+  const r = await ssh.exec(script, { stdin: "payload 'with' quotes\n", dialog: promptDialog('Password:', "it's \\ secret\n", 'ready') });
+  assert.deepEqual(r, { rc: 0, stdout: "[it's \\ secret]\npayload 'with' quotes\n", stderr: 'Password:ready\n' });
+  assert.deepEqual(await ssh.exec('echo next'), { rc: 0, stdout: 'next\n', stderr: '' });
+});
+
+test('a dialog command that ends before any answer, or whose stdin is hung up, ends with its own status', async () => {
+  const silent = await ssh.exec('echo gone >&2; exit 5', { stdin: 'never sent', dialog: () => () => undefined });
+  assert.deepEqual(silent, { rc: 5, stdout: '', stderr: 'gone\n' });
+  const hungUp = await ssh.exec('echo ready >&2; if read -r x; then echo "read [$x]"; else echo eof; fi', { stdin: 'not sent\n', dialog: (reply) => () => reply.hangUp() });
+  assert.deepEqual(hungUp, { rc: 0, stdout: 'eof\n', stderr: 'ready\n' });
+  // Answers given before the command started wait for it, in order.
+  const early = await ssh.exec('cat', { stdin: 'later\n', dialog: (reply) => (reply.send('early\n'), reply.release(), () => undefined) });
+  assert.deepEqual(early, { rc: 0, stdout: 'early\nlater\n', stderr: '' });
+  const hungUpAtOnce = await ssh.exec('if read -r x; then echo "read [$x]"; else echo eof; fi', { stdin: 'not sent\n', dialog: (reply) => (reply.hangUp(), () => undefined) });
+  assert.deepEqual(hungUpAtOnce, { rc: 0, stdout: 'eof\n', stderr: '' });
+  // A reply after the end goes nowhere: the next command sees a clean shell.
+  assert.deepEqual(await ssh.exec('echo next'), { rc: 0, stdout: 'next\n', stderr: '' });
+});
+
+test("uploads and dialogs start no login shell: the user's ~/.bashrc runs once per connection, for the long-lived shell", async () => {
   const count = "wc -l < /root/.login-shells 2>/dev/null || echo 0";
   await ground.exec('shell1', ['sh', '-c', 'echo "echo >> /root/.login-shells" > /root/.bashrc']);
   const fresh = new SshConnection(ground.target('shell1'));
   try {
     await fresh.connect();
     for (let i = 0; i < 5; i++) assert.equal((await fresh.exec('cat', { stdin: `upload ${i}\n` })).stdout, `upload ${i}\n`);
+    for (let i = 0; i < 3; i++) assert.equal((await fresh.exec("printf 'Password:' >&2; read -r pw; echo ready >&2; cat", { stdin: `upload ${i}\n`, dialog: promptDialog('Password:', 'pw\n', 'ready') })).stdout, `upload ${i}\n`);
     assert.equal((await ground.exec('shell1', ['sh', '-c', count])).stdout.trim(), '1');
   } finally {
     await fresh.close();
