@@ -110,6 +110,9 @@ test('a dialog command that ends before any answer, or whose stdin is hung up, e
   assert.deepEqual(silent, { rc: 5, stdout: '', stderr: 'gone\n' });
   const hungUp = await ssh.exec('echo ready >&2; if read -r x; then echo "read [$x]"; else echo eof; fi', { stdin: 'not sent\n', dialog: (reply) => () => reply.hangUp() });
   assert.deepEqual(hungUp, { rc: 0, stdout: 'eof\n', stderr: 'ready\n' });
+  // An answer of any bytes, not one line, arrives as it is too.
+  const bytes = await ssh.exec('echo ready >&2; od -An -tx1 | tr -d " \\n"', { dialog: (reply) => () => (reply.send('a\0b\nno newline'), reply.hangUp()) });
+  assert.equal(bytes.stdout, Buffer.from('a\0b\nno newline').toString('hex'));
   // Answers given before the command started wait for it, in order.
   const early = await ssh.exec('cat', { stdin: 'later\n', dialog: (reply) => (reply.send('early\n'), reply.release(), () => undefined) });
   assert.deepEqual(early, { rc: 0, stdout: 'early\nlater\n', stderr: '' });

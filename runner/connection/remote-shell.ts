@@ -103,7 +103,8 @@ function stdinWriter(stdin: string | Buffer, nonce: string): { writer: Buffer; b
  * (a subshell of the long-lived shell, builtins only, SIGPIPE ignored so that
  * it outlives the command) reads control lines from the shell's own stdin,
  * which the shell itself is not reading while the command runs:
- *   p, then a line of base64: write those bytes to the command (a password);
+ *   l, then a line: write that line to the command (a password);
+ *   p, then a line of base64: write those bytes to the command;
  *   s: write the command's stdin, then end it;  e: end it.
  * Nothing is sent before the command's start marker: the shell has then read
  * the whole command line, so no control line can be in its input buffer and
@@ -126,7 +127,8 @@ class ShellDialog {
     dialog: NonNullable<ExecOptions['dialog']>,
   ) {
     this.onStderr = dialog({
-      send: (text) => this.control(`p\n${Buffer.from(text).toString('base64')}\n`),
+      // One line (a password and its newline) as it is: no process; any other bytes in base64.
+      send: (text) => this.control(/^[^\n\0]*\n$/.test(text) ? `l\n${text}` : `p\n${Buffer.from(text).toString('base64')}\n`),
       release: () => this.end('s'),
       hangUp: () => this.end('e'),
     });
@@ -136,7 +138,7 @@ class ShellDialog {
   static wrap(script: string, markers: DialogMarkers, writer: Buffer | undefined): Buffer {
     const send = writer ? Buffer.concat([writer, Buffer.from('; ')]) : Buffer.alloc(0);
     return Buffer.concat([
-      Buffer.from(`{ trap '' PIPE; while IFS= read -r c; do case $c in p) IFS= read -r l && printf '%s\\n' "$l" | base64 -d;; s) `),
+      Buffer.from(`{ trap '' PIPE; while IFS= read -r c; do case $c in l) IFS= read -r l && printf '%s\\n' "$l";; p) IFS= read -r l && printf '%s\\n' "$l" | base64 -d;; s) `),
       send,
       Buffer.from(
         `break;; *) break;; esac; done; } 2>/dev/null | ( printf '%s\\n' ${markers.start} >&2; sh -c ${quote(script)}; s=$?; printf '%s\\n' ${markers.exit} >&2; exit $s )`,
