@@ -9,7 +9,8 @@
 //   npx tsc -p tsconfig.json && node dist/bench/slow-login-shell.js
 //
 // Settings: BENCH_SLOW_SHELL_S (default 0.2), BENCH_ROUNDS (default 3),
-// BENCH_DROVER (default dist/runner/cli.js). Prints a markdown table.
+// BENCH_KINDS (default clean,slow,slow-sudo), BENCH_DROVER (default
+// dist/runner/cli.js). Prints a markdown table.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,7 +38,7 @@ interface Sample {
 
 /** Which host: clean; root's login shell slow; or a slow login shell and become root through sudo with a password. */
 type Kind = 'clean' | 'slow' | 'slow-sudo';
-const KINDS: readonly Kind[] = ['clean', 'slow', 'slow-sudo'];
+const KINDS = (process.env.BENCH_KINDS ?? 'clean,slow,slow-sudo').split(',') as Kind[];
 const LABELS: Record<Kind, string> = { clean: 'clean', slow: `.bashrc sleeps ${SLOW_S} s`, 'slow-sudo': `.bashrc sleeps ${SLOW_S} s, become with a sudo password` };
 const SUDO_USER = { name: 'deploy', password: 'bench-sudo-password' };
 
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const kind of KINDS) {
       const r = rows[kind];
+      if (r === undefined) throw new Error(`BENCH_KINDS: no such host kind ${kind} (clean, slow, slow-sudo)`);
       const shells = kind === 'clean' ? '-' : `${m(r.map((t) => t.first.loginShells ?? 0))} / ${m(r.map((t) => t.second.loginShells ?? 0))}`;
       console.log(`| ${LABELS[kind]} | ${m(r.map((t) => t.first.taskMs))} | ${m(r.map((t) => t.second.taskMs))} | ${m(r.map((t) => t.first.processesPerTask))} | ${m(r.map((t) => t.second.processesPerTask))} | ${median(r.map((t) => t.floorMs)).toFixed(2)} | ${(median(r.map((t) => t.first.wallMs)) / 1000).toFixed(2)} | ${(median(r.map((t) => t.second.wallMs)) / 1000).toFixed(2)} | ${shells} |`);
     }
