@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sh, type Command } from '../quote.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/ssh-errors.js';
 import type { Connection, DialogReply, ExecResult } from '../connection/types.js';
-import { ModuleFailure } from '../module-api.js';
+import { ModuleFailure } from '../errors.js';
 
 export interface BecomeSettings {
   become: boolean;
