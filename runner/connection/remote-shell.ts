@@ -14,6 +14,7 @@
 // on a host whose .bashrc sleeps 0.2 s a task that writes cost 262 ms instead
 // of 41 (bench/slow-login-shell.ts). A command cut off mid-transfer is never
 // run: the shell only starts it once the closing quote or delimiter arrived.
+// become's password dialog goes through this shell as well (ShellDialog).
 //
 // Framing: after the child exits the shell prints a marker carrying a random
 // nonce, new for every command and chosen here, and the exit status on stdout,
