@@ -1,8 +1,10 @@
 // The scale-out commands: `drover worker`, `drover runs`, and what `drover run`
 // does with --redis (queue the run and follow it) or --attach (follow only).
+// The Redis client and the queue (ioredis, bullmq: a third of the one-file
+// bundle) are imported when one of these runs, not at every start of drover.
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Invocation } from '../engine/invocation.js';
 import type { BecomeDefaults } from '../engine/runtime.js';
 import { InputError } from '../errors.js';
@@ -10,11 +12,8 @@ import { defaultRegistry } from '../../modules/registry.js';
 
 import { maskVaultSecrets } from '../vault/secrets.js';
 import { defaultBundleCache } from '../scale/bundle.js';
-import { startRun, type RunJobSettings } from '../scale/controller.js';
-import { followRun, loadRecord } from '../scale/follow.js';
+import type { RunJobSettings } from '../scale/controller.js';
 import { redisOptions, type RedisFlags } from '../scale/redis-options.js';
-import { listRuns } from '../scale/runs.js';
-import { runWorker } from '../scale/worker.js';
 import { withReporter, type OutputFlags } from './options.js';
 
 const fail = (message: string): never => {
@@ -61,6 +60,7 @@ export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefa
 
 async function withRedis<T>(flags: RedisFlags, work: (redis: Redis, options: ReturnType<typeof redisOptions>) => Promise<T>): Promise<T> {
   const options = redisOptions(flags);
+  const { Redis } = await import('ioredis');
   const redis = new Redis({ ...options, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
@@ -77,6 +77,7 @@ export async function scaleRun(invocation: Invocation | undefined, flags: ScaleR
   if (flags.attach !== undefined && invocation !== undefined) fail('--attach follows a run queued earlier: give it no playbook');
   if (flags.attach === undefined && invocation === undefined) fail('drover run needs a playbook (or --attach RUN_ID with --redis)');
   refuseWithRedis(flags, auth);
+  const [{ startRun }, { followRun, loadRecord }] = await Promise.all([import('../scale/controller.js'), import('../scale/follow.js')]);
   return withRedis(redisFlags, async (redis, options) => {
     let runId = flags.attach;
     if (runId === undefined) {
@@ -105,6 +106,7 @@ export function workerCommand(): Command {
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const { runWorker } = await import('../scale/worker.js');
       await runWorker(
         { redis: redisOptions(flags), name: flags.name, group: flags.group, bundleCache: flags.bundleCache ?? defaultBundleCache(), lockMs: flags.lockSeconds * 1000, registry: defaultRegistry, log: (line) => process.stderr.write(`${line}\n`) },
         abort.signal,
@@ -116,6 +118,7 @@ export function runsCommand(): Command {
   const command = new Command('runs').description('List the runs queued on Redis: state, and hosts per state');
   addRedisOptions(command, true);
   return command.action(async (flags: RedisFlags) => {
+    const { listRuns } = await import('../scale/runs.js');
     process.stdout.write(await withRedis(flags, (redis) => listRuns(redis)));
   });
 }

@@ -10,7 +10,9 @@ import { coerceParams } from './coerce.js';
 // ajv ships CommonJS; its default export is the class under ESM interop.
 const Ajv = AjvModule.default ?? AjvModule;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: true, strictRequired: false });
+// validateSchema off: checking our own schemas against JSON Schema's meta-schema cost ~12 ms of
+// every start (compiling the meta-schema); test/schemas-of-modules-and-keywords-are-valid.test.ts does it.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: true, strictRequired: false, validateSchema: false });
 const compiled = new WeakMap<AnyModule, ValidateFunction>();
 
 function validatorFor(module: AnyModule): ValidateFunction {
