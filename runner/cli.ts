@@ -11,6 +11,7 @@ import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { execCommand } from './commands/exec.js';
+import { compatCommand } from './commands/compat.js';
 import { resolveInvocation, type Invocation } from './cli-args.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
@@ -141,6 +142,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand());
   program.addCommand(runsCommand());
   program.addCommand(execCommand());
+  program.addCommand(compatCommand());
   return program;
 }
 
