@@ -42,7 +42,10 @@ export async function checkProject(dir: string): Promise<CompatResult> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new InputError([{ message: `drover compat needs a directory: ${dir} is not one` }]);
   const project = await discoverProject(root);
-  const config = loadAnsibleConfig({ cwd: root });
+  // The repository's own ansible.cfg, whatever the machine's (~/.ansible.cfg, ANSIBLE_*) says: the report is about the repository.
+  const file = join(root, 'ansible.cfg');
+  const configEnv = (await stat(file).catch(() => undefined)) ? { ANSIBLE_CONFIG: file } : { DROVER_ANSIBLE_CONFIG: 'none' };
+  const config = loadAnsibleConfig({ cwd: root, env: { HOME: process.env.HOME, ...configEnv } });
   // A run from the repository looks in its roles/, then in roles_path, as ansible-playbook would from there.
   const rolesPath = [join(root, 'roles'), ...(config.value('roles_path') ?? []), ...new Set(project.roles.map((r) => resolve(r.dir, '..')))];
   const items: CompatItem[] = [];
@@ -54,6 +57,7 @@ export async function checkProject(dir: string): Promise<CompatResult> {
   for (const path of project.templates) items.push({ kind: 'template', path, problems: templateFileProblemsAt(path) });
   const playbookDirs = [...new Set(project.playbooks.map((p) => resolve(p, '..')))];
   for (const path of inventoriesOf(project, config.value('inventory'))) items.push({ kind: 'inventory', path, problems: await inventoryProblems(path, root, playbookDirs) });
+  for (const item of items) item.problems = unique(item.problems);
   return { root, items, problems: unique(items.flatMap((i) => i.problems)) };
 }
 

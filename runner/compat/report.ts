@@ -44,7 +44,7 @@ export function compatReport(result: CompatResult): CompatReport {
   };
 }
 
-const at = (p: Place) => (p.file ? `${p.file}:${p.line}:${p.column}` : '(no file)');
+const at = (p: Place) => `${p.file}:${p.line}:${p.column}`;
 
 export function formatCompatReport(report: CompatReport): string {
   const lines: string[] = [];
@@ -63,8 +63,8 @@ export function formatCompatReport(report: CompatReport): string {
     }
   }
   if (counts.other > 0) {
-    lines.push('', `Other problems (Ansible refuses these too, or they are mistakes): ${counts.other}`);
-    for (const o of report.other) lines.push(`  ${at(o)}: ${o.message.split('\n').join('\n    ')}`);
+    lines.push('', `Other problems (not constructs drover lacks: mistakes Ansible refuses too, files that cannot be read): ${counts.other}`);
+    for (const o of report.other) lines.push(`  ${o.file ? `${at(o)}: ` : ''}${o.message.split('\n').join('\n    ')}`);
   }
   lines.push('', `${counts.loads} of ${counts.items} load, ${counts.refused} refused; ${counts.unsupported} unsupported construct${counts.unsupported === 1 ? '' : 's'}, ${counts.other} other problem${counts.other === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;

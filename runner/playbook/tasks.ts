@@ -16,6 +16,7 @@ import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-a
 import { closest } from 'fastest-levenshtein';
 import { ansibleBoolean } from '../validate/coerce.js';
 import { LOOKUP_NAMES } from '../template/lookups.js';
+import { insteadOf } from '../validate/instead.js';
 
 export interface TaskContext {
   file: string;
@@ -82,9 +83,9 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
     else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
     else if (key.startsWith('with_')) {
-      const instead = `with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`;
-      const unsupported = { kind: 'lookup', name: key.slice(5), instead } as const;
-      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has ${instead}`, location: keyLocationOf(entry, key), unsupported });
+      const has = `with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`;
+      const unsupported = { kind: 'lookup', name: key.slice(5), instead: `drover has ${has}` } as const;
+      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has ${has}`, location: keyLocationOf(entry, key), unsupported });
     } else if (key in UNSUPPORTED_KEYWORDS) {
       const unsupported = { kind: 'keyword', name: key, instead: UNSUPPORTED_KEYWORDS[key]! } as const;
       ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key), unsupported });
@@ -244,7 +245,7 @@ function suggest(key: string, ctx: TaskContext): string {
 
 /** A task key that is neither a keyword nor a module drover has: an Ansible module (or collection module) drover lacks, or a typo. */
 function unknownModule(key: string, ctx: TaskContext): Unsupported {
-  return { kind: 'module', name: key, instead: `'${suggest(key, ctx)}'? (drover doc --list shows every module; command or shell runs the tool the module wraps)` };
+  return { kind: 'module', name: key, instead: insteadOf(key, suggest(key, ctx), 'drover doc --list shows every module; command or shell runs the tool a missing module wraps') };
 }
 
 /** Lists where Ansible accepts a string or a list; old loop spellings become `loop`. */

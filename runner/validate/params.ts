@@ -6,6 +6,7 @@ import { closest } from 'fastest-levenshtein';
 import type { AnyModule } from '../module-api.js';
 import { FREE_FORM_MODULES, parseKv } from '../playbook/kv-args.js';
 import { coerceParams } from './coerce.js';
+import { insteadOf } from './instead.js';
 import type { Unsupported } from '../errors.js';
 
 // ajv ships CommonJS; its default export is the class under ESM interop.
@@ -125,7 +126,7 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
       const full = path ? `${path}.${name}` : name;
       const near = !path && known.length ? closest(name, known) : undefined;
       const hint = near === undefined ? '' : `; did you mean '${near}'?`;
-      const instead = `${near === undefined ? '' : `'${near}'? `}drover doc ${module.name} lists its parameters`;
+      const instead = insteadOf(name, near, `drover doc ${module.name} lists its parameters`);
       return { param: full, message: `unknown parameter '${full}'${hint}`, unsupported: { kind: 'parameter', name: `${module.name}: ${full}`, instead } };
     }
     case 'required': {

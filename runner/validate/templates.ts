@@ -9,6 +9,7 @@ import { FILTERS, TESTS } from '../template/registry.js';
 import { isLookupFunction, LOOKUP_NAMES } from '../template/lookups.js';
 import { closest } from 'fastest-levenshtein';
 import type { Unsupported } from '../errors.js';
+import { insteadOf } from './instead.js';
 import type { TemplateError } from '../template/errors.js';
 
 export interface TemplateProblem {
@@ -56,8 +57,10 @@ function unsupportedLookup(node: object): NameProblem | undefined {
   if (first?.t !== 'literal' || typeof first.value !== 'string') return undefined;
   const name = first.value.replace(/^ansible\.(builtin|legacy)\./, '');
   if (LOOKUP_NAMES.includes(name)) return undefined;
-  const instead = `'${closest(name, [...LOOKUP_NAMES])}'? (drover has: ${LOOKUP_NAMES.join(', ')})`;
-  return { message: `lookup plugin '${first.value}' is not supported by drover; did you mean ${instead}`, unsupported: { kind: 'lookup', name: first.value, instead }, offset: first.start };
+  const near = closest(name, [...LOOKUP_NAMES]);
+  const has = `drover has: ${LOOKUP_NAMES.join(', ')}`;
+  const unsupported = { kind: 'lookup', name: first.value, instead: insteadOf(name, near, has) } as const;
+  return { message: `lookup plugin '${first.value}' is not supported by drover; did you mean '${near}'? (${has})`, unsupported, offset: first.start };
 }
 
 /** A name no table has, and where in the expression text it is written. */
@@ -82,7 +85,7 @@ export function unknownNames(nodes: unknown[]): NameProblem[] {
       // The parser already dropped an `ansible.builtin.` prefix.
       if (!table.has(n.name)) {
         const near = closest(n.name, [...table.keys()]);
-        const unsupported = { kind, name: n.name, instead: `'${near}'? (docs/filters.md lists drover's filters and tests)` } as const;
+        const unsupported = { kind, name: n.name, instead: insteadOf(n.name, near, "docs/filters.md lists drover's filters and tests") } as const;
         problems.push({ message: `unknown ${kind} '${n.name}'; did you mean '${near}'?`, unsupported, offset: typeof n.at === 'number' ? n.at : 0 });
       }
     }
