@@ -65,15 +65,19 @@ function inventoriesOf(project: Project, configured: string[] | undefined): stri
   return [...new Set([...(configured ?? []), ...project.inventories])];
 }
 
-/** What a load throws: the InputError's problems, every one of them. */
-async function problemsOf(load: () => Promise<unknown>): Promise<Problem[]> {
+/** What a load gives, or the problems of the InputError it throws (every one of them). */
+async function loaded<T>(load: () => Promise<T>): Promise<{ value: T } | { problems: Problem[] }> {
   try {
-    await load();
-    return [];
+    return { value: await load() };
   } catch (error) {
-    if (error instanceof InputError) return error.problems;
+    if (error instanceof InputError) return { problems: error.problems };
     throw error;
   }
+}
+
+async function problemsOf(load: () => Promise<unknown>): Promise<Problem[]> {
+  const result = await loaded(load);
+  return 'problems' in result ? result.problems : [];
 }
 
 async function yamlProblems(path: string): Promise<Problem[]> {
@@ -104,13 +108,8 @@ async function roleProblems(dir: string, rolesPath: string[]): Promise<Problem[]
 
 /** A task file as an include reads it: in its role, when it has one. */
 async function taskFileProblems(path: string, role: RoleContext | undefined, rolesPath: string[], handlers = false): Promise<Problem[]> {
-  let content: unknown;
-  try {
-    content = await readYamlFile(path);
-  } catch (error) {
-    if (error instanceof InputError) return error.problems;
-    throw error;
-  }
+  const read = await loaded(() => readYamlFile(path));
+  if ('problems' in read) return read.problems;
   const problems: Problem[] = [];
   const ctx: TaskContext = {
     file: path,
@@ -122,20 +121,14 @@ async function taskFileProblems(path: string, role: RoleContext | undefined, rol
       return loaded.flatMap((r) => r.tasks);
     },
   };
-  await parseTaskList(content, ctx, { handlers });
+  await parseTaskList(read.value, ctx, { handlers });
   return problems;
 }
 
 /** A vars file's values are templates a task may render: the same syntax and name checks a task's values get. */
 async function varsFileProblems(path: string): Promise<Problem[]> {
-  let content: unknown;
-  try {
-    content = await readYamlFile(path);
-  } catch (error) {
-    if (error instanceof InputError) return error.problems;
-    throw error;
-  }
-  return valueProblems(content, { file: displayPath(path), line: 1, column: 1 });
+  const read = await loaded(() => readYamlFile(path));
+  return 'problems' in read ? read.problems : valueProblems(read.value, { file: displayPath(path), line: 1, column: 1 });
 }
 
 function valueProblems(vars: unknown, fallback: NonNullable<Problem['location']>): Problem[] {
@@ -152,13 +145,9 @@ function templateFileProblemsAt(path: string): Problem[] {
 
 /** The inventory as a run reads it, then every variable's templates, as a task would render them. */
 async function inventoryProblems(source: string, root: string, playbookDirs: string[]): Promise<Problem[]> {
-  let inventory;
-  try {
-    inventory = await loadInventory(source, { cwd: root, playbookDirs });
-  } catch (error) {
-    if (error instanceof InputError) return error.problems;
-    throw error;
-  }
+  const read = await loaded(() => loadInventory(source, { cwd: root, playbookDirs }));
+  if ('problems' in read) return read.problems;
+  const inventory = read.value;
   const seen = new Set<object>();
   const problems: Problem[] = [];
   for (const host of inventory.hosts) {

@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
 import type { ModuleRegistry } from '../../modules/registry.js';
-import { TASK_KEYWORDS } from './keywords.js';
+import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { insteadOf } from '../validate/instead.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
@@ -104,7 +105,9 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     }
     const near = closest(key, [...PLAY_KEYS]);
     const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${near}'? (tasks go under tasks:)` : '';
-    const unsupported = { kind: 'keyword', name: key, instead: `'${near}'? (docs/keywords.md lists the play keywords drover has)` } as const;
+    // A task keyword drover lacks (vars_prompt, connection, collections) written on a play says the same instead.
+    const instead = UNSUPPORTED_KEYWORDS[key] ?? insteadOf(key, near, 'docs/keywords.md lists the keywords drover has');
+    const unsupported = { kind: 'keyword', name: key, instead } as const;
     problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key), unsupported });
   }
   if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) {
