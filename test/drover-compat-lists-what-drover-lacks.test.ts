@@ -64,6 +64,9 @@ const EXPECTED = [
   { kind: 'lookup', name: 'community.general.redis', file: 'site.yml', line: 20, column: 9 },
   { kind: 'template statement', name: '{% extends %}', file: 'roles/web/templates/site.conf.j2', line: 1, column: 4 },
   { kind: 'setting', name: '[defaults] hash_behaviour', file: 'ansible.cfg', line: 3, column: 1 },
+  // Command lines in the Makefile, against drover run's and drover exec's own options.
+  { kind: 'setting', name: 'ansible-playbook --flush-cache', file: 'Makefile', line: 4, column: 30 },
+  { kind: 'setting', name: 'ansible --tree', file: 'Makefile', line: 7, column: 44 },
 ];
 
 test('a repository with one construct of each kind drover lacks: each listed at file:line:col under its kind, with counts, exit non-zero', async () => {
@@ -73,8 +76,8 @@ test('a repository with one construct of each kind drover lacks: each listed at 
   assert.equal(report.ok, false);
   assert.deepEqual(report.unsupported.map(({ kind, name, file, line, column }) => ({ kind, name, file, line, column })), EXPECTED);
   for (const u of report.unsupported) assert.ok(u.instead.length > 0 && u.message.length > 0, `${u.name} says what to do instead`);
-  assert.deepEqual(report.counts.byKind, { module: 1, parameter: 1, keyword: 3, filter: 1, test: 1, lookup: 1, 'template statement': 1, setting: 1 });
-  assert.equal(report.counts.unsupported, 10);
+  assert.deepEqual(report.counts.byKind, { module: 1, parameter: 1, keyword: 3, filter: 1, test: 1, lookup: 1, 'template statement': 1, setting: 3 });
+  assert.equal(report.counts.unsupported, 12);
   // A mistake Ansible refuses too is listed apart, not as something drover lacks.
   assert.deepEqual(report.other.map(({ file, line, column }) => `${file}:${line}:${column}`), ['tasks/cleanup.yml:1:3']);
   assert.match(report.other[0]!.message, /more than one action/);
@@ -89,10 +92,11 @@ test('a repository with one construct of each kind drover lacks: each listed at 
     'role roles/web': 'refused',
     'task file tasks/cleanup.yml': 'refused',
     'template templates/banner.j2': 'loads',
+    'script Makefile': 'refused',
     'inventory inventories/lab': 'loads',
   });
   assert.equal(report.items.find((i) => i.kind === 'role' && i.path.includes('acme'))?.name, 'acme.tools.clock');
-  assert.deepEqual([report.counts.items, report.counts.loads, report.counts.refused], [9, 4, 5]);
+  assert.deepEqual([report.counts.items, report.counts.loads, report.counts.refused], [10, 4, 6]);
 });
 
 test('the text report has the same content as the JSON one', async () => {
@@ -101,7 +105,7 @@ test('the text report has the same content as the JSON one', async () => {
   const report = JSON.parse(json.stdout) as CompatReport;
   const out = text.stdout;
   for (const item of report.items) assert.match(out, new RegExp(`^${item.status} +${item.kind} +${escape(item.path)}`, 'm'));
-  assert.match(out, /^Not supported by drover: 10 \(module 1, parameter 1, keyword 3, filter 1, test 1, lookup 1, template statement 1, setting 1\)$/m);
+  assert.match(out, /^Not supported by drover: 12 \(module 1, parameter 1, keyword 3, filter 1, test 1, lookup 1, template statement 1, setting 3\)$/m);
   for (const kind of Object.keys(report.counts.byKind)) assert.match(out, new RegExp(`^  ${kind} \\(${report.counts.byKind[kind as keyof typeof report.counts.byKind]}\\)$`, 'm'));
   // Each construct under its own kind's heading, with what to use instead on the next line.
   const sections = out.split(/^  (?=\S)/m);
@@ -110,7 +114,7 @@ test('the text report has the same content as the JSON one', async () => {
     assert.ok(section?.includes(`    ${u.file}:${u.line}:${u.column}  ${u.name}\n      instead: ${u.instead}\n`), `${u.kind} ${u.name} in its section`);
   }
   for (const o of report.other) assert.ok(out.includes(`  ${o.file}:${o.line}:${o.column}: ${o.message}`));
-  assert.match(out, /^4 of 9 load, 5 refused; 10 unsupported constructs, 1 other problem\n$/m);
+  assert.match(out, /^4 of 10 load, 6 refused; 12 unsupported constructs, 1 other problem\n$/m);
 });
 
 test('compat refuses what drover run --syntax-check refuses, at the same places', async () => {

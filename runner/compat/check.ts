@@ -18,8 +18,9 @@ import { displayPath, keyLocationOf, readYamlFile } from '../playbook/yaml-sourc
 import { templateTextProblems } from '../validate/template-files.js';
 import { templateProblems } from '../validate/templates.js';
 import { discoverProject, type Project } from './discover.js';
+import { scriptProblems, type ToolOptions } from './scripts.js';
 
-export type ItemKind = 'playbook' | 'role' | 'task file' | 'template' | 'inventory' | 'ansible.cfg' | 'file';
+export type ItemKind = 'playbook' | 'role' | 'task file' | 'template' | 'inventory' | 'ansible.cfg' | 'script' | 'file';
 
 /** One thing a run could load, and whether drover loads it. */
 export interface CompatItem {
@@ -38,7 +39,8 @@ export interface CompatResult {
   problems: Problem[];
 }
 
-export async function checkProject(dir: string): Promise<CompatResult> {
+/** `tools`: the options of drover's own commands, which the Ansible command lines in scripts are checked against. */
+export async function checkProject(dir: string, tools: ToolOptions): Promise<CompatResult> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new InputError([{ message: `drover compat needs a directory: ${dir} is not one` }]);
   const project = await discoverProject(root);
@@ -55,6 +57,10 @@ export async function checkProject(dir: string): Promise<CompatResult> {
   for (const role of project.roles) items.push({ kind: 'role', path: role.dir, name: role.name, problems: await roleProblems(role.dir, rolesPath) });
   for (const path of project.taskFiles) items.push({ kind: 'task file', path, problems: await taskFileProblems(path, undefined, rolesPath) });
   for (const path of project.templates) items.push({ kind: 'template', path, problems: templateFileProblemsAt(path) });
+  for (const path of project.scripts) {
+    const { commands, problems } = await scriptProblems(path, tools);
+    if (commands > 0) items.push({ kind: 'script', path, problems });
+  }
   const playbookDirs = [...new Set(project.playbooks.map((p) => resolve(p, '..')))];
   for (const path of inventoriesOf(project, config.value('inventory'))) items.push({ kind: 'inventory', path, problems: await inventoryProblems(path, root, playbookDirs) });
   for (const item of items) item.problems = unique(item.problems);

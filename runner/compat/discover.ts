@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
+import { isScript } from './scripts.js';
 
 export interface ProjectRole {
   /** As a playbook names it: `ntp`, or `ns.collection.ntp` for a collection's role. */
@@ -25,6 +26,8 @@ export interface Project {
   inventories: string[];
   /** YAML files that could not be parsed, so what they are is unknown. */
   unreadable: string[];
+  /** Makefiles and shell scripts, which may run ansible-playbook. */
+  scripts: string[];
 }
 
 /** Directories that hold no Ansible content, or content read with something else (vars are read with inventories and roles). */
@@ -35,9 +38,9 @@ const ROLE_PARTS = ['tasks', 'handlers', 'defaults', 'vars', 'meta', 'templates'
 const NOT_TASKS = /(^|[-_.])requirements\.ya?ml$|^\.pre-commit|^galaxy\.ya?ml$/;
 
 export async function discoverProject(root: string): Promise<Project> {
-  const project: Project = { root, playbooks: [], taskFiles: [], roles: [], templates: [], inventories: await inventorySources(root), unreadable: [] };
+  const project: Project = { root, playbooks: [], taskFiles: [], roles: [], templates: [], inventories: await inventorySources(root), unreadable: [], scripts: [] };
   await walk(root, project);
-  for (const list of [project.playbooks, project.taskFiles, project.templates, project.inventories, project.unreadable]) list.sort();
+  for (const list of [project.playbooks, project.taskFiles, project.templates, project.inventories, project.unreadable, project.scripts]) list.sort();
   project.roles.sort((a, b) => a.dir.localeCompare(b.dir));
   return project;
 }
@@ -53,6 +56,7 @@ async function walk(dir: string, project: Project): Promise<void> {
       continue;
     }
     if (entry.endsWith('.j2')) project.templates.push(path);
+    else if (isScript(entry)) project.scripts.push(path);
     else if (/\.ya?ml$/.test(entry) && !NOT_TASKS.test(entry)) await classifyYaml(path, project);
   }
 }
