@@ -131,3 +131,14 @@ test('compat refuses what drover run --syntax-check refuses, at the same places'
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+test('roles beside a playbook, and a Galaxy role checked out alone, are loaded as roles', async () => {
+  const galaxy = join(root, 'test', 'galaxy-roles');
+  const beside = await runDrover(['compat', galaxy, '--json'], { env: env() });
+  assert.equal(beside.code, 0, beside.stdout);
+  const items = (JSON.parse(beside.stdout) as CompatReport).items.map((i) => `${i.kind} ${i.path} ${i.status}`);
+  assert.deepEqual(items, ['playbook firewall.play.yml loads', 'playbook nfs.play.yml loads', 'role firewall loads', 'role nfs loads']);
+  const alone = await runDrover(['compat', join(galaxy, 'nfs'), '--json'], { env: env() });
+  assert.equal(alone.code, 0, alone.stdout);
+  assert.deepEqual((JSON.parse(alone.stdout) as CompatReport).items.map((i) => [i.kind, i.path, i.name, i.status]), [['role', '.', 'nfs', 'loads']]);
+});

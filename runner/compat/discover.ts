@@ -39,7 +39,9 @@ const NOT_TASKS = /(^|[-_.])requirements\.ya?ml$|^\.pre-commit|^galaxy\.ya?ml$/;
 
 export async function discoverProject(root: string): Promise<Project> {
   const project: Project = { root, playbooks: [], taskFiles: [], roles: [], templates: [], inventories: await inventorySources(root), unreadable: [], scripts: [] };
-  await walk(root, project);
+  // A role's own repository (a Galaxy role checked out alone) is that one role.
+  if (await hasRoleMain(root)) project.roles.push({ name: basename(root), dir: root });
+  else await walk(root, project);
   for (const list of [project.playbooks, project.taskFiles, project.templates, project.inventories, project.unreadable, project.scripts]) list.sort();
   project.roles.sort((a, b) => a.dir.localeCompare(b.dir));
   return project;
@@ -51,7 +53,7 @@ async function walk(dir: string, project: Project): Promise<void> {
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) continue;
     if (info.isDirectory()) {
-      if (basename(dir) === 'roles' && (await isRole(path))) project.roles.push({ name: roleName(project.root, path), dir: path });
+      if ((basename(dir) === 'roles' && (await isRole(path))) || (await hasRoleMain(path))) project.roles.push({ name: roleName(project.root, path), dir: path });
       else if (!SKIPPED_DIRS.has(entry) && !entry.startsWith('.')) await walk(path, project);
       continue;
     }
@@ -64,6 +66,15 @@ async function walk(dir: string, project: Project): Promise<void> {
 async function isRole(dir: string): Promise<boolean> {
   const parts = await readdir(dir).catch(() => [] as string[]);
   return parts.some((p) => ROLE_PARTS.includes(p));
+}
+
+/** Outside a roles/ directory (next to a playbook, which Ansible also searches), a role is a directory with tasks/main or meta/main. */
+async function hasRoleMain(dir: string): Promise<boolean> {
+  for (const part of ['tasks', 'meta']) {
+    const files = await readdir(join(dir, part)).catch(() => [] as string[]);
+    if (files.some((f) => /^main(\.ya?ml)?$/.test(f))) return true;
+  }
+  return false;
 }
 
 /** ansible_collections/NS/COLL/roles/NAME is NS.COLL.NAME, as a playbook writes it. */
