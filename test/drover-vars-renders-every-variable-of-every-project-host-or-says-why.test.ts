@@ -10,6 +10,7 @@ import { parse, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import { explainVars } from '../runner/engine/explain-vars.js';
 import { loadInventory } from '../runner/inventory/index.js';
 import { projectRoot } from '../runner/paths.js';
+import { defaultRegistry } from '../modules/registry.js';
 import { runDrover } from './support/cli.js';
 
 const root = projectRoot();
@@ -20,7 +21,7 @@ process.env.DROVER_AGE_IDENTITY_FILE = identity;
 const inventories = async () =>
   (await readdir(join(root, 'inventories'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => relative(process.cwd(), join(root, 'inventories', e.name)));
 const playbooks = async () => (await readdir(join(root, 'playbooks'))).filter((f) => f.endsWith('.yml')).map((f) => relative(process.cwd(), join(root, 'playbooks', f)));
-const invocation = (inventory: string, playbook = '') => ({ playbook, inventory: [inventory], extraVars: {}, tags: { only: [], skip: [] } });
+const invocation = (inventory: string, playbook = '') => ({ playbook, inventory: [inventory], extraVars: {}, tags: { only: [], skip: [] }, registry: defaultRegistry });
 
 /** Each variable of the listing, and the reason it is not rendered (the comment drover vars writes above it), if any. */
 function listing(text: string): Map<string, string | undefined> {

@@ -6,6 +6,7 @@ import { EXIT } from '../engine/run.js';
 import { checkProject } from '../compat/check.js';
 import { compatReport, formatCompatReport } from '../compat/report.js';
 import { maskVaultSecrets } from './vault.js';
+import { defaultRegistry } from '../../modules/registry.js';
 import type { CommandOptions, ToolOptions } from '../compat/scripts.js';
 
 /** What `ansible-playbook` and `ansible` lines in scripts become: drover run and drover exec, with the options they declare (and the global ones). */
@@ -24,7 +25,7 @@ export function compatCommand(): Command {
     .argument('[dir]', 'the repository (default: the current directory)', '.')
     .option('--json', 'the report as JSON, for CI')
     .action(async (dir: string, flags: { json?: boolean }, command: Command) => {
-      const report = compatReport(await checkProject(dir, toolOptions(command.parent!)));
+      const report = compatReport(await checkProject(dir, { registry: defaultRegistry, tools: toolOptions(command.parent!) }));
       const text = flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatCompatReport(report);
       process.stdout.write(maskVaultSecrets(text));
       process.exitCode = report.ok ? EXIT.ok : EXIT.invalidInput;

@@ -6,7 +6,6 @@
 // vars file and template in them, since a run would only reach some.
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { defaultRegistry } from '../../modules/registry.js';
 import { loadAnsibleConfig } from '../config/ansible-config.js';
 import { InputError, type Problem } from '../errors.js';
 import { loadInventory } from '../inventory/index.js';
@@ -14,6 +13,7 @@ import { loadPlaybook } from '../playbook/load.js';
 import { loadRole, type RoleLoader } from '../playbook/roles.js';
 import { parseTaskList, type TaskContext } from '../playbook/tasks.js';
 import type { RoleContext, RoleFiles } from '../playbook/types.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { displayPath, keyLocationOf, readYamlFile } from '../playbook/yaml-source.js';
 import { templateTextProblems } from '../validate/template-files.js';
 import { templateProblems } from '../validate/templates.js';
@@ -39,8 +39,14 @@ export interface CompatResult {
   problems: Problem[];
 }
 
-/** `tools`: the options of drover's own commands, which the Ansible command lines in scripts are checked against. */
-export async function checkProject(dir: string, tools: ToolOptions): Promise<CompatResult> {
+export interface CompatOptions {
+  /** The modules tasks are checked against (the CLI's list). */
+  registry: ModuleRegistry;
+  /** The options of drover's own commands, which the Ansible command lines in scripts are checked against. */
+  tools: ToolOptions;
+}
+
+export async function checkProject(dir: string, { registry, tools }: CompatOptions): Promise<CompatResult> {
   const root = resolve(dir);
   if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new InputError([{ message: `drover compat needs a directory: ${dir} is not one` }]);
   const project = await discoverProject(root);
@@ -53,9 +59,10 @@ export async function checkProject(dir: string, tools: ToolOptions): Promise<Com
   const items: CompatItem[] = [];
   if (config.file !== undefined) items.push({ kind: 'ansible.cfg', path: config.file, problems: config.refused });
   for (const path of project.unreadable) items.push({ kind: 'file', path, problems: await yamlProblems(path) });
-  for (const path of project.playbooks) items.push({ kind: 'playbook', path, problems: await playbookProblems(path, rolesPath) });
-  for (const role of project.roles) items.push({ kind: 'role', path: role.dir, name: role.name, problems: await roleProblems(role.dir, rolesPath) });
-  for (const path of project.taskFiles) items.push({ kind: 'task file', path, problems: await taskFileProblems(path, undefined, rolesPath) });
+  const load: Loading = { registry, rolesPath };
+  for (const path of project.playbooks) items.push({ kind: 'playbook', path, problems: await playbookProblems(path, load) });
+  for (const role of project.roles) items.push({ kind: 'role', path: role.dir, name: role.name, problems: await roleProblems(role.dir, load) });
+  for (const path of project.taskFiles) items.push({ kind: 'task file', path, problems: await taskFileProblems(path, undefined, load) });
   for (const path of project.templates) items.push({ kind: 'template', path, problems: templateFileProblemsAt(path) });
   for (const path of project.scripts) {
     const { commands, problems } = await scriptProblems(path, tools);
@@ -65,6 +72,12 @@ export async function checkProject(dir: string, tools: ToolOptions): Promise<Com
   for (const path of inventoriesOf(project, config.value('inventory'))) items.push({ kind: 'inventory', path, problems: await inventoryProblems(path, root, playbookDirs) });
   for (const item of items) item.problems = unique(item.problems);
   return { root, items, problems: unique(items.flatMap((i) => i.problems)) };
+}
+
+/** What every loader here is given: the module list, and where roles are looked for. */
+interface Loading {
+  registry: ModuleRegistry;
+  rolesPath: string[];
 }
 
 function inventoriesOf(project: Project, configured: string[] | undefined): string[] {
@@ -91,39 +104,39 @@ async function yamlProblems(path: string): Promise<Problem[]> {
 }
 
 /** Exactly what `drover run --syntax-check` loads: the playbook, its imports and its roles. */
-async function playbookProblems(path: string, rolesPath: string[]): Promise<Problem[]> {
-  return problemsOf(() => loadPlaybook(path, { registry: defaultRegistry, rolesPath }));
+async function playbookProblems(path: string, load: Loading): Promise<Problem[]> {
+  return problemsOf(() => loadPlaybook(path, load));
 }
 
 /**
  * A role as a play's `roles:` entry loads it (defaults, vars, meta dependencies, tasks/main,
  * handlers/main), then every other task, handler and vars file and every template in it.
  */
-async function roleProblems(dir: string, rolesPath: string[]): Promise<Problem[]> {
+async function roleProblems(dir: string, load: Loading): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const loader: RoleLoader = { searchPath: rolesPath, registry: defaultRegistry, problems, applied: new Set(), imported: [] };
+  const loader: RoleLoader = { searchPath: load.rolesPath, registry: load.registry, problems, applied: new Set(), imported: [] };
   const [loaded] = (await loadRole(dir, loader)).slice(-1);
   const role = loaded?.role;
   const isMain = (file: string) => /\/main(\.ya?ml)?$/.test(file);
-  for (const file of (await filesUnder(join(dir, 'tasks'))).filter((f) => /\.ya?ml$/.test(f) && !isMain(f))) problems.push(...(await taskFileProblems(file, role, rolesPath)));
-  for (const file of (await filesUnder(join(dir, 'handlers'))).filter((f) => /\.ya?ml$/.test(f) && !isMain(f))) problems.push(...(await taskFileProblems(file, role, rolesPath, true)));
+  for (const file of (await filesUnder(join(dir, 'tasks'))).filter((f) => /\.ya?ml$/.test(f) && !isMain(f))) problems.push(...(await taskFileProblems(file, role, load)));
+  for (const file of (await filesUnder(join(dir, 'handlers'))).filter((f) => /\.ya?ml$/.test(f) && !isMain(f))) problems.push(...(await taskFileProblems(file, role, load, true)));
   for (const file of [...(await filesUnder(join(dir, 'defaults'))), ...(await filesUnder(join(dir, 'vars')))].filter((f) => /\.ya?ml$/.test(f))) problems.push(...(await varsFileProblems(file)));
   for (const file of await filesUnder(join(dir, 'templates'))) problems.push(...templateFileProblemsAt(file));
   return problems;
 }
 
 /** A task file as an include reads it: in its role, when it has one. */
-async function taskFileProblems(path: string, role: RoleContext | undefined, rolesPath: string[], handlers = false): Promise<Problem[]> {
+async function taskFileProblems(path: string, role: RoleContext | undefined, load: Loading, handlers = false): Promise<Problem[]> {
   const read = await loaded(() => readYamlFile(path));
   if ('problems' in read) return read.problems;
   const problems: Problem[] = [];
   const ctx: TaskContext = {
     file: path,
-    registry: defaultRegistry,
+    registry: load.registry,
     problems,
     role,
     importRole: async (name: string, from: RoleFiles, at?: Problem['location']) => {
-      const loaded = await loadRole(name, { searchPath: rolesPath, registry: defaultRegistry, problems, applied: new Set() }, at, { from, once: false });
+      const loaded = await loadRole(name, { searchPath: load.rolesPath, registry: load.registry, problems, applied: new Set() }, at, { from, once: false });
       return loaded.flatMap((r) => r.tasks);
     },
   };

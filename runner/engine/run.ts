@@ -1,8 +1,7 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
 import { resolve } from 'node:path';
-import type { ModuleRegistry } from '../../modules/registry.js';
-import { defaultRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { openConnection } from '../connection/open.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
@@ -13,6 +12,8 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { runPlay } from './play.js';
+import { TaskThrottle } from './throttle.js';
+import { answerVarsPrompt, refuseUnanswerable, type AskVar } from './vars-prompt.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
 import { PendingHandlers } from './pending-handlers.js';
@@ -30,7 +31,8 @@ export interface RunOptions extends Partial<RunSettings> {
   /** Inventory sources (files or directories). */
   inventory: string[];
   limit?: string;
-  registry?: ModuleRegistry;
+  /** The modules tasks may name: the CLI hands in modules/registry.ts's list. */
+  registry: ModuleRegistry;
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
@@ -47,6 +49,8 @@ export interface RunOptions extends Partial<RunSettings> {
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
   onHostDone?(host: string, outcome: HostOutcome): void | Promise<void>;
+  /** Answers a play's vars_prompt at the terminal; absent when there is none (then only defaults and -e answer). */
+  askVar?: AskVar;
 }
 
 /** How a host ended its run: what a recap and an exit code are computed from. */
@@ -65,7 +69,7 @@ export interface RunSummary {
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
 export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const playbook =
     options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
@@ -74,7 +78,7 @@ export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookCo
 
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const { playbook, inventory } = await loadRun(options);
   const settings: RunSettings = {
     check: options.check ?? false,
@@ -85,6 +89,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     verbosity: options.verbosity ?? 0,
     become: options.become,
   };
+  refuseUnanswerable(playbook.plays, settings.extraVars, options.askVar);
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
@@ -123,8 +128,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const [index, play] of playbook.plays.entries()) {
+    for (const [index, written] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
+      // Asked before the play's banner, as Ansible does; the answers are play variables.
+      const answers = await answerVarsPrompt(written, settings.extraVars, options.askVar, emit);
+      const play = Object.keys(answers).length === 0 ? written : { ...written, vars: { ...written.vars, ...answers } };
       playIndex = index;
       const selection = selections[playIndex]!;
       const hosts = ours(selection.hosts);
@@ -132,7 +140,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), throttle: new TaskThrottle(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {
