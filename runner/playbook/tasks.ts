@@ -100,7 +100,10 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
     const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
     if (what in LOOP_ALTERNATIVE) {
-      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
+      const alternative = LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead';
+      // Where Ansible refuses the loop too it is a mistake, not something drover lacks.
+      const unsupported = alternative.startsWith('Ansible refuses') ? undefined : ({ kind: 'keyword', name: `${loops[0]} on ${what}`, instead: alternative } as const);
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${alternative})`, location: keyLocationOf(entry, loops[0]!), unsupported });
       return null;
     }
   }
