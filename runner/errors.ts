@@ -20,7 +20,7 @@ export interface Problem {
 }
 
 /** The kinds of Ansible construct drover may lack, as `drover compat` groups them. */
-export const UNSUPPORTED_KINDS = ['module', 'parameter', 'keyword', 'filter', 'test', 'lookup', 'template statement', 'setting'] as const;
+export const UNSUPPORTED_KINDS = ['module', 'role', 'parameter', 'keyword', 'filter', 'test', 'lookup', 'template statement', 'setting'] as const;
 export type UnsupportedKind = (typeof UNSUPPORTED_KINDS)[number];
 
 /** An Ansible construct drover does not have: its kind, its name as written, and what to use instead. */

@@ -55,6 +55,7 @@ test("the project's own playbooks, roles and inventories all load: every one lis
 /** One construct of each kind in the fixture, where it is written (see test/fixtures/compat/). */
 const EXPECTED = [
   { kind: 'module', name: 'community.general.timezone', file: 'site.yml', line: 8, column: 7 },
+  { kind: 'role', name: 'acme.tools.clock', file: 'clock.yml', line: 4, column: 7 },
   { kind: 'parameter', name: 'copy: attributes', file: 'site.yml', line: 14, column: 9 },
   { kind: 'keyword', name: 'async', file: 'roles/legacy/tasks/main.yml', line: 3, column: 3 },
   { kind: 'keyword', name: 'poll', file: 'roles/legacy/tasks/main.yml', line: 4, column: 3 },
@@ -76,14 +77,16 @@ test('a repository with one construct of each kind drover lacks: each listed at 
   assert.equal(report.ok, false);
   assert.deepEqual(report.unsupported.map(({ kind, name, file, line, column }) => ({ kind, name, file, line, column })), EXPECTED);
   for (const u of report.unsupported) assert.ok(u.instead.length > 0 && u.message.length > 0, `${u.name} says what to do instead`);
-  assert.deepEqual(report.counts.byKind, { module: 1, parameter: 1, keyword: 3, filter: 1, test: 1, lookup: 1, 'template statement': 1, setting: 3 });
-  assert.equal(report.counts.unsupported, 12);
+  assert.deepEqual(report.counts.byKind, { module: 1, role: 1, parameter: 1, keyword: 3, filter: 1, test: 1, lookup: 1, 'template statement': 1, setting: 3 });
+  assert.equal(report.counts.unsupported, 13);
   // A mistake Ansible refuses too is listed apart, not as something drover lacks.
   assert.deepEqual(report.other.map(({ file, line, column }) => `${file}:${line}:${column}`), ['tasks/cleanup.yml:1:3']);
   assert.match(report.other[0]!.message, /more than one action/);
   const status = Object.fromEntries(report.items.map((i) => [`${i.kind} ${i.path}`, i.status]));
   assert.deepEqual(status, {
     'ansible.cfg ansible.cfg': 'refused',
+    // Ansible finds a collection's role under collections/ by its full name; drover does not.
+    'playbook clock.yml': 'refused',
     'playbook good.yml': 'loads',
     'playbook site.yml': 'refused',
     'role collections/ansible_collections/acme/tools/roles/clock': 'loads',
@@ -96,7 +99,7 @@ test('a repository with one construct of each kind drover lacks: each listed at 
     'inventory inventories/lab': 'loads',
   });
   assert.equal(report.items.find((i) => i.kind === 'role' && i.path.includes('acme'))?.name, 'acme.tools.clock');
-  assert.deepEqual([report.counts.items, report.counts.loads, report.counts.refused], [10, 4, 6]);
+  assert.deepEqual([report.counts.items, report.counts.loads, report.counts.refused], [11, 4, 7]);
 });
 
 test('the text report has the same content as the JSON one', async () => {
@@ -105,7 +108,7 @@ test('the text report has the same content as the JSON one', async () => {
   const report = JSON.parse(json.stdout) as CompatReport;
   const out = text.stdout;
   for (const item of report.items) assert.match(out, new RegExp(`^${item.status} +${item.kind} +${escape(item.path)}`, 'm'));
-  assert.match(out, /^Not supported by drover: 12 \(module 1, parameter 1, keyword 3, filter 1, test 1, lookup 1, template statement 1, setting 3\)$/m);
+  assert.match(out, /^Not supported by drover: 13 \(module 1, role 1, parameter 1, keyword 3, filter 1, test 1, lookup 1, template statement 1, setting 3\)$/m);
   for (const kind of Object.keys(report.counts.byKind)) assert.match(out, new RegExp(`^  ${kind} \\(${report.counts.byKind[kind as keyof typeof report.counts.byKind]}\\)$`, 'm'));
   // Each construct under its own kind's heading, with what to use instead on the next line.
   const sections = out.split(/^  (?=\S)/m);
@@ -114,7 +117,7 @@ test('the text report has the same content as the JSON one', async () => {
     assert.ok(section?.includes(`    ${u.file}:${u.line}:${u.column}  ${u.name}\n      instead: ${u.instead}\n`), `${u.kind} ${u.name} in its section`);
   }
   for (const o of report.other) assert.ok(out.includes(`  ${o.file}:${o.line}:${o.column}: ${o.message}`));
-  assert.match(out, /^4 of 10 load, 6 refused; 12 unsupported constructs, 1 other problem\n$/m);
+  assert.match(out, /^4 of 11 load, 7 refused; 13 unsupported constructs, 1 other problem\n$/m);
 });
 
 test('compat refuses what drover run --syntax-check refuses, at the same places', async () => {

@@ -144,7 +144,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const roleSearchPath = [resolve(baseDir, 'roles'), ...(options.rolesPath ?? [resolve('roles'), ...ansibleRolesPath()]), baseDir];
   const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported };
   const roles = [];
-  for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
+  for (const [i, spec] of asList(raw.roles).entries()) roles.push(...(await loadRole(spec, roleLoader, keyLocationOf(raw.roles, String(i)) ?? location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
 
   const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));
