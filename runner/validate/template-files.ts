@@ -12,6 +12,7 @@ import { AnsibleRunTimeError, checkTemplateFile, TemplateError } from '../templa
 import type { Syntax } from '../template/render.js';
 import { unknownNames, type NameProblem } from './templates.js';
 import type { Node } from '../template/jinja-parser.js';
+import { displayPath } from '../playbook/yaml-source.js';
 
 export interface TemplateFileProblem {
   message: string;
@@ -50,7 +51,7 @@ export function templateTextProblems(path: string, syntax?: Partial<Syntax>): Te
   }
   let template;
   try {
-    template = checkTemplateFile(text, path, syntax);
+    template = checkTemplateFile(text, displayPath(path), syntax);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     return [{ message: error.message, ansibleRunTime: error instanceof AnsibleRunTimeError, unsupported: located(error.unsupported, error.where) }];
