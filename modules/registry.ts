@@ -13,6 +13,7 @@ import group from './group.js';
 import packageModule, { apt, dnf } from './package.js';
 import service, { systemd } from './service.js';
 import shell from './shell.js';
+import asyncStatus from './async_status.js';
 import user from './user.js';
 import waitFor from './wait_for.js';
 import blockinfile from './blockinfile.js';
@@ -55,6 +56,7 @@ export const MODULES: readonly AnyModule[] = [
   setFact,
   command,
   shell,
+  asyncStatus,
   packageModule,
   apt,
   dnf,

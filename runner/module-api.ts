@@ -138,6 +138,18 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
   plan(host: Host, params: P, ctx: ModuleContext): Promise<Plan<State>>;
   /** Make the planned changes. Absent for modules that only read. */
   apply?(host: Host, params: P, plan: Plan<State>, ctx: ModuleContext): Promise<ApplyResult>;
+  /**
+   * `async` with `poll: 0`: start the planned changes as a job on the host that outlives the
+   * task (async_status reads it later), and return what Ansible registers for a started job.
+   * Absent: the module cannot be left running on its own, and such a task fails saying so.
+   */
+  startJob?(host: Host, params: P, plan: Plan<State>, job: AsyncJobRequest): Promise<Record<string, unknown>>;
+}
+
+/** A job to start: Ansible's job id, and the seconds after which the host kills it. */
+export interface AsyncJobRequest {
+  id: string;
+  seconds: number;
 }
 
 /** Declare a module; the parameter type is inferred from the schema literal. */

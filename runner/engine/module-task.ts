@@ -8,7 +8,7 @@ import { ConnectionError } from '../connection/types.js';
 import { ModuleFailure, type AnyModule, type ModuleContext } from '../module-api.js';
 import type { HostHandle } from '../host/handle.js';
 import { normaliseParams, paramFailureMessage, validateParams } from '../validate/params.js';
-import { runModuleStep } from './module-step.js';
+import { runModuleStep, startModuleJob } from './module-step.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
@@ -23,6 +23,7 @@ import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } 
 import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import { handlersFor } from './handler-lookup.js';
+import { asyncJob, fireAndForget, newJobId } from './async-job.js';
 
 /** One task for one host. */
 export interface TaskJob {
@@ -213,6 +214,9 @@ class TaskRun {
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
+      const detached = itemKw.asyncSeconds > 0 && itemKw.pollSeconds === 0;
+      if (detached && !this.module.startJob) return failure(new ModuleFailure(fireAndForget(this.module.name)));
+      const job = itemKw.asyncSeconds > 0 && !detached ? asyncJob(itemKw.asyncSeconds) : undefined;
       const warnings: string[] = [];
       const check = itemKw.checkMode ?? this.rt.settings.check;
       const attempt: Attempt = {
@@ -229,11 +233,15 @@ class TaskRun {
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.
           timeoutMs: itemKw.timeoutMs || undefined,
+          asyncDeadline: job?.deadline,
           delegateTo: itemKw.delegateTo,
         }),
       };
+      // Check mode plans a detached job as any task: nothing is started.
+      if (detached && !check) return { ...(await this.startJob(attempt, itemKw.asyncSeconds)), showDiff: itemKw.diff };
       const retries = this.kw.until === undefined ? 0 : itemKw.retries;
-      return { ...(await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs })), showDiff: itemKw.diff };
+      const outcome = await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs });
+      return { ...(job ? job.registered(outcome) : outcome), showDiff: itemKw.diff };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       return failure(error);
@@ -283,6 +291,19 @@ class TaskRun {
     }
   }
 
+  /** async with poll: 0: the module's job started on the host (no until: the job is not done yet). */
+  private async startJob(attempt: Attempt, seconds: number): Promise<ItemOutcome> {
+    let outcome: ItemOutcome;
+    try {
+      const step = await startModuleJob(this.module, attempt.handle, attempt.params, attempt.ctx, { id: newJobId(), seconds });
+      outcome = { status: 'changed', result: step.result, changes: step.changes, diff: [], planOnly: false };
+    } catch (error) {
+      rethrowUnlessTaskFailure(error, this.ref);
+      outcome = failure(error);
+    }
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+  }
+
   /** Plan, apply unless in check mode, then changed_when / failed_when. */
   private async attempt(attempt: Attempt): Promise<ItemOutcome> {
     let outcome: ItemOutcome;
@@ -313,7 +334,7 @@ class TaskRun {
     if (outcome.shared) return state.failed;
     if (outcome.status === 'changed') this.notify();
     const ignored = outcome.status === 'failed' && this.hostKw.ignoreErrors;
-    countResult(this.host.state, { status: outcome.status, ignored });
+    countResult(this.host.state, { status: outcome.status, ignored, changed });
     const noLog = this.hostKw.noLog || Boolean(outcome.noLog);
     if (outcome.status === 'failed' && !ignored) {
       state.lastFailure = { task: { name: this.ref.name, action: this.task.module }, result: noLog ? { censored: CENSORED } : result };

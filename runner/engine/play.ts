@@ -173,6 +173,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
         },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
+        asyncDeadline: options.asyncDeadline,
         pythonInterpreter: pythonInterpreterOf(varsOf(on)),
       });
     },

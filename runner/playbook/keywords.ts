@@ -110,6 +110,14 @@ const TABLE = {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
   },
+  async: {
+    rendered: { field: 'asyncSeconds', schema: { type: 'integer', minimum: 0 }, default: 0, at: perItem },
+    description: "Run the task as an async job that must finish within this many seconds (0: not async), else it fails with Ansible's 'async task did not complete within the requested time'. drover runs it to the end over the open connection (with poll > 0), and registers ansible_job_id, started and finished as Ansible does, but no results_file; poll: 0 (fire and forget) is refused.",
+  },
+  poll: {
+    rendered: { field: 'pollSeconds', schema: { type: 'integer', minimum: 0 }, default: 15, at: perItem },
+    description: 'With async: how often Ansible checks on the job (default 15). drover waits for the job directly, so the value only matters when it is 0, which is refused.',
+  },
   // Ansible's older loop spellings (with_items, with_dict, with_sequence...) are added below, one per lookup.
 } as const satisfies Record<string, TableEntry>;
 
@@ -162,8 +170,6 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
-  async: 'run the command in the background with shell and poll it with wait_for',
-  poll: 'see async',
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',
   debugger: 'not supported',

@@ -9,6 +9,7 @@ import { InputError, excerpt, formatLocation, type Problem, type SourceLocation 
 import { checkInputFileSize } from '../input-size.js';
 import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
 import { unsafeText } from '../template/unsafe-text.js';
+import { pyyamlNumber } from './yaml-numbers.js';
 
 const locations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
@@ -155,6 +156,8 @@ function sameKey(a: unknown, b: unknown): boolean {
 
 function plainScalar(node: Scalar): unknown {
   if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
+  // `1e3`, `-.5`, `08`: numbers to the yaml package, strings (or other numbers) to PyYAML.
+  if (typeof node.value === 'number' && node.type === 'PLAIN' && node.tag === undefined) return pyyamlNumber(String(node.source));
   return node.value;
 }
 

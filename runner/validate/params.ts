@@ -48,7 +48,8 @@ export function normaliseParams(module: AnyModule, value: unknown, args: Record<
 /** "ls -l /tmp chdir=/srv creates=/x": Ansible's options come out of the string, the other words are the command. */
 function freeFormParams(module: AnyModule, key: string, text: string): Record<string, unknown> {
   const { _raw_params: raw, ...options } = parseKv(text, { freeForm: FREE_FORM_MODULES.has(module.name) });
-  return { ...options, [key]: raw ?? '' };
+  // A parameter given as key=value wins over the free words (include_vars: a.yml file=b.yml reads b.yml, as Ansible's action does).
+  return { [key]: raw ?? '', ...options };
 }
 
 export interface ParamProblem {
