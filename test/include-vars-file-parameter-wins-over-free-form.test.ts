@@ -11,6 +11,7 @@ import { runPlaybook } from '../runner/engine/run.js';
 import type { EngineEvent } from '../runner/engine/events.js';
 import { normaliseParams } from '../runner/validate/params.js';
 import includeVars from '../modules/include_vars.js';
+import { defaultRegistry } from '../modules/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-include-vars-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ test('include_vars: a.yml file=b.yml loads b.yml, as Ansible does', async () => 
   writeFileSync(join(dir, 'b.yml'), 'v: from_b\n');
   writeFileSync(join(dir, 'site.yml'), ['- hosts: all', '  gather_facts: false', '  tasks:', '    - include_vars: a.yml file=b.yml', '    - debug: var=v', ''].join('\n'));
   const events: EngineEvent[] = [];
-  const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], onEvent: (e) => events.push(e) });
+  const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], registry: defaultRegistry, onEvent: (e) => events.push(e) });
   assert.equal(summary.exitCode, 0);
   const shown = events.flatMap((e) => (e.type === 'host.task.result' && e.task.module === 'debug' ? [e.result] : []));
   assert.deepEqual(shown.map((r) => (r as Record<string, unknown>).v), ['from_b']);
