@@ -11,6 +11,7 @@ import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { execCommand } from './commands/exec.js';
+import { compatCommand } from './commands/compat.js';
 import { resolveInvocation } from './cli-args.js';
 import type { Invocation } from './engine/invocation.js';
 import { explainVars } from './engine/explain-vars.js';
@@ -143,6 +144,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand());
   program.addCommand(runsCommand());
   program.addCommand(execCommand());
+  program.addCommand(compatCommand());
   return program;
 }
 

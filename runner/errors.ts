@@ -15,6 +15,21 @@ export interface Problem {
   location?: SourceLocation;
   /** The offending source line with a caret under the column. */
   excerpt?: string;
+  /** Set when the problem is an Ansible construct drover does not have (not a mistake Ansible would refuse too): what `drover compat` groups by. */
+  unsupported?: Unsupported;
+}
+
+/** The kinds of Ansible construct drover may lack, as `drover compat` groups them. */
+export const UNSUPPORTED_KINDS = ['module', 'role', 'parameter', 'keyword', 'filter', 'test', 'lookup', 'template statement', 'setting'] as const;
+export type UnsupportedKind = (typeof UNSUPPORTED_KINDS)[number];
+
+/** An Ansible construct drover does not have: its kind, its name as written, and what to use instead. */
+export interface Unsupported {
+  kind: UnsupportedKind;
+  name: string;
+  instead: string;
+  /** Where the construct itself is written, when the problem is reported elsewhere (a template file, at the task that names it). */
+  at?: SourceLocation;
 }
 
 export function formatLocation(location: SourceLocation): string {

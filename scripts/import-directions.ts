@@ -17,6 +17,7 @@ export const ROOMS: readonly { room: string; paths: readonly string[] }[] = [
   { room: 'scale', paths: ['runner/scale/'] },
   { room: 'plan', paths: ['runner/plan/'] },
   { room: 'galaxy', paths: ['runner/galaxy/'] },
+  { room: 'compat', paths: ['runner/compat/'] },
   { room: 'docs', paths: ['runner/docs/'] },
   { room: 'report', paths: ['runner/report/'] },
   { room: 'engine', paths: ['runner/engine/'] },
@@ -37,12 +38,13 @@ export const ROOMS: readonly { room: string; paths: readonly string[] }[] = [
  * host handle and the template language, never the engine, a connection or a reporter.
  */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  cli: ['scenario', 'scale', 'plan', 'galaxy', 'docs', 'report', 'engine', 'registry', 'language', 'connection', 'vault', 'config', 'base'],
+  cli: ['scenario', 'scale', 'plan', 'galaxy', 'compat', 'docs', 'report', 'engine', 'registry', 'language', 'connection', 'vault', 'config', 'base'],
   scenario: ['testground', 'report', 'engine', 'language', 'module-api', 'base'],
   testground: ['connection', 'base'],
   scale: ['engine', 'language', 'module-api', 'connection', 'vault', 'base'],
   plan: ['report', 'engine', 'module-api', 'base'],
   galaxy: ['language', 'base'],
+  compat: ['language', 'module-api', 'config', 'base'],
   docs: ['language', 'module-api', 'base'],
   report: ['engine', 'language', 'module-api', 'base'],
   engine: ['language', 'module-api', 'host', 'connection', 'vault', 'base'],

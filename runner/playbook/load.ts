@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
-import { TASK_KEYWORDS } from './keywords.js';
+import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { insteadOf } from '../validate/instead.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
@@ -32,6 +33,11 @@ const INHERITED = ['become', 'become_user', 'become_method', 'remote_user', 'env
 
 export interface LoadOptions {
   registry: ModuleRegistry;
+  /**
+   * Where roles are looked for after the playbook's own roles/ (default: ./roles, then Ansible's
+   * roles_path); `drover compat DIR` gives DIR's, as a run from DIR would see them.
+   */
+  rolesPath?: string[];
 }
 
 export async function loadPlaybook(path: string, options: LoadOptions): Promise<Playbook> {
@@ -88,16 +94,22 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const name = typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? '');
   for (const key of Object.keys(raw)) {
     if (key === 'order' && raw.order !== 'inventory') {
-      problems.push({ message: `play '${name}': order '${String(raw.order)}' is not supported by drover (hosts run in inventory order: remove it or write order: inventory)`, location: keyLocationOf(raw, key) });
+      const unsupported = { kind: 'keyword', name: `order: ${String(raw.order)}`, instead: 'hosts run in inventory order: remove it or write order: inventory' } as const;
+      problems.push({ message: `play '${name}': order '${String(raw.order)}' is not supported by drover (${unsupported.instead})`, location: keyLocationOf(raw, key), unsupported });
       continue;
     }
     if (PLAY_KEYS.has(key)) continue;
     if (key in UNSUPPORTED_PLAY_KEYS) {
-      problems.push({ message: `play '${name}': keyword '${key}' is not supported by drover (${UNSUPPORTED_PLAY_KEYS[key]})`, location: keyLocationOf(raw, key) });
+      const unsupported = { kind: 'keyword', name: key, instead: UNSUPPORTED_PLAY_KEYS[key]! } as const;
+      problems.push({ message: `play '${name}': keyword '${key}' is not supported by drover (${unsupported.instead})`, location: keyLocationOf(raw, key), unsupported });
       continue;
     }
-    const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${closest(key, [...PLAY_KEYS])}'? (tasks go under tasks:)` : '';
-    problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key) });
+    const near = closest(key, [...PLAY_KEYS]);
+    const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${near}'? (tasks go under tasks:)` : '';
+    // A task keyword drover lacks (vars_prompt, connection, collections) written on a play says the same instead.
+    const instead = UNSUPPORTED_KEYWORDS[key] ?? insteadOf(key, near, 'docs/keywords.md lists the keywords drover has');
+    const unsupported = { kind: 'keyword', name: key, instead } as const;
+    problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key), unsupported });
   }
   if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) {
     problems.push({ message: `play '${name}' needs hosts: (a host pattern such as 'all' or 'web:&prod')`, location });
@@ -129,10 +141,10 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
       return loaded.flatMap((r) => r.tasks);
     },
   });
-  const roleSearchPath = [resolve(baseDir, 'roles'), resolve('roles'), ...ansibleRolesPath(), baseDir];
+  const roleSearchPath = [resolve(baseDir, 'roles'), ...(options.rolesPath ?? [resolve('roles'), ...ansibleRolesPath()]), baseDir];
   const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported };
   const roles = [];
-  for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
+  for (const [i, spec] of asList(raw.roles).entries()) roles.push(...(await loadRole(spec, roleLoader, keyLocationOf(raw.roles, String(i)) ?? location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
 
   const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));

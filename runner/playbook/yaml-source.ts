@@ -211,6 +211,13 @@ function convertNode(node: Node, state: ConvertState): unknown {
   if (isSeq(node)) {
     const result = node.items.map((item) => convert(item as Node | null, state));
     if (node.range) locations.set(result, state.at(node.range[0]));
+    // Each item's place by its index: a scalar item (a role's name) has no place of its own.
+    const items = new Map<string, SourceLocation>();
+    node.items.forEach((item, i) => {
+      const range = (item as Node | null)?.range;
+      if (range) items.set(String(i), state.at(range[0]));
+    });
+    keyLocations.set(result, items);
     return result;
   }
   if (isScalar(node)) {

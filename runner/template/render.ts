@@ -102,9 +102,13 @@ export function renderText(text: string, names: Names, name: string, options: Fi
 }
 
 /** Parse a template file (Jinja or Handlebars by its name): what `--syntax-check` runs on the files a playbook names. */
-export function checkTemplateFile(text: string, name: string, syntax?: Partial<Syntax>): void {
-  if (isHandlebarsFile(name)) compileTemplate(text);
-  else compileTemplateFile(text, name, syntax);
+/** Parse a template file as its render would, throwing its syntax errors; a Jinja file's parsed template is returned, for load-time checks of the names it uses. */
+export function checkTemplateFile(text: string, name: string, syntax?: Partial<Syntax>): JinjaTemplate | undefined {
+  if (isHandlebarsFile(name)) {
+    compileTemplate(text);
+    return undefined;
+  }
+  return compileTemplateFile(text, name, syntax);
 }
 
 export function isHandlebarsFile(name: string): boolean {

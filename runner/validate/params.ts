@@ -6,6 +6,8 @@ import { closest } from 'fastest-levenshtein';
 import type { AnyModule } from '../module-api.js';
 import { FREE_FORM_MODULES, parseKv } from '../playbook/kv-args.js';
 import { coerceParams } from './coerce.js';
+import { insteadOf } from './instead.js';
+import type { Unsupported } from '../errors.js';
 
 // ajv ships CommonJS; its default export is the class under ESM interop.
 const Ajv = AjvModule.default ?? AjvModule;
@@ -58,6 +60,8 @@ export interface ParamProblem {
   message: string;
   /** A missing required parameter: Ansible fails the task when it runs, with 'missing required arguments'. */
   missing?: true;
+  /** A parameter, or a value of one, that drover's module does not take (Ansible's may): for `drover compat`. */
+  unsupported?: Unsupported;
 }
 
 /**
@@ -123,8 +127,10 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
     case 'additionalProperties': {
       const name = (error.params as { additionalProperty: string }).additionalProperty;
       const full = path ? `${path}.${name}` : name;
-      const hint = !path && known.length ? `; did you mean '${closest(name, known)}'?` : '';
-      return { param: full, message: `unknown parameter '${full}'${hint}` };
+      const near = !path && known.length ? closest(name, known) : undefined;
+      const hint = near === undefined ? '' : `; did you mean '${near}'?`;
+      const instead = insteadOf(name, near, `drover doc ${module.name} lists its parameters`);
+      return { param: full, message: `unknown parameter '${full}'${hint}`, unsupported: { kind: 'parameter', name: `${module.name}: ${full}`, instead } };
     }
     case 'required': {
       const name = (error.params as { missingProperty: string }).missingProperty;
@@ -133,8 +139,11 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
     }
     case 'type':
       return { param: path, message: `parameter '${path}' must be ${(error.params as { type: string | string[] }).type.toString().replace(',', ' or ')}` };
-    case 'enum':
-      return { param: path, message: `parameter '${path}' must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+      const unsupported = { kind: 'parameter', name: `${module.name}: ${path}`, instead: `one of ${allowed}` } as const;
+      return { param: path, message: `parameter '${path}' must be one of ${allowed}`, unsupported };
+    }
     case 'oneOf':
     case 'anyOf':
       return { param: path, message: oneOfMessage(module, path) };
