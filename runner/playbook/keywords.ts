@@ -172,6 +172,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',
-  debugger: 'not supported',
+  debugger: 'no interactive task debugger: use -vvv, --step or --start-at-task',
   vars_prompt: 'a play keyword: write it on the play, as Ansible requires',
 };
