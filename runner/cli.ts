@@ -162,6 +162,7 @@ function jobSettings(flags: RunFlags, become: BecomeDefaults): RunJobSettings {
     diff: flags.diff ?? false,
     forks: flags.forks,
     verbosity: flags.verbose,
+    injectFactsAsVars: flags.injectFactsAsVars,
     startAtTask: flags.startAtTask,
     connection: connectionFlags(flags),
     knownHostsFile: flags.knownHosts,

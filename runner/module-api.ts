@@ -132,6 +132,11 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
    * (so `--syntax-check` reports its syntax errors at file:line:col), with the Jinja options `syntax` reads.
    */
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
+  /**
+   * A parameter of conditions (assert's `that`): a list of them reaches the module as written, each
+   * templated only when evaluated, as Ansible's assert reads untemplated_args; a text is rendered first.
+   */
+  conditionsParam?: string;
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
   /**

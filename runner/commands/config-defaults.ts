@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { ansibleConfig, type AnsibleConfig } from '../config/ansible-config.js';
 import { STDOUT_CALLBACKS } from '../config/settings.js';
 import type { AuthDefaults, AuthFlags } from './auth-options.js';
-import type { OutputFlags, TargetFlags } from './options.js';
+import { connectionType, type OutputFlags, type TargetFlags } from './options.js';
 
 /** drover's own forks default when neither -f, ANSIBLE_FORKS nor ansible.cfg says (Ansible's is 5). */
 const DEFAULT_FORKS = 50;
@@ -45,6 +45,14 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     out.output = mapped;
   }
   out.askPass ??= config.value('ask_pass');
+  const transport = config.value('transport');
+  if (transport !== undefined) out.connection ??= connectionType(transport);
+  // Ansible's utils/color.py: force_color wins over nocolor; drover's --no-color wins over both.
+  if (config.value('force_color') === true) out.forceColor = true;
+  else if (config.value('nocolor') === true && !given('color')) out.color = false;
+  out.injectFactsAsVars = config.value('inject_facts_as_vars') ?? true;
+  refuseTrue(config, 'retry_files_enabled', 'drover writes no .retry file of the failed hosts; use --limit with the hosts the recap shows failed');
+  refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default Jinja2 environment does (every template renders to text, then one literal is read back); it has no native types mode");
   const auth: AuthDefaults = {
     become: config.value('become'),
     becomeUser: config.value('become_user'),
@@ -52,4 +60,9 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     becomeAskPass: config.value('become_ask_pass'),
   };
   return { flags: out, auth, inventory: config.value('inventory') ?? [] };
+}
+
+/** A boolean setting whose True drover does not implement: the run is refused, naming where it was set. */
+function refuseTrue(config: AnsibleConfig, name: 'retry_files_enabled' | 'jinja2_native', why: string): void {
+  if (config.value(name) === true) throw new InputError([{ message: `${name} = True (${config.origin(name)}): ${why}` }]);
 }

@@ -14,6 +14,7 @@ import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
 import { isSelected } from './tags.js';
 import { condition, render, type Scope, type VarLayer } from './templating.js';
+import { isMapping } from '../template/values.js';
 import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
@@ -100,10 +101,13 @@ class TaskRun {
     }
   }
 
+  /** Ansible's Display.warning for what a condition holds (shown once a run). */
+  private readonly warn = (message: string): void => this.rt.emit({ type: 'warning', message });
+
   /** The task's `when` in the host's scope; an error in it counts as holding, so the loop's own error is the one reported. */
   private conditionHolds(): boolean {
     try {
-      return condition(this.kw.when, this.baseScope);
+      return condition(this.kw.when, this.baseScope, this.warn);
     } catch {
       return true;
     }
@@ -205,7 +209,7 @@ class TaskRun {
   private async item(itemLayers: VarLayer[]): Promise<ItemOutcome> {
     const scope = this.host.scope([...this.inherited.layers, ...itemLayers], this.task.role);
     try {
-      if (this.kw.when !== undefined && !condition(this.kw.when, scope)) return skipped();
+      if (this.kw.when !== undefined && !condition(this.kw.when, scope, this.warn)) return skipped();
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
@@ -238,6 +242,9 @@ class TaskRun {
   /** The module's parameters for this item: rendered, merged with args, without omitted keys, validated. */
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
     const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
+    const conditions = this.module.conditionsParam;
+    const written = conditions !== undefined && isMapping(this.task.rawParams) ? this.task.rawParams[conditions] : undefined;
+    if (Array.isArray(written)) params[conditions!] = written;
     const notes: string[] = [];
     const problems = validateParams(this.module, params, notes);
     for (const note of notes) this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name} (${this.ref.location}): ${note}` });
@@ -269,7 +276,7 @@ class TaskRun {
     for (let tries = 1; ; tries++) {
       const outcome = await this.attempt(attempt);
       if (until === undefined || (outcome.status === 'failed' && tries > limits.retries)) return outcome;
-      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register })));
+      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register }), this.warn));
       if (done) return { ...outcome, result: { ...outcome.result, attempts: tries } };
       if (tries > limits.retries) {
         return { ...outcome, status: 'failed', message: `retries exhausted (${limits.retries}) waiting for: ${String(until)}`, result: { ...outcome.result, attempts: tries, failed: true } };
@@ -291,7 +298,7 @@ class TaskRun {
       // A failed result lists the warnings given before the failure, as Ansible's fail_json does.
       if (attempt.warnings.length > 0) outcome.result.warnings = [...attempt.warnings];
     }
-    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope, warn: this.warn });
   }
 
   /** Register, set facts, notify handlers, count, and emit the task's final event. */

@@ -119,7 +119,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   const magic = rt.magic(name, batch);
   const inventoryLayers = inventory.hostVarLayers(name);
   const layersOf = (varsFiles: VarLayer[], own?: RoleContext) =>
-    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
+    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic, injectFactsAsVars: rt.settings.injectFactsAsVars });
   const beforeVarsFiles = layersOf([]);
   const varsFiles = await loadVarsFiles(rt.play, createScope([...beforeVarsFiles.base, ...beforeVarsFiles.top]));
   // Layers are put together per task: the facts layer changes once facts are gathered.

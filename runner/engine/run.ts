@@ -84,6 +84,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
     verbosity: options.verbosity ?? 0,
     become: options.become,
+    injectFactsAsVars: options.injectFactsAsVars ?? true,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.

@@ -25,6 +25,8 @@ export interface RunSettings {
    * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
    */
   become?: BecomeDefaults;
+  /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars: false keeps facts under ansible_facts only. Default true. */
+  injectFactsAsVars?: boolean;
 }
 
 export interface BecomeDefaults {
