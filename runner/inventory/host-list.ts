@@ -1,8 +1,8 @@
 // Ansible's host_list inventory plugin: `-i 'web1,web2:2222,'`, a source that
 // is no existing path and holds a comma, is a list of hosts, each put in
 // `ungrouped` with its optional port. As in Ansible, inventory_file is the
-// list itself and inventory_dir is None (there is no directory to read
-// group_vars/ from).
+// list itself and inventory_dir the text 'None' (its basedir() of a source
+// that is no path is None, made text); no group_vars/ are read beside it.
 import { parseAddress } from './addresses.js';
 import type { InventoryData } from './data.js';
 
@@ -21,6 +21,6 @@ export function readHostList(source: string, data: InventoryData): void {
     const added = data.addHost(host, 'ungrouped', port, source, source);
     const own = added.layers[added.layers.length - 1]!.vars;
     own.inventory_file = source;
-    own.inventory_dir = null;
+    own.inventory_dir = 'None';
   }
 }

@@ -1,0 +1,67 @@
+// The ANSIBLE_* settings and flags Ansible's own runme.sh targets give
+// ansible-playbook (stdout_callback=default, nocolor, force_color,
+// retry_files_enabled, inject_facts_as_vars, `-i 'localhost,' -c local`) do in
+// drover what they do in ansible-core 2.14: the assert target's recorded
+// default-callback output is reproduced byte for byte, and the same playbook
+// run by the real ansible-playbook and by drover prints the same bytes. What
+// drover lacks (retry files, native Jinja types, another connection plugin)
+// is refused, naming where it was set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../runner/paths.js';
+import { runDrover } from './support/cli.js';
+
+const ASSERT_TARGET = join(projectRoot(), 'test/ansible-targets/targets/assert');
+const FIXTURE = join(projectRoot(), 'test/fixtures/ansible-settings/facts-and-host-list.yml');
+/** What the assert target's runme.sh exports before it runs ansible-playbook. */
+const RUNME_SETTINGS = { ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0' };
+
+/** runme.sh's `sed -e 's/ *$//'`: trailing spaces of every line dropped. */
+const trimmed = (text: string) => text.replace(/ +$/gm, '');
+
+for (const playbook of ['quiet', 'nested_tmpl']) {
+  test(`--output ansible reproduces the assert target's recorded output of ${playbook}.yml byte for byte`, async () => {
+    const r = await runDrover(['run', '-i', 'localhost,', '-c', 'local', `${playbook}.yml`, '--no-log'], { cwd: ASSERT_TARGET, env: RUNME_SETTINGS });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(trimmed(r.stdout), await readFile(join(ASSERT_TARGET, `assert.out.${playbook}.stdout`), 'utf8'));
+    // The recorded stderr starts with the script's own `set -x` trace of the command.
+    const recorded = (await readFile(join(ASSERT_TARGET, `assert.out.${playbook}.stderr`), 'utf8')).split('\n').slice(2).join('\n');
+    assert.equal(trimmed(r.stderr), recorded);
+  });
+}
+
+const ansiblePlaybook = promisify(execFile);
+
+for (const inject of ['0', '1']) {
+  test(`with ANSIBLE_INJECT_FACT_VARS=${inject}, ANSIBLE_FORCE_COLOR and a host list, drover prints what ansible-playbook prints`, async () => {
+    const env: Record<string, string> = { ...RUNME_SETTINGS, ANSIBLE_FORCE_COLOR: '1', ANSIBLE_INJECT_FACT_VARS: inject };
+    const args = ['-i', 'localhost,', '-c', 'local', FIXTURE];
+    const oracle = await ansiblePlaybook('/usr/bin/ansible-playbook', args, { cwd: join(projectRoot(), 'test/fixtures/ansible-settings'), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', NO_COLOR: '1', ...env } });
+    const ours = await runDrover(['run', ...args, '--no-log'], { cwd: join(projectRoot(), 'test/fixtures/ansible-settings'), env });
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.match(oracle.stdout, inject === '0' ? /injected=False/ : /injected=True/);
+    assert.match(oracle.stdout, /\x1b\[0;32m/, 'force_color wins over nocolor, as in Ansible');
+    assert.equal(ours.stdout, oracle.stdout);
+    assert.equal(ours.stderr, oracle.stderr);
+  });
+}
+
+test('retry files, native Jinja types and other connection plugins are refused, naming the setting; their defaults run', async () => {
+  const playbook = join(ASSERT_TARGET, 'quiet.yml');
+  const base = ['run', '-i', 'localhost,', playbook, '--no-log'];
+  const retry = await runDrover([...base, '-c', 'local'], { env: { ANSIBLE_RETRY_FILES_ENABLED: 'yes' } });
+  assert.equal(retry.code, 5);
+  assert.match(retry.stderr, /retry_files_enabled = True \(env: ANSIBLE_RETRY_FILES_ENABLED\): drover writes no \.retry file/);
+  const native = await runDrover([...base, '-c', 'local'], { env: { ANSIBLE_JINJA2_NATIVE: '1' } });
+  assert.equal(native.code, 5);
+  assert.match(native.stderr, /jinja2_native = True \(env: ANSIBLE_JINJA2_NATIVE\): .*no native types mode/);
+  const plugin = await runDrover([...base, '-c', 'docker']);
+  assert.notEqual(plugin.code, 0);
+  assert.match(plugin.stderr, /connection 'docker' is not supported: drover connects with ssh .* or local/);
+  const transport = await runDrover([...base, '--json'], { env: { ANSIBLE_TRANSPORT: 'local', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_JINJA2_NATIVE: 'False' } });
+  assert.equal(transport.code, 0, `ANSIBLE_TRANSPORT=local is -c local's default: ${transport.stderr}`);
+});
