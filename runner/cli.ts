@@ -56,6 +56,7 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
+    .option('--flush-cache', "first remove the inventory's hosts from the fact cache (fact_caching)")
     .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
       // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
       const { flags, auth, inventory } = withConfigDefaults(given, command);
@@ -175,6 +176,7 @@ interface RunFlags extends TargetFlags, OutputFlags, AuthFlags, Partial<RedisFla
   sliceSize: number;
   attach?: string;
   flushPendingHandlers?: boolean;
+  flushCache?: boolean;
   check?: boolean;
   startAtTask?: string;
   step?: boolean;
@@ -201,6 +203,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        flushCache: flags.flushCache,
       });
       return summary.exitCode;
     });

@@ -28,6 +28,8 @@ export interface Plan<State = unknown> {
   result?: Record<string, unknown>;
   /** Variables this task sets on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Of those, the ones that are host facts too (set_fact cacheable): in ansible_facts and the fact cache. */
+  cacheableFacts?: Record<string, unknown>;
   /** Variables at Ansible's include_vars precedence: above task vars, below set_fact and registered results. */
   includedVars?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { ansibleConfig, type AnsibleConfig } from '../config/ansible-config.js';
 import { STDOUT_CALLBACKS } from '../config/settings.js';
+import type { FactCacheSettings } from '../engine/fact-cache.js';
 import type { AuthDefaults, AuthFlags } from './auth-options.js';
 import { connectionType, type OutputFlags, type TargetFlags } from './options.js';
 
@@ -51,6 +52,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
   if (config.value('force_color') === true) out.forceColor = true;
   else if (config.value('nocolor') === true && !given('color')) out.color = false;
   out.injectFactsAsVars = config.value('inject_facts_as_vars') ?? true;
+  out.factCache = factCacheSettings(config);
   refuseTrue(config, 'retry_files_enabled', 'drover writes no .retry file of the failed hosts; use --limit with the hosts the recap shows failed');
   refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default Jinja2 environment does (every template renders to text, then one literal is read back); it has no native types mode");
   const auth: AuthDefaults = {
@@ -65,4 +67,15 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
 /** A boolean setting whose True drover does not implement: the run is refused, naming where it was set. */
 function refuseTrue(config: AnsibleConfig, name: 'retry_files_enabled' | 'jinja2_native', why: string): void {
   if (config.value(name) === true) throw new InputError([{ message: `${name} = True (${config.origin(name)}): ${why}` }]);
+}
+
+/** Ansible's fact cache plugins drover has: memory (the default) and jsonfile. */
+function factCacheSettings(config: AnsibleConfig): FactCacheSettings {
+  const plugin = config.value('fact_caching') ?? 'memory';
+  const name = plugin.replace(/^ansible\.builtin\./, '');
+  if (name !== 'memory' && name !== 'jsonfile') {
+    throw new InputError([{ message: `fact_caching = ${plugin} (${config.origin('fact_caching')}): drover has the memory and jsonfile fact caches only` }]);
+  }
+  const connection = config.value('fact_caching_connection');
+  return { plugin: name, prefix: config.value('fact_caching_prefix') ?? 'ansible_facts', timeout: config.value('fact_caching_timeout') ?? 86400, ...(connection === undefined ? {} : { connection }) };
 }

@@ -9,6 +9,7 @@ import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log
 import { DebugLogReporter, defaultDebugLogFile } from '../report/debug-log.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import type { BecomeDefaults } from '../engine/runtime.js';
+import type { FactCacheSettings } from '../engine/fact-cache.js';
 import { InputError } from '../errors.js';
 import { transportOf } from '../inventory/connection.js';
 
@@ -66,6 +67,8 @@ export interface OutputFlags {
   forceColor?: boolean;
   /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars (default true): each fact also as an ansible_* variable. */
   injectFactsAsVars?: boolean;
+  /** fact_caching and its connection, prefix and timeout (ansible.cfg, ANSIBLE_CACHE_PLUGIN*). */
+  factCache?: FactCacheSettings;
 }
 
 /** The command line's connection flags as connection defaults (a host's variables win over them, as in Ansible). */
@@ -92,6 +95,7 @@ export function hostRunSettings(flags: OutputFlags & { check?: boolean; forks: n
     forks: flags.forks,
     verbosity: flags.verbose,
     injectFactsAsVars: flags.injectFactsAsVars,
+    factCache: flags.factCache,
     knownHostsFile: flags.knownHosts,
     acceptNewHostKeys: flags.acceptNewHostKeys,
     connection: { ...connectionFlags(flags), ...(auth.connectionPassword === undefined ? {} : { password: auth.connectionPassword }) },

@@ -45,6 +45,12 @@ export const SETTINGS = {
   retry_files_enabled: { type: 'boolean', ini: [['defaults', 'retry_files_enabled']], env: ['ANSIBLE_RETRY_FILES_ENABLED'] },
   // False: facts only under ansible_facts (and ansible_local), not each as an ansible_* variable.
   inject_facts_as_vars: { type: 'boolean', ini: [['defaults', 'inject_facts_as_vars']], env: ['ANSIBLE_INJECT_FACT_VARS'] },
+  // Ansible's fact cache: memory (the default, this run only) or jsonfile (runner/engine/fact-cache.ts); other plugins are refused.
+  fact_caching: { type: 'string', ini: [['defaults', 'fact_caching']], env: ['ANSIBLE_CACHE_PLUGIN'] },
+  // Expanded (~, $VARS) when the cache opens, as Ansible's file cache does; a relative path is the working directory's.
+  fact_caching_connection: { type: 'string', ini: [['defaults', 'fact_caching_connection']], env: ['ANSIBLE_CACHE_PLUGIN_CONNECTION'] },
+  fact_caching_prefix: { type: 'string', ini: [['defaults', 'fact_caching_prefix']], env: ['ANSIBLE_CACHE_PLUGIN_PREFIX'] },
+  fact_caching_timeout: { type: 'integer', ini: [['defaults', 'fact_caching_timeout']], env: ['ANSIBLE_CACHE_PLUGIN_TIMEOUT'] },
   // False (Ansible's default) is what drover's templating does; True (Jinja2's NativeEnvironment) is refused.
   jinja2_native: { type: 'boolean', ini: [['defaults', 'jinja2_native']], env: ['ANSIBLE_JINJA2_NATIVE'] },
 } satisfies Record<string, SettingDef>;
@@ -75,8 +81,7 @@ export const KNOWN_SECTIONS = ['defaults', 'privilege_escalation', 'ssh_connecti
 export const KNOWN_DEFAULTS_KEYS = [
   'action_plugins', 'allow_unsafe_lookups', 'ansible_managed', 'any_errors_fatal', 'ask_vault_pass', 'become_password_file', 'become_plugins', 'cache_plugins',
   'callback_plugins', 'cliconf_plugins', 'collections_path', 'collections_paths', 'connection_password_file', 'connection_plugins', 'debug', 'doc_fragment_plugins',
-  'duplicate_dict_key', 'enable_task_debugger', 'error_on_missing_handler', 'error_on_undefined_vars', 'executable', 'fact_caching', 'fact_caching_connection',
-  'fact_caching_prefix', 'fact_caching_timeout', 'fact_path', 'facts_modules', 'filter_plugins', 'force_handlers', 'force_valid_group_names', 'gather_subset',
+  'duplicate_dict_key', 'enable_task_debugger', 'error_on_missing_handler', 'error_on_undefined_vars', 'executable', 'fact_path', 'facts_modules', 'filter_plugins', 'force_handlers', 'force_valid_group_names', 'gather_subset',
   'gather_timeout', 'gathering', 'hash_behaviour', 'httpapi_plugins', 'invalid_task_attribute_failed', 'inventory_ignore_extensions',
   'inventory_ignore_patterns', 'inventory_plugins', 'jinja2_extensions', 'library', 'log_path', 'lookup_plugins', 'max_diff_size', 'module_args',
   'module_ignore_exts', 'module_name', 'module_utils', 'netconf_plugins', 'network_group_modules', 'no_log', 'null_representation', 'playbook_dir',

@@ -15,6 +15,7 @@ import { countResult } from './state.js';
 import { isSelected } from './tags.js';
 import { condition, render, type Scope, type VarLayer } from './templating.js';
 import { isMapping } from '../template/values.js';
+import { droverFactNames } from './fact-cache.js';
 import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
@@ -291,7 +292,7 @@ class TaskRun {
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, cacheableFacts: step.cacheableFacts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
@@ -333,6 +334,8 @@ class TaskRun {
   /** Facts the task set (set_fact, registered facts) and variables it included (include_vars), each at its precedence. */
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
+    // set_fact cacheable: facts too, as Ansible's strategy sets both (set_host_facts and set_nonpersistent_facts).
+    if (outcome.cacheableFacts) this.rt.keepHostFacts(this.host.state, droverFactNames(outcome.cacheableFacts));
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
   }
 

@@ -89,7 +89,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   rt.emit({ type: 'host.task.start', host: host.state.name, task });
   try {
     const handle = await host.handle({ become: false, remoteUser: playRemoteUser(host, rt) });
-    host.state.facts = { ...(await handle.facts()) };
+    rt.keepHostFacts(host.state, { ...(await handle.facts()) });
     host.state.stats.ok += 1;
     rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'ok', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
     return true;

@@ -15,6 +15,7 @@ import { onVaultSecret } from '../vault/secrets.js';
 import { runPlay } from './play.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
+import { FactCache } from './fact-cache.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
@@ -43,6 +44,8 @@ export interface RunOptions extends Partial<RunSettings> {
   signal?: AbortSignal;
   /** Run the handlers an earlier failed or interrupted run left pending (runner/engine/pending-handlers.ts). */
   flushPendingHandlers?: boolean;
+  /** --flush-cache: the inventory's hosts are removed from the fact cache before the run. */
+  flushCache?: boolean;
   /** Run only these of the selected hosts (a slice of a larger run); the plays' host lists, for magic variables, stay whole. */
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
@@ -85,7 +88,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     verbosity: options.verbosity ?? 0,
     become: options.become,
     injectFactsAsVars: options.injectFactsAsVars ?? true,
+    factCache: options.factCache,
   };
+  const factCache = new FactCache(settings.factCache);
+  if (options.flushCache) factCache.flush(inventory.hostNamesInOrder());
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
@@ -131,11 +137,15 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       const hosts = ours(selection.hosts);
       const later = new Set(selections.slice(playIndex + 1).flatMap((s) => ours(s.hosts)));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
-      for (const host of hosts) if (!states.has(host)) states.set(host, newHostState(host));
+      for (const host of hosts) if (!states.has(host)) states.set(host, { ...newHostState(host), facts: factCache.load(host) });
       const playMagic = magic.play({ play, hosts: selection.hosts });
       const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
-        handlersRan: (host, names) => journal?.ran(host, index, names) };
+        handlersRan: (host, names) => journal?.ran(host, index, names),
+        keepHostFacts: (state, facts) => {
+          state.facts = { ...state.facts, ...facts };
+          factCache.save(state.name, state.facts);
+        } };
       const interrupt = () => {
         rt.ended = true;
         rt.interrupted = true;
