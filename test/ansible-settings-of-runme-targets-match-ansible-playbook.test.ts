@@ -5,11 +5,13 @@
 // default-callback output is reproduced byte for byte, and the same playbook
 // run by the real ansible-playbook and by drover prints the same bytes. What
 // drover lacks (retry files, native Jinja types, another connection plugin)
-// is refused, naming where it was set.
+// is refused, naming where it was set. The jsonfile fact cache (set_fact's
+// target) writes the file Ansible writes and reads it back the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../runner/paths.js';
@@ -64,4 +66,29 @@ test('retry files, native Jinja types and other connection plugins are refused, 
   assert.match(plugin.stderr, /connection 'docker' is not supported: drover connects with ssh .* or local/);
   const transport = await runDrover([...base, '--json'], { env: { ANSIBLE_TRANSPORT: 'local', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_JINJA2_NATIVE: 'False' } });
   assert.equal(transport.code, 0, `ANSIBLE_TRANSPORT=local is -c local's default: ${transport.stderr}`);
+});
+
+test('the jsonfile fact cache holds what Ansible\'s holds, byte for byte; a later run reads it and --flush-cache empties it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'drover-fact-cache-'));
+  try {
+    const fixtures = join(projectRoot(), 'test/fixtures/ansible-settings');
+    const run = async (tool: 'ansible' | 'drover', playbook: string, flags: string[] = []) => {
+      const env = { ...RUNME_SETTINGS, ANSIBLE_CACHE_PLUGIN: 'jsonfile', ANSIBLE_CACHE_PLUGIN_CONNECTION: join(dir, tool), ANSIBLE_CACHE_PLUGIN_PREFIX: 'prefix_' };
+      const args = ['-i', 'localhost,', '-c', 'local', ...flags, join(fixtures, playbook)];
+      if (tool === 'ansible') return (await ansiblePlaybook('/usr/bin/ansible-playbook', args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env } })).stdout;
+      const r = await runDrover(['run', ...args, '--no-log'], { cwd: dir, env });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    for (const [playbook, flags] of [['cache-facts.yml', []], ['read-cached-facts.yml', []], ['read-cached-facts.yml', ['--flush-cache']]] as const) {
+      const oracle = await run('ansible', playbook, [...flags]);
+      assert.equal(await run('drover', playbook, [...flags]), oracle, `${playbook} ${flags.join(' ')}`);
+      if (playbook === 'cache-facts.yml') {
+        assert.equal(await readFile(join(dir, 'drover', 'prefix_localhost'), 'utf8'), await readFile(join(dir, 'ansible', 'prefix_localhost'), 'utf8'));
+      }
+    }
+    assert.match(await run('drover', 'read-cached-facts.yml'), /"msg": "undefined undefined undefined"/, 'flushed');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

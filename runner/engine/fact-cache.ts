@@ -3,7 +3,7 @@
 // set_host_facts). `memory`, the default, keeps them for the run only;
 // `jsonfile` also keeps them across runs, in CONNECTION/PREFIX + host name, as
 // json.dumps(sort_keys=True, indent=4) of the facts under Ansible's names
-// (ansible_os_family), for fact_caching_timeout seconds after the file was
+// (ansible_os_family: HostState.facts), for fact_caching_timeout seconds after the file was
 // written (0: forever). A new run starts from what the cache holds;
 // --flush-cache first removes the inventory's hosts from it.
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,12 +22,16 @@ export interface FactCacheSettings {
   timeout: number;
 }
 
-/** drover keeps facts without the ansible_ prefix (os_family); the cache file has Ansible's names. */
 const PREFIX = 'ansible_';
 
-/** Facts under Ansible's names (ansible_foobar, as set_fact and the cache file name them) under drover's (foobar), as namespace_facts does. */
-export function droverFactNames(facts: Record<string, unknown>): Record<string, unknown> {
+/** Ansible's namespace_facts: the facts as ansible_facts holds them, without the ansible_ prefix (os_family). */
+export function namespacedFacts(facts: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.startsWith(PREFIX) ? k.slice(PREFIX.length) : k, v]));
+}
+
+/** What a host's fact gathering found (os_family) under the names the setup module gives them (ansible_os_family). */
+export function gatheredFacts(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([k, v]) => [`${PREFIX}${k}`, v]));
 }
 
 export class FactCache {
@@ -40,7 +44,7 @@ export class FactCache {
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** The host's cached facts (drover's names), or {} when none are cached or they expired. */
+  /** The host's cached facts, or {} when none are cached or they expired. */
   load(host: string): Record<string, unknown> {
     const file = this.fileOf(host);
     if (file === undefined) return {};
@@ -59,17 +63,16 @@ export class FactCache {
       throw new InputError([{ message: `The cache file ${file} was corrupt, or did not otherwise contain valid data (${(error as Error).message}). It has been removed, so you can re-run your command now.` }]);
     }
     if (typeof cached !== 'object' || cached === null || Array.isArray(cached)) return {};
-    return droverFactNames(cached as Record<string, unknown>);
+    return cached as Record<string, unknown>;
   }
 
-  /** Writes the host's facts (all of them, drover's names) atomically: a temp file in the directory, renamed over the old one. */
+  /** Writes the host's facts (all of them) atomically: a temp file in the directory, renamed over the old one. */
   save(host: string, facts: Record<string, unknown>): void {
     const file = this.fileOf(host);
     if (file === undefined) return;
-    const named = Object.fromEntries(Object.entries(facts).map(([k, v]) => [`${PREFIX}${k}`, v]));
     const staging = mkdtempSync(join(dirname(file), '.drover-facts-'));
     try {
-      writeFileSync(join(staging, 'facts'), pyJson(named, { sortKeys: true, indent: 4 }), { mode: 0o600 });
+      writeFileSync(join(staging, 'facts'), pyJson(facts, { sortKeys: true, indent: 4 }), { mode: 0o600 });
       renameSync(join(staging, 'facts'), file);
     } finally {
       rmSync(staging, { recursive: true, force: true });

@@ -15,7 +15,6 @@ import { countResult } from './state.js';
 import { isSelected } from './tags.js';
 import { condition, render, type Scope, type VarLayer } from './templating.js';
 import { isMapping } from '../template/values.js';
-import { droverFactNames } from './fact-cache.js';
 import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
@@ -335,7 +334,7 @@ class TaskRun {
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
     // set_fact cacheable: facts too, as Ansible's strategy sets both (set_host_facts and set_nonpersistent_facts).
-    if (outcome.cacheableFacts) this.rt.keepHostFacts(this.host.state, droverFactNames(outcome.cacheableFacts));
+    if (outcome.cacheableFacts) this.rt.keepHostFacts(this.host.state, outcome.cacheableFacts);
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
   }
 

@@ -63,7 +63,7 @@ export interface PlayRuntime {
   roles: RoleContext[];
   /** The play's handlers: its own and its roles', then those of each include_role as it runs. */
   handlers: ModuleTask[];
-  /** New host facts (gathered, or set_fact cacheable; drover's names) merged over the host's, and kept by the fact cache. */
+  /** New host facts (gathered, or set_fact cacheable; Ansible's names) merged over the host's, and kept by the fact cache. */
   keepHostFacts(state: HostState, facts: Record<string, unknown>): void;
   /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
   magic(host: string, batch: readonly string[]): Record<string, unknown>;

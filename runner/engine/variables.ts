@@ -6,6 +6,7 @@
 import type { Play, RoleContext } from '../playbook/types.js';
 import type { HostState } from './state.js';
 import type { VarLayer } from './templating.js';
+import { namespacedFacts } from './fact-cache.js';
 
 export interface HostLayers {
   /** Below task layers. */
@@ -52,11 +53,12 @@ export function hostLayers(input: LayerInputs): HostLayers {
 }
 
 /**
- * ansible_facts, and each fact as a variable of its own: ansible_os_family and so on (Ansible's inject_facts_as_vars).
- * Without injection only ansible_local is promoted, as Ansible's VariableManager always does.
+ * ansible_facts (the facts without their ansible_ prefix), and each fact as a variable of its own under its own name:
+ * ansible_os_family and so on (Ansible's inject_facts_as_vars). Without injection only ansible_local is promoted,
+ * as Ansible's VariableManager always does.
  */
 function factVariables(facts: Record<string, unknown>, inject: boolean): Record<string, unknown> {
-  if (!inject) return { ansible_facts: facts, ansible_local: facts.local ?? {} };
+  if (!inject) return { ansible_facts: namespacedFacts(facts), ansible_local: facts.ansible_local ?? {} };
   if (Object.keys(facts).length === 0) return {};
-  return { ansible_facts: facts, ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])) };
+  return { ansible_facts: namespacedFacts(facts), ...facts };
 }
