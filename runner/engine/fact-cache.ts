@@ -36,6 +36,8 @@ export function gatheredFacts(facts: Record<string, unknown>): Record<string, un
 
 export class FactCache {
   private readonly dir: string | undefined;
+  /** What was read or written this run: read again from memory, as Ansible's get() does (a fact does not expire mid-run). */
+  private readonly known = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly settings: FactCacheSettings = { plugin: 'memory', prefix: 'ansible_facts', timeout: 86400 }) {
     if (settings.plugin === 'memory') return;
@@ -46,6 +48,14 @@ export class FactCache {
 
   /** The host's cached facts, or {} when none are cached or they expired. */
   load(host: string): Record<string, unknown> {
+    const known = this.known.get(host);
+    if (known !== undefined) return known;
+    const facts = this.read(host);
+    this.known.set(host, facts);
+    return facts;
+  }
+
+  private read(host: string): Record<string, unknown> {
     const file = this.fileOf(host);
     if (file === undefined) return {};
     let stat;
@@ -68,6 +78,7 @@ export class FactCache {
 
   /** Writes the host's facts (all of them) atomically: a temp file in the directory, renamed over the old one. */
   save(host: string, facts: Record<string, unknown>): void {
+    this.known.set(host, facts);
     const file = this.fileOf(host);
     if (file === undefined) return;
     const staging = mkdtempSync(join(dirname(file), '.drover-facts-'));
@@ -82,6 +93,7 @@ export class FactCache {
   /** --flush-cache: the hosts' cached facts are removed. */
   flush(hosts: Iterable<string>): void {
     for (const host of hosts) {
+      this.known.delete(host);
       const file = this.fileOf(host);
       if (file !== undefined) rmSync(file, { force: true });
     }

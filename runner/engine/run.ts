@@ -121,7 +121,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
-  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states });
+  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states, cachedFacts: (host) => factCache.load(host) });
   const gate = new TaskGate(options.gate ?? {});
   if (!options.flushPendingHandlers) {
     for (const [host, names] of Object.entries(pending.recorded())) {
