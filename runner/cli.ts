@@ -204,6 +204,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
         flushCache: flags.flushCache,
+        retryFiles: flags.retryFiles,
       });
       return summary.exitCode;
     });

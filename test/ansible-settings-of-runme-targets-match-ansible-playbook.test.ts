@@ -4,9 +4,9 @@
 // drover what they do in ansible-core 2.14: the assert target's recorded
 // default-callback output is reproduced byte for byte, and the same playbook
 // run by the real ansible-playbook and by drover prints the same bytes. What
-// drover lacks (retry files, native Jinja types, another connection plugin)
+// drover lacks (native Jinja types, another connection plugin)
 // is refused, naming where it was set. The jsonfile fact cache (set_fact's
-// target) writes the file Ansible writes and reads it back the same way.
+// target) and retry files are the files Ansible writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -52,12 +52,9 @@ for (const inject of ['0', '1']) {
   });
 }
 
-test('retry files, native Jinja types and other connection plugins are refused, naming the setting; their defaults run', async () => {
+test('native Jinja types and other connection plugins are refused, naming the setting; their defaults run', async () => {
   const playbook = join(ASSERT_TARGET, 'quiet.yml');
   const base = ['run', '-i', 'localhost,', playbook, '--no-log'];
-  const retry = await runDrover([...base, '-c', 'local'], { env: { ANSIBLE_RETRY_FILES_ENABLED: 'yes' } });
-  assert.equal(retry.code, 5);
-  assert.match(retry.stderr, /retry_files_enabled = True \(env: ANSIBLE_RETRY_FILES_ENABLED\): drover writes no \.retry file/);
   const native = await runDrover([...base, '-c', 'local'], { env: { ANSIBLE_JINJA2_NATIVE: '1' } });
   assert.equal(native.code, 5);
   assert.match(native.stderr, /jinja2_native = True \(env: ANSIBLE_JINJA2_NATIVE\): .*no native types mode/);
@@ -66,6 +63,25 @@ test('retry files, native Jinja types and other connection plugins are refused, 
   assert.match(plugin.stderr, /connection 'docker' is not supported: drover connects with ssh .* or local/);
   const transport = await runDrover([...base, '--json'], { env: { ANSIBLE_TRANSPORT: 'local', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_JINJA2_NATIVE: 'False' } });
   assert.equal(transport.code, 0, `ANSIBLE_TRANSPORT=local is -c local's default: ${transport.stderr}`);
+});
+
+test('with retry files on, the failed hosts go to PLAYBOOK.retry as ansible-playbook writes it, and the line before the recap says so', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'drover-retry-'));
+  try {
+    const playbook = join(projectRoot(), 'test/fixtures/ansible-settings/fail-one-host.yml');
+    const args = ['-i', 'a,b,c,', '-c', 'local', playbook];
+    const env = (tool: string) => ({ ...RUNME_SETTINGS, ANSIBLE_RETRY_FILES_ENABLED: '1', ANSIBLE_RETRY_FILES_SAVE_PATH: join(dir, tool) });
+    const oracle = await ansiblePlaybook('/usr/bin/ansible-playbook', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env('ansible') } }).catch((e: { stdout: string }) => e);
+    const ours = await runDrover(['run', ...args, '--no-log'], { env: env('drover') });
+    assert.equal(ours.code, 2, ours.stderr);
+    assert.equal(await readFile(join(dir, 'drover', 'fail-one-host.retry'), 'utf8'), await readFile(join(dir, 'ansible', 'fail-one-host.retry'), 'utf8'));
+    const retryLine = (out: string, tool: string) => out.split('\n').find((l) => l.includes('to retry'))?.replace(join(dir, tool), 'DIR');
+    assert.equal(retryLine(ours.stdout, 'drover'), '\tto retry, use: --limit @DIR/fail-one-host.retry');
+    assert.equal(retryLine(ours.stdout, 'drover'), retryLine(oracle.stdout, 'ansible'));
+    assert.equal(ours.stdout.slice(ours.stdout.indexOf('\tto retry')).replace(join(dir, 'drover'), 'DIR'), oracle.stdout.slice(oracle.stdout.indexOf('\tto retry')).replace(join(dir, 'ansible'), 'DIR'), 'the retry line, then the recap');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the jsonfile fact cache holds what Ansible\'s holds, byte for byte; a later run reads it (hostvars of a host no play reached too) and --flush-cache empties it', async () => {

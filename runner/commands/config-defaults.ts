@@ -53,7 +53,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
   else if (config.value('nocolor') === true && !given('color')) out.color = false;
   out.injectFactsAsVars = config.value('inject_facts_as_vars') ?? true;
   out.factCache = factCacheSettings(config);
-  refuseTrue(config, 'retry_files_enabled', 'drover writes no .retry file of the failed hosts; use --limit with the hosts the recap shows failed');
+  if (config.value('retry_files_enabled') === true) out.retryFiles = { saveDir: config.value('retry_files_save_path') };
   refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default Jinja2 environment does (every template renders to text, then one literal is read back); it has no native types mode");
   const auth: AuthDefaults = {
     become: config.value('become'),
@@ -65,7 +65,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
 }
 
 /** A boolean setting whose True drover does not implement: the run is refused, naming where it was set. */
-function refuseTrue(config: AnsibleConfig, name: 'retry_files_enabled' | 'jinja2_native', why: string): void {
+function refuseTrue(config: AnsibleConfig, name: 'jinja2_native', why: string): void {
   if (config.value(name) === true) throw new InputError([{ message: `${name} = True (${config.origin(name)}): ${why}` }]);
 }
 

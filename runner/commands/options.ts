@@ -69,6 +69,8 @@ export interface OutputFlags {
   injectFactsAsVars?: boolean;
   /** fact_caching and its connection, prefix and timeout (ansible.cfg, ANSIBLE_CACHE_PLUGIN*). */
   factCache?: FactCacheSettings;
+  /** retry_files_enabled (and retry_files_save_path): write PLAYBOOK.retry when hosts failed. */
+  retryFiles?: { saveDir?: string };
 }
 
 /** The command line's connection flags as connection defaults (a host's variables win over them, as in Ansible). */

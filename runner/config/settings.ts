@@ -41,8 +41,9 @@ export const SETTINGS = {
   // Ansible's utils/color.py: nocolor (or the NO_COLOR convention) turns colour off, force_color turns it on over both.
   nocolor: { type: 'boolean', ini: [['defaults', 'nocolor']], env: ['ANSIBLE_NOCOLOR', 'NO_COLOR'] },
   force_color: { type: 'boolean', ini: [['defaults', 'force_color']], env: ['ANSIBLE_FORCE_COLOR'] },
-  // False (Ansible's default) is what drover does; True, a .retry file of the failed hosts, is refused.
+  // True: the failed and unreachable hosts' names, one a line, in SAVE_PATH (or the playbook's directory)/PLAYBOOK.retry.
   retry_files_enabled: { type: 'boolean', ini: [['defaults', 'retry_files_enabled']], env: ['ANSIBLE_RETRY_FILES_ENABLED'] },
+  retry_files_save_path: { type: 'path', ini: [['defaults', 'retry_files_save_path']], env: ['ANSIBLE_RETRY_FILES_SAVE_PATH'] },
   // False: facts only under ansible_facts (and ansible_local), not each as an ansible_* variable.
   inject_facts_as_vars: { type: 'boolean', ini: [['defaults', 'inject_facts_as_vars']], env: ['ANSIBLE_INJECT_FACT_VARS'] },
   // Ansible's fact cache: memory (the default, this run only) or jsonfile (runner/engine/fact-cache.ts); other plugins are refused.
@@ -65,7 +66,7 @@ export const INERT_KEYS: Record<string, string[]> = {
   defaults: [
     'action_warnings', 'bin_ansible_callbacks', 'callback_whitelist', 'callbacks_enabled', 'collections_on_ansible_version_mismatch', 'collections_scan_sys_path',
     'cow_selection', 'cow_whitelist', 'cowpath', 'cowsay_enabled_stencils', 'nocows', 'deprecation_warnings', 'devel_warning', 'system_warnings', 'localhost_warning',
-    'jinja2_native_warning', 'interpreter_python', 'module_compression', 'python_module_rlimit_nofile', 'retry_files_save_path', 'local_tmp',
+    'jinja2_native_warning', 'interpreter_python', 'module_compression', 'python_module_rlimit_nofile', 'local_tmp',
     'remote_tmp', 'keep_remote_files', 'no_target_syslog', 'syslog_facility', 'internal_poll_interval', 'docsite_root_url', 'home',
     'display_args_to_stdout', 'old_plugin_cache_clear', 'use_persistent_connections', 'validate_action_group_metadata', 'log_filter',
   ],

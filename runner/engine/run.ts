@@ -1,6 +1,7 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ModuleRegistry } from '../../modules/registry.js';
 import { defaultRegistry } from '../../modules/registry.js';
 import { openConnection } from '../connection/open.js';
@@ -16,6 +17,7 @@ import { runPlay } from './play.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
 import { FactCache } from './fact-cache.js';
+import { byCodePoint } from '../inventory/varsfiles.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
@@ -46,6 +48,8 @@ export interface RunOptions extends Partial<RunSettings> {
   flushPendingHandlers?: boolean;
   /** --flush-cache: the inventory's hosts are removed from the fact cache before the run. */
   flushCache?: boolean;
+  /** retry_files_enabled: the failed and unreachable hosts are written to saveDir (default: the playbook's directory)/PLAYBOOK.retry. */
+  retryFiles?: { saveDir?: string };
   /** Run only these of the selected hosts (a slice of a larger run); the plays' host lists, for magic variables, stay whole. */
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
@@ -169,7 +173,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
   const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false);
-  emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
+  const retryFile = options.retryFiles === undefined ? undefined : writeRetryFile(options.playbook, options.retryFiles.saveDir, [...states.values()], emit);
+  emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started, ...(retryFile === undefined ? {} : { retryFile }) });
   return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
@@ -184,4 +189,19 @@ export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boole
   if (outcomes.some((s) => s.stats.failed > 0)) return EXIT.failed;
   if (outcomes.some((s) => s.unreachable)) return EXIT.unreachable;
   return EXIT.ok;
+}
+
+/** Ansible's _generate_retry_inventory: the failed and unreachable hosts, sorted, one a line; undefined when none failed or it could not be written (a warning says why). */
+function writeRetryFile(playbook: string, saveDir: string | undefined, states: HostState[], emit: (event: EngineEvent) => void): string | undefined {
+  const hosts = states.filter((s) => s.failed || s.unreachable).map((s) => s.name).sort(byCodePoint);
+  if (hosts.length === 0) return undefined;
+  const file = join(saveDir ?? dirname(resolve(playbook)), `${basename(playbook, extname(playbook))}.retry`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, hosts.map((h) => `${h}\n`).join(''));
+    return file;
+  } catch (error) {
+    emit({ type: 'warning', message: `Could not create retry file '${file}'.\n\t${(error as Error).message}` });
+    return undefined;
+  }
 }
