@@ -11,7 +11,8 @@ import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { execCommand } from './commands/exec.js';
-import { resolveInvocation, type Invocation } from './cli-args.js';
+import { resolveInvocation } from './cli-args.js';
+import type { Invocation } from './engine/invocation.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
 import { defaultRegistry } from '../modules/registry.js';
@@ -30,6 +31,7 @@ import type { BecomeDefaults } from './engine/runtime.js';
 import { addScaleRunOptions, runsCommand, scaleRun, workerCommand } from './commands/scale.js';
 import type { RunJobSettings } from './scale/controller.js';
 import type { RedisFlags } from './scale/redis-options.js';
+import { askVarAtTerminal } from './commands/tty-secret.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
@@ -72,7 +74,7 @@ export function buildProgram(): Command {
       if (invocation.inventory.length === 0) invocation.inventory = inventory;
       const listings = listingsAsked(flags);
       if (listings.length > 0) {
-        process.stdout.write(await listPlaybook(listings, invocation));
+        process.stdout.write(await listPlaybook(listings, { ...invocation, registry: defaultRegistry }));
         return;
       }
       // Passwords are asked once, before any host is contacted, as ansible-playbook does.
@@ -98,7 +100,7 @@ export function buildProgram(): Command {
       // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
       if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
       const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
-      process.stdout.write(await explainVars(invocation, host, variable));
+      process.stdout.write(await explainVars({ ...invocation, registry: defaultRegistry }, host, variable));
     });
 
   program
@@ -198,6 +200,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
     return await withReporter(flags, async (reporter, signal) => {
       const summary = await runPlaybook({
         ...invocation,
+        registry: defaultRegistry,
         onEvent: (e) => reporter.handle(e),
         signal,
         ...hostRunSettings(flags, auth),
@@ -205,6 +208,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         flushPendingHandlers: flags.flushPendingHandlers,
         flushCache: flags.flushCache,
         retryFiles: flags.retryFiles,
+        // Ansible asks only when stdin is a terminal (display.do_var_prompt).
+        askVar: process.stdin.isTTY ? askVarAtTerminal : undefined,
       });
       return summary.exitCode;
     });

@@ -1,6 +1,7 @@
 // Two kinds of failure, kept apart as STYLE asks: input errors (the user's
 // YAML, inventory or flags are wrong: point at file:line:col, say what to do)
-// and internal errors (drover's bug: stack trace, please report).
+// and internal errors (drover's bug: stack trace, please report). A third,
+// ModuleFailure, fails one task on one host; modules see it through module-api.ts.
 
 /** A place in a source file; line and column count from 1. */
 export interface SourceLocation {
@@ -49,4 +50,15 @@ export function excerptWindow(text: string, column: number): { text: string; col
 export function excerpt(source: string, line: number, column: number): string {
   const shown = excerptWindow(source.split('\n')[line - 1] ?? '', column);
   return `  ${shown.text}\n  ${' '.repeat(Math.max(0, shown.column - 1))}^`;
+}
+
+/** A module's way to say the task failed; `result` is still registered. */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
 }

@@ -6,6 +6,8 @@
 // ansible's (an unreachable host outranks a failed one).
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { EXIT, runPlaybook } from '../engine/run.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { AdHocReporter } from '../report/adhoc.js';
@@ -67,6 +69,7 @@ export function execCommand(): Command {
         const summary = await runPlaybook({
           ...invocation,
           playbookContent: content,
+          registry: defaultRegistry,
           onEvent: (e) => reporter.handle(e),
           signal,
           ...hostRunSettings(flags, resolvedAuth),

@@ -3,9 +3,11 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
-import type { Invocation } from '../cli-args.js';
+import type { Invocation } from '../engine/invocation.js';
 import type { BecomeDefaults } from '../engine/runtime.js';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { maskVaultSecrets } from '../vault/secrets.js';
 import { defaultBundleCache } from '../scale/bundle.js';
 import { startRun, type RunJobSettings } from '../scale/controller.js';
@@ -82,7 +84,7 @@ export async function scaleRun(invocation: Invocation | undefined, flags: ScaleR
     let runId = flags.attach;
     if (runId === undefined) {
       const keyFiles = [...(flags.identity ?? []), ...(flags.vaultPasswordFile ?? []), ...(flags.passphraseFile ? [flags.passphraseFile] : []), ...(flags.privateKey ? [flags.privateKey] : [])];
-      runId = await startRun(redis, options, { invocation: invocation!, settings, sliceSize: flags.sliceSize, keyFiles, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
+      runId = await startRun(redis, options, { invocation: invocation!, registry: defaultRegistry, settings, sliceSize: flags.sliceSize, keyFiles, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
       process.stderr.write(`run ${runId} queued (drover run --redis URL --attach ${runId} follows it from anywhere)\n`);
     } else await loadRecord(redis, runId);
     const id = runId;
@@ -107,7 +109,7 @@ export function workerCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       await runWorker(
-        { redis: redisOptions(flags), name: flags.name, group: flags.group, bundleCache: flags.bundleCache ?? defaultBundleCache(), lockMs: flags.lockSeconds * 1000, log: (line) => process.stderr.write(`${line}\n`) },
+        { redis: redisOptions(flags), name: flags.name, group: flags.group, bundleCache: flags.bundleCache ?? defaultBundleCache(), lockMs: flags.lockSeconds * 1000, registry: defaultRegistry, log: (line) => process.stderr.write(`${line}\n`) },
         abort.signal,
       );
     });

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { defaultRegistry } from '../../modules/registry.js';
-import type { Invocation } from '../cli-args.js';
+import type { Invocation } from './invocation.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { MagicVariables } from './magic-variables.js';
 import { batches } from './play.js';
 import { newHostState } from './state.js';
@@ -17,8 +17,8 @@ import { playHostPattern } from './play-hosts.js';
 import { createScope } from './templating.js';
 import { stringify } from 'yaml';
 
-export async function explainVars(invocation: Invocation, host: string, variable?: string): Promise<string> {
-  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: defaultRegistry }) : undefined;
+export async function explainVars(invocation: Invocation & { registry: ModuleRegistry }, host: string, variable?: string): Promise<string> {
+  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: invocation.registry }) : undefined;
   const inventory = await loadInventory(invocation.inventory, { playbookDirs: playbook ? [playbook.plays[0]?.baseDir ?? '.'] : [] });
   if (!inventory.hasHost(host)) throw new InputError([{ message: `host '${host}' is not in the inventory (${invocation.inventory.join(', ') || 'none given: use ENV=NAME or -i'})` }]);
   const settings = { check: false, diff: false, forks: 50, verbosity: 0, tags: invocation.tags, extraVars: invocation.extraVars };

@@ -57,7 +57,7 @@ class TaskRun {
   private readonly module: AnyModule;
   private readonly baseScope: Scope;
   private readonly ref: TaskRef;
-  private hostKw: HostKeywords = { noLog: false, runOnce: false, ignoreErrors: false };
+  private hostKw: HostKeywords = { noLog: false, runOnce: false, ignoreErrors: false, throttle: 0 };
 
   constructor(job: TaskJob) {
     ({ task: this.task, rt: this.rt, host: this.host } = job);
@@ -92,12 +92,16 @@ class TaskRun {
       return this.finish(this.keywordFailure(evaluated.problems), Date.now() - started);
     }
     this.hostKw = evaluated.values;
+    // Ansible ignores throttle on a run_once task: one host runs it anyway.
+    const release = this.hostKw.runOnce || !this.hostKw.throttle ? undefined : await this.rt.throttle.acquire(this.task, this.hostKw.throttle);
     try {
       const outcome = this.hostKw.runOnce ? await this.runOnce() : await this.loop();
       return this.finish(outcome, Date.now() - started);
     } catch (error) {
       if (!(error instanceof ConnectionError)) throw error;
       return this.unreachable(error, Date.now() - started);
+    } finally {
+      release?.();
     }
   }
 
@@ -139,7 +143,7 @@ class TaskRun {
   /** The task fails on its keywords; a valid ignore_errors still holds, as in Ansible (a bad one is not taken for true). */
   private keywordFailure(problems: KeywordProblem[]): ItemOutcome {
     const alone = evaluateKeywords({ stage: 'host', keywords: { ignore_errors: this.kw.ignore_errors }, scope: this.baseScope });
-    this.hostKw = { noLog: false, runOnce: false, ignoreErrors: alone.ok && alone.values.ignoreErrors };
+    this.hostKw = { noLog: false, runOnce: false, ignoreErrors: alone.ok && alone.values.ignoreErrors, throttle: 0 };
     // The message holds no values where no_log may hold (see hostKeywords), so it is shown.
     return failure(new Error(keywordFailure(problems, this.ref.location)));
   }
@@ -224,6 +228,7 @@ class TaskRun {
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
+          becomeMethod: itemKw.becomeMethod,
           remoteUser: itemKw.remoteUser,
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.

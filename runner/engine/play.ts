@@ -169,7 +169,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
         become: {
           become: vars.become ?? options.become ?? cli.become ?? false,
           user: vars.user ?? options.becomeUser ?? cli.user,
-          method: vars.method ?? cli.method,
+          method: vars.method ?? options.becomeMethod ?? cli.method,
           password,
         },
         environment: options.environment,

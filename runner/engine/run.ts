@@ -2,8 +2,7 @@
 // hosts, reporting through events. Never writes to stdout, never exits.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { ModuleRegistry } from '../../modules/registry.js';
-import { defaultRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { openConnection } from '../connection/open.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
@@ -14,6 +13,8 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { runPlay } from './play.js';
+import { TaskThrottle } from './throttle.js';
+import { answerVarsPrompt, refuseUnanswerable, type AskVar } from './vars-prompt.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
 import { FactCache } from './fact-cache.js';
@@ -33,7 +34,8 @@ export interface RunOptions extends Partial<RunSettings> {
   /** Inventory sources (files or directories). */
   inventory: string[];
   limit?: string;
-  registry?: ModuleRegistry;
+  /** The modules tasks may name: the CLI hands in modules/registry.ts's list. */
+  registry: ModuleRegistry;
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
@@ -54,6 +56,8 @@ export interface RunOptions extends Partial<RunSettings> {
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
   onHostDone?(host: string, outcome: HostOutcome): void | Promise<void>;
+  /** Answers a play's vars_prompt at the terminal; absent when there is none (then only defaults and -e answer). */
+  askVar?: AskVar;
 }
 
 /** How a host ended its run: what a recap and an exit code are computed from. */
@@ -72,7 +76,7 @@ export interface RunSummary {
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
 export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const playbook =
     options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
@@ -81,7 +85,7 @@ export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookCo
 
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const { playbook, inventory } = await loadRun(options);
   const settings: RunSettings = {
     check: options.check ?? false,
@@ -94,6 +98,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     injectFactsAsVars: options.injectFactsAsVars ?? true,
     factCache: options.factCache,
   };
+  refuseUnanswerable(playbook.plays, settings.extraVars, options.askVar);
   const factCache = new FactCache(settings.factCache);
   if (options.flushCache) factCache.flush(inventory.hostNamesInOrder());
   const masker = new SecretMasker();
@@ -134,8 +139,11 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const [index, play] of playbook.plays.entries()) {
+    for (const [index, written] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
+      // Asked before the play's banner, as Ansible does; the answers are play variables.
+      const answers = await answerVarsPrompt(written, settings.extraVars, options.askVar, emit);
+      const play = Object.keys(answers).length === 0 ? written : { ...written, vars: { ...written.vars, ...answers } };
       playIndex = index;
       const selection = selections[playIndex]!;
       const hosts = ours(selection.hosts);
@@ -143,7 +151,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of hosts) if (!states.has(host)) states.set(host, { ...newHostState(host), facts: factCache.load(host) });
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), throttle: new TaskThrottle(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names),
         keepHostFacts: (state, facts) => {

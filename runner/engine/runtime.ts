@@ -1,6 +1,6 @@
 // What the task runner needs from the run and the play, gathered in one place
 // so the per-host flow reads as named steps.
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import type { Play, Keywords, ModuleTask, RoleContext, RoleFiles } from '../playbook/types.js';
 import type { LoadedRole } from '../playbook/roles.js';
 import type { SourceLocation } from '../errors.js';
@@ -12,6 +12,7 @@ import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
 import type { FactCacheSettings } from './fact-cache.js';
+import type { TaskThrottle } from './throttle.js';
 
 export interface RunSettings {
   check: boolean;
@@ -47,6 +48,8 @@ export interface PlayRuntime {
   emit(event: EngineEvent): void;
   /** Results of run_once tasks, shared by every host of the play. */
   runOnce: Map<TaskNode, Promise<RunOnceResult>>;
+  /** Slots of tasks with a throttle, shared by every host of the play. */
+  throttle: TaskThrottle;
   /** meta end_play was reached by some host, or the run was interrupted. */
   ended: boolean;
   /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */
@@ -84,7 +87,7 @@ export interface HostRuntime {
   /** Roles (by identity: directory, *_from files, parameters) that ran on this host in this play: allow_duplicates: false skips them. */
   rolesRun: Set<string>;
   /** A handle for a task's login user, become, environment and timeout, on this host or a delegate. */
-  handle(options: { become?: boolean; becomeUser?: string; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
+  handle(options: { become?: boolean; becomeUser?: string; becomeMethod?: BecomeDefaults['method']; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
 }
 
 /** Keywords and variables a task inherits from its play, role, blocks and includes. */

@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { sh, type Command } from '../quote.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/ssh-errors.js';
 import type { Connection, ExecResult } from '../connection/types.js';
-import { ModuleFailure } from '../module-api.js';
+import { ModuleFailure } from '../errors.js';
 
 export interface BecomeSettings {
   become: boolean;

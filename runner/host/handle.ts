@@ -4,7 +4,7 @@
 // `--`, so a path that starts with '-' never becomes an option.
 import { sh, raw, joinCommands, type Command } from '../quote.js';
 import { CommandTimeout, type Connection, type ExecResult } from '../connection/types.js';
-import { ModuleFailure } from '../module-api.js';
+import { ModuleFailure } from '../errors.js';
 import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions, WrittenFile } from './types.js';
 import { factsCommand, parseFacts } from './facts.js';
 import { parseStat, statCommand } from './stat.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { resolveSshTarget, type TargetRequest } from '../connection/ssh-target.js';
 import { ConnectionError, type ConnectionTarget } from '../connection/types.js';
 import { InventoryError } from './errors.js';
-import { ansibleBoolean } from '../validate/keyword-values.js';
+import { ansibleBoolean } from '../validate/coerce.js';
 
 export type { ConnectionTarget } from '../connection/types.js';
 

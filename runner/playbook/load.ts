@@ -5,19 +5,20 @@ import { ansibleRolesPath } from '../paths.js';
 import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { TASK_KEYWORDS } from './keywords.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
+import { parseVarsPrompt } from './vars-prompt.js';
 
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order',
+  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
 export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
@@ -27,7 +28,7 @@ export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
 };
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags'] as const;
+const INHERITED = ['become', 'become_user', 'become_method', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -150,6 +151,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     baseDir,
     vars: mapping(raw.vars, 'vars', name, problems),
     varsFiles: asList(raw.vars_files).map(String),
+    varsPrompt: parseVarsPrompt(raw.vars_prompt, keyLocationOf(raw, 'vars_prompt') ?? location, problems),
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
     keywords: keywords as Keywords,

@@ -4,7 +4,7 @@
 import { access } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Problem, SourceLocation } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { displayPath, locationOf, readYamlFile } from './yaml-source.js';

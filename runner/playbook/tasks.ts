@@ -3,7 +3,7 @@
 // with its file:line:col so that all of them are reported at once.
 import { dirname, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
 import { keywordProblems } from '../validate/keywords.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';

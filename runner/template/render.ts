@@ -10,10 +10,13 @@ import { JinjaRenderer, type Loader } from './jinja-render.js';
 import { compileTemplate, type Position } from './handlebars-compile.js';
 import { Interpreter } from './mustache.js';
 import { literalEval } from './literal-eval.js';
+import { installLookupRenderers } from './lookup-rendering.js';
 import { isMapping, setOwn, type Names } from './values.js';
 
 export type { Loader } from './jinja-render.js';
 export type { Syntax } from './jinja-lexer.js';
+
+installLookupRenderers({ renderValue, renderText });
 
 /** Whether text may be a Jinja template: it holds `{{`, `{%` or `{#` (Ansible's test). */
 export function isTemplateText(text: string): boolean {
