@@ -54,7 +54,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
   out.injectFactsAsVars = config.value('inject_facts_as_vars') ?? true;
   out.factCache = factCacheSettings(config);
   if (config.value('retry_files_enabled') === true) out.retryFiles = { saveDir: config.value('retry_files_save_path') };
-  refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default Jinja2 environment does (every template renders to text, then one literal is read back); it has no native types mode");
+  refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default (non-native) Jinja2 environment does; it has no native types mode (docs/differences.md)");
   const auth: AuthDefaults = {
     become: config.value('become'),
     becomeUser: config.value('become_user'),
