@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../runner/paths.js';
-import { runDrover } from './support/cli.js';
+import { runDrover, runDroverOnTerminal } from './support/cli.js';
 
 const ASSERT_TARGET = join(projectRoot(), 'test/ansible-targets/targets/assert');
 const FIXTURE = join(projectRoot(), 'test/fixtures/ansible-settings/facts-and-host-list.yml');
@@ -111,4 +111,21 @@ test('the jsonfile fact cache holds what Ansible\'s holds, byte for byte; a late
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('on a terminal, ANSIBLE_NOCOLOR (or NO_COLOR) turns the default callback\'s colours off, and ANSIBLE_FORCE_COLOR wins over it', async () => {
+  const args = ['run', '-i', 'localhost,', '-c', 'local', join(ASSERT_TARGET, 'quiet.yml'), '--output', 'ansible', '--no-log'];
+  const green = /\x1b\[0;32mok: \[localhost\]/;
+  const colours = async (env: Record<string, string>) => {
+    const r = await runDroverOnTerminal(args, { env: { ANSIBLE_FORCE_COLOR: '', ...env } });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /ok: \[localhost\]/);
+    return green.test(r.stdout);
+  };
+  assert.equal(await colours({}), true, 'a terminal gets colour');
+  assert.equal(await colours({ ANSIBLE_NOCOLOR: '1' }), false);
+  assert.equal(await colours({ NO_COLOR: '1' }), false);
+  // Both name the one setting and the last one set wins, as in Ansible's config manager: an empty NO_COLOR is false.
+  assert.equal(await colours({ ANSIBLE_NOCOLOR: '1', NO_COLOR: '' }), true);
+  assert.equal(await colours({ ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '1' }), true);
 });
