@@ -59,6 +59,7 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
+    .option('--flush-cache', "first remove the inventory's hosts from the fact cache (fact_caching)")
     .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
       // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
       const { flags, auth, inventory } = withConfigDefaults(given, command);
@@ -166,6 +167,7 @@ function jobSettings(flags: RunFlags, become: BecomeDefaults): RunJobSettings {
     diff: flags.diff ?? false,
     forks: flags.forks,
     verbosity: flags.verbose,
+    injectFactsAsVars: flags.injectFactsAsVars,
     startAtTask: flags.startAtTask,
     connection: connectionFlags(flags),
     knownHostsFile: flags.knownHosts,
@@ -178,6 +180,7 @@ interface RunFlags extends TargetFlags, OutputFlags, AuthFlags, Partial<RedisFla
   sliceSize: number;
   attach?: string;
   flushPendingHandlers?: boolean;
+  flushCache?: boolean;
   check?: boolean;
   startAtTask?: string;
   step?: boolean;
@@ -205,6 +208,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        flushCache: flags.flushCache,
+        retryFiles: flags.retryFiles,
         // Ansible asks only when stdin is a terminal (display.do_var_prompt).
         askVar: process.stdin.isTTY ? askVarAtTerminal : undefined,
       });

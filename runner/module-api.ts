@@ -31,6 +31,8 @@ export interface Plan<State = unknown> {
   result?: Record<string, unknown>;
   /** Variables this task sets on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Of those, the ones that are host facts too (set_fact cacheable): in ansible_facts and the fact cache. */
+  cacheableFacts?: Record<string, unknown>;
   /** Variables at Ansible's include_vars precedence: above task vars, below set_fact and registered results. */
   includedVars?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
@@ -125,6 +127,11 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
    * (so `--syntax-check` reports its syntax errors at file:line:col), with the Jinja options `syntax` reads.
    */
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
+  /**
+   * A parameter of conditions (assert's `that`): a list of them reaches the module as written, each
+   * templated only when evaluated, as Ansible's assert reads untemplated_args; a text is rendered first.
+   */
+  conditionsParam?: string;
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
   /**

@@ -13,7 +13,7 @@ import { loadInventory, selectHosts } from '../inventory/index.js';
 import { AdHocReporter } from '../report/adhoc.js';
 import { shouldColor } from '../report/style.js';
 import { resolveInvocation } from '../cli-args.js';
-import { addHostOptions, addOutputOptions, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './options.js';
+import { addHostOptions, addOutputOptions, colorChoice, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './options.js';
 import { addAuthOptions, resolveAuth, type AuthFlags } from './auth-options.js';
 import { withConfigDefaults } from './config-defaults.js';
 
@@ -64,7 +64,7 @@ export function execCommand(): Command {
       const view = flags.json
         ? undefined
         : new AdHocReporter({ stream: process.stdout, errors: process.stderr, oneLine: Boolean(flags.oneLine), diff: Boolean(flags.diff), verbose: flags.verbose,
-          color: shouldColor(flags.color === false ? false : undefined, process.stdout) });
+          color: shouldColor(colorChoice(flags), process.stdout) });
       process.exitCode = await withReporter(flags, async (reporter, signal) => {
         const summary = await runPlaybook({
           ...invocation,

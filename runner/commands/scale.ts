@@ -44,6 +44,7 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
   step?: boolean;
   startAtTask?: string;
   flushPendingHandlers?: boolean;
+  flushCache?: boolean;
   identity?: string[];
   passphraseFile?: string;
   vaultPasswordFile?: string[];
@@ -53,6 +54,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
 export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefaults; connectionPassword?: string }): void {
   if (flags.step) fail('--step asks on the terminal before each task, which a worker has not got: not with --redis');
   if (flags.flushPendingHandlers) fail('--flush-pending-handlers reads handlers pending on this machine, not on the workers: not with --redis');
+  if (flags.retryFiles) fail('retry_files_enabled writes the failed hosts on this machine after the whole run, which a queued run has no end of here: not with --redis');
+  if (flags.flushCache || flags.factCache?.plugin === 'jsonfile') fail("the jsonfile fact cache (and --flush-cache) is a directory on this machine, which the workers do not share: not with --redis");
   if (auth.become.password !== undefined || auth.connectionPassword !== undefined) {
     fail('a password given with -k/-K or a password file would travel to the workers in clear: with --redis, put ansible_password / ansible_become_password in a vault-encrypted vars file, which workers decrypt with their own --identity');
   }

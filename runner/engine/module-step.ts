@@ -10,6 +10,7 @@ export interface StepOutcome {
   diff: DiffEntry[];
   result: Record<string, unknown>;
   facts?: Record<string, unknown>;
+  cacheableFacts?: Record<string, unknown>;
   includedVars?: Record<string, unknown>;
   message?: string;
   verboseAlways?: boolean;
@@ -27,7 +28,7 @@ export async function runModuleStep(
   options: { check: boolean },
 ): Promise<StepOutcome> {
   const plan = await module.plan(host, params, ctx);
-  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
+  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, cacheableFacts: plan.cacheableFacts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
   if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
   if (options.check && plan.inCheckMode !== undefined) {

@@ -14,6 +14,7 @@ import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
 import { isSelected } from './tags.js';
 import { condition, render, type Scope, type VarLayer } from './templating.js';
+import { isMapping } from '../template/values.js';
 import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
@@ -105,10 +106,13 @@ class TaskRun {
     }
   }
 
+  /** Ansible's Display.warning for what a condition holds (shown once a run). */
+  private readonly warn = (message: string): void => this.rt.emit({ type: 'warning', message });
+
   /** The task's `when` in the host's scope; an error in it counts as holding, so the loop's own error is the one reported. */
   private conditionHolds(): boolean {
     try {
-      return condition(this.kw.when, this.baseScope);
+      return condition(this.kw.when, this.baseScope, this.warn);
     } catch {
       return true;
     }
@@ -210,7 +214,7 @@ class TaskRun {
   private async item(itemLayers: VarLayer[]): Promise<ItemOutcome> {
     const scope = this.host.scope([...this.inherited.layers, ...itemLayers], this.task.role);
     try {
-      if (this.kw.when !== undefined && !condition(this.kw.when, scope)) return skipped();
+      if (this.kw.when !== undefined && !condition(this.kw.when, scope, this.warn)) return skipped();
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
@@ -251,6 +255,9 @@ class TaskRun {
   /** The module's parameters for this item: rendered, merged with args, without omitted keys, validated. */
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
     const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
+    const conditions = this.module.conditionsParam;
+    const written = conditions !== undefined && isMapping(this.task.rawParams) ? this.task.rawParams[conditions] : undefined;
+    if (Array.isArray(written)) params[conditions!] = written;
     const notes: string[] = [];
     const problems = validateParams(this.module, params, notes);
     for (const note of notes) this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name} (${this.ref.location}): ${note}` });
@@ -282,7 +289,7 @@ class TaskRun {
     for (let tries = 1; ; tries++) {
       const outcome = await this.attempt(attempt);
       if (until === undefined || (outcome.status === 'failed' && tries > limits.retries)) return outcome;
-      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register })));
+      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register }), this.warn));
       if (done) return { ...outcome, result: { ...outcome.result, attempts: tries } };
       if (tries > limits.retries) {
         return { ...outcome, status: 'failed', message: `retries exhausted (${limits.retries}) waiting for: ${String(until)}`, result: { ...outcome.result, attempts: tries, failed: true } };
@@ -310,14 +317,14 @@ class TaskRun {
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, cacheableFacts: step.cacheableFacts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
       // A failed result lists the warnings given before the failure, as Ansible's fail_json does.
       if (attempt.warnings.length > 0) outcome.result.warnings = [...attempt.warnings];
     }
-    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope, warn: this.warn });
   }
 
   /** Register, set facts, notify handlers, count, and emit the task's final event. */
@@ -352,6 +359,8 @@ class TaskRun {
   /** Facts the task set (set_fact, registered facts) and variables it included (include_vars), each at its precedence. */
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
+    // set_fact cacheable: facts too, as Ansible's strategy sets both (set_host_facts and set_nonpersistent_facts).
+    if (outcome.cacheableFacts) this.rt.keepHostFacts(this.host.state, outcome.cacheableFacts);
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
   }
 

@@ -11,6 +11,7 @@ import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
+import type { FactCacheSettings } from './fact-cache.js';
 import type { TaskThrottle } from './throttle.js';
 
 export interface RunSettings {
@@ -26,6 +27,10 @@ export interface RunSettings {
    * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
    */
   become?: BecomeDefaults;
+  /** fact_caching (ANSIBLE_CACHE_PLUGIN...): where host facts are kept; memory (this run only) when unset. */
+  factCache?: FactCacheSettings;
+  /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars: false keeps facts under ansible_facts only. Default true. */
+  injectFactsAsVars?: boolean;
 }
 
 export interface BecomeDefaults {
@@ -61,6 +66,8 @@ export interface PlayRuntime {
   roles: RoleContext[];
   /** The play's handlers: its own and its roles', then those of each include_role as it runs. */
   handlers: ModuleTask[];
+  /** New host facts (gathered, or set_fact cacheable; Ansible's names) merged over the host's, and kept by the fact cache. */
+  keepHostFacts(state: HostState, facts: Record<string, unknown>): void;
   /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
   /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */

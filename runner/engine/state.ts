@@ -6,6 +6,7 @@ export interface HostState {
   stats: HostStats;
   /** register: and set_fact: values (above play vars, below extra vars). */
   hostVars: Record<string, unknown>;
+  /** Host facts under Ansible's names, as its fact cache holds them: ansible_os_family from gathering, any name from set_fact cacheable. */
   facts: Record<string, unknown>;
   /** include_vars values (above task vars, below register: and set_fact:), kept for the whole run as Ansible's vars cache. */
   includedVars: Record<string, unknown>;

@@ -94,6 +94,7 @@ async function runSlice(job: Job<SliceJob>, redis: Redis, options: WorkerOptions
         diff: data.diff,
         forks: data.forks,
         verbosity: data.verbosity,
+        injectFactsAsVars: data.injectFactsAsVars,
         become: data.become,
         connection: data.connection,
         knownHostsFile: data.knownHostsFile,
