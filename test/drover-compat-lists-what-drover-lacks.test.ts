@@ -57,7 +57,7 @@ const EXPECTED = [
   { kind: 'module', name: 'community.general.timezone', file: 'site.yml', line: 8, column: 7 },
   { kind: 'role', name: 'acme.tools.clock', file: 'clock.yml', line: 4, column: 7 },
   { kind: 'parameter', name: 'copy: attributes', file: 'site.yml', line: 14, column: 9 },
-  { kind: 'keyword', name: 'connection', file: 'roles/legacy/tasks/main.yml', line: 3, column: 3 },
+  { kind: 'keyword', name: 'collections', file: 'roles/legacy/tasks/main.yml', line: 3, column: 3 },
   { kind: 'keyword', name: 'debugger', file: 'roles/legacy/tasks/main.yml', line: 4, column: 3 },
   { kind: 'keyword', name: 'any_errors_fatal', file: 'site.yml', line: 3, column: 3 },
   { kind: 'filter', name: 'community.general.json_query', file: 'site.yml', line: 17, column: 9 },
@@ -66,7 +66,7 @@ const EXPECTED = [
   { kind: 'template statement', name: '{% extends %}', file: 'roles/web/templates/site.conf.j2', line: 1, column: 4 },
   { kind: 'setting', name: '[defaults] hash_behaviour', file: 'ansible.cfg', line: 3, column: 1 },
   // Command lines in the Makefile, against drover run's and drover exec's own options.
-  { kind: 'setting', name: 'ansible-playbook --flush-cache', file: 'Makefile', line: 4, column: 30 },
+  { kind: 'setting', name: 'ansible-playbook --module-path', file: 'Makefile', line: 4, column: 30 },
   { kind: 'setting', name: 'ansible --tree', file: 'Makefile', line: 7, column: 44 },
 ];
 

@@ -24,6 +24,7 @@ import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } 
 import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import { handlersFor } from './handler-lookup.js';
+import { transportOf } from '../inventory/connection.js';
 import { asyncJob, fireAndForget, newJobId } from './async-job.js';
 
 /** One task for one host. */
@@ -234,6 +235,7 @@ class TaskRun {
           becomeUser: itemKw.becomeUser,
           becomeMethod: itemKw.becomeMethod,
           remoteUser: itemKw.remoteUser,
+          connection: itemKw.connection === undefined ? undefined : transportOf(itemKw.connection),
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.
           timeoutMs: itemKw.timeoutMs || undefined,

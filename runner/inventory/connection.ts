@@ -32,11 +32,21 @@ export const CONNECTION_VAR_NAMES = {
   becomePassword: ['ansible_become_password', 'ansible_become_pass', 'drover_become_password'],
 };
 
-/** drover's transport for one of Ansible's connection plugin names (smart and paramiko reach the host by ssh too), or undefined. */
+/** Ansible's connection plugin names drover runs, and its transport for each (smart and paramiko reach the host by ssh too). */
+export const CONNECTION_PLUGINS: Readonly<Record<string, ConnectionTarget['transport']>> = {
+  local: 'local',
+  'ansible.builtin.local': 'local',
+  ssh: 'ssh',
+  smart: 'ssh',
+  paramiko: 'ssh',
+  paramiko_ssh: 'ssh',
+  'ansible.builtin.ssh': 'ssh',
+  'ansible.builtin.paramiko_ssh': 'ssh',
+};
+
+/** drover's transport for one of Ansible's connection plugin names, or undefined. */
 export function transportOf(plugin: string): ConnectionTarget['transport'] | undefined {
-  if (plugin === 'local' || plugin === 'ansible.builtin.local') return 'local';
-  if (['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(plugin)) return 'ssh';
-  return undefined;
+  return Object.hasOwn(CONNECTION_PLUGINS, plugin) ? CONNECTION_PLUGINS[plugin] : undefined;
 }
 
 /** The last of `names` that is set (not undefined or null), with its name. */

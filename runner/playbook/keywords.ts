@@ -5,7 +5,7 @@
 // (EvaluatedKeywords below, derived from the table, not written twice).
 import type { Schema, TypeOf } from '../schema.js';
 import { LOOKUP_NAMES } from '../template/lookups.js';
-import { BECOME_METHODS } from '../inventory/connection.js';
+import { BECOME_METHODS, CONNECTION_PLUGINS } from '../inventory/connection.js';
 
 const template = { type: 'string', pattern: '\\{\\{' } as const;
 const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] } as const;
@@ -76,6 +76,10 @@ const TABLE = {
     description: "The login user for this task's connection (a connection of its own per user). The inventory's ansible_user (or ansible_ssh_user) wins over it, as in Ansible; it wins over -u.",
   },
   become_user: { rendered: { field: 'becomeUser', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'The user to become (default --become-user or ansible.cfg\'s become_user, else root).' },
+  connection: {
+    rendered: { field: 'connection', schema: { enum: Object.keys(CONNECTION_PLUGINS) }, at: perItem },
+    description: "How to reach the host: ssh (smart and paramiko are ssh too) or local; it stands where -c does, so the inventory's ansible_connection wins over it, as in Ansible.",
+  },
   become_method: {
     rendered: { field: 'becomeMethod', schema: { enum: [...BECOME_METHODS] }, at: perItem },
     description: `How to become: ${BECOME_METHODS.join(' or ')} (default --become-method or ansible.cfg's become_method, else sudo); the inventory's ansible_become_method wins, as in Ansible. Other methods are refused.`,
@@ -170,7 +174,6 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
-  connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',
   debugger: 'no interactive task debugger: use -vvv, --step or --start-at-task',
   vars_prompt: 'a play keyword: write it on the play, as Ansible requires',

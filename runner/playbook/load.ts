@@ -19,7 +19,7 @@ import { parseVarsPrompt } from './vars-prompt.js';
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method',
+  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method', 'connection',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
 export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
@@ -29,7 +29,7 @@ export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
 };
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'become_method', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
+const INHERITED = ['become', 'become_user', 'become_method', 'connection', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;

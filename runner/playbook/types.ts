@@ -17,6 +17,7 @@ export interface Keywords {
   become?: unknown;
   become_user?: unknown;
   remote_user?: unknown;
+  connection?: unknown;
   ignore_errors?: unknown;
   changed_when?: unknown;
   failed_when?: unknown;
