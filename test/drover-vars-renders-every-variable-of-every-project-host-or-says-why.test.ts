@@ -83,3 +83,14 @@ test('drover vars on hub-dev, where a variable needs a role default, exits 0 and
   assert.equal(one.code, 0, one.stderr);
   assert.match(one.stdout, /^backup_paths cannot be rendered: undefined variable 'certs_key_path'.*\n=> inventories\/hub-dev\/group_vars\/hub\/main\.yml: \["\/etc\/jupyterhub","\{\{ certs_key_path \}\}"\]\n$/);
 });
+
+test('drover vars prints vault values masked, in the listing and in one variable\'s layers', async () => {
+  const secret = 'hub-dev-designate-placeholder-96caa1cd365e';
+  const all = await runDrover(['vars', 'hub-dev', '-i', join(root, 'inventories', 'hub-dev')], { env: { DROVER_AGE_IDENTITY_FILE: identity } });
+  const one = await runDrover(['vars', 'hub-dev', 'vault_designate_password', '-i', join(root, 'inventories', 'hub-dev')], { env: { DROVER_AGE_IDENTITY_FILE: identity } });
+  for (const r of [all, one]) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, new RegExp(secret));
+  }
+  assert.match(one.stdout, /^vault_designate_password = "\*{8}"\n=> inventories\/hub-dev\/group_vars\/hub\/vault\.yml: "\*{8}"\n/);
+});
