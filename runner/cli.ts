@@ -101,8 +101,7 @@ export function buildProgram(): Command {
       // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
       if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
       const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
-      // Vault values print masked, as everywhere drover prints (ansible-inventory prints their ciphertext).
-      process.stdout.write(maskVaultSecrets(await explainVars({ ...invocation, registry: defaultRegistry }, host, variable)));
+      process.stdout.write(await explainVars({ ...invocation, registry: defaultRegistry }, host, variable));
     });
 
   program

@@ -17,6 +17,7 @@ import { playHostPattern } from './play-hosts.js';
 import { createScope } from './templating.js';
 import { Document, type Scalar, type YAMLMap } from 'yaml';
 import { TemplateError } from '../template/index.js';
+import { maskVaultSecrets } from '../vault/secrets.js';
 
 export async function explainVars(invocation: Invocation & { registry: ModuleRegistry }, host: string, variable?: string): Promise<string> {
   const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: invocation.registry }) : undefined;
@@ -45,11 +46,11 @@ export async function explainVars(invocation: Invocation & { registry: ModuleReg
   // rendered here: it is shown as written, with the reason, never as a crash.
   const render = (name: string): { value: unknown } | { written: unknown; reason: string } => {
     try {
-      return { value: scope.lookup(name) };
+      return { value: masked(scope.lookup(name)) };
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       const written = all.findLast((l) => Object.prototype.hasOwnProperty.call(l.vars, name))?.vars[name];
-      return { written, reason: error.message.split('\n')[0]! };
+      return { written: masked(written), reason: maskVaultSecrets(error.message.split('\n')[0]!) };
     }
   };
   if (!variable) {
@@ -64,8 +65,16 @@ export async function explainVars(invocation: Invocation & { registry: ModuleReg
   }
   const defining = all.filter((l) => Object.prototype.hasOwnProperty.call(l.vars, variable));
   if (defining.length === 0) return `${variable} is not defined for ${host}\n`;
-  const lines = defining.map((l, i) => `${i === defining.length - 1 ? '=>' : '  '} ${l.source}: ${JSON.stringify(l.vars[variable])}`);
+  const lines = defining.map((l, i) => `${i === defining.length - 1 ? '=>' : '  '} ${l.source}: ${JSON.stringify(masked(l.vars[variable]))}`);
   const result = render(variable);
   const head = 'value' in result ? `${variable} = ${JSON.stringify(result.value)}` : `${variable} cannot be rendered: ${result.reason}`;
   return `${head}\n${lines.join('\n')}\n`;
+}
+
+/** Vault values print masked, as everywhere drover prints (ansible-inventory prints their ciphertext); values stay values, so the listing stays YAML. */
+function masked(value: unknown): unknown {
+  if (typeof value === 'string') return maskVaultSecrets(value);
+  if (Array.isArray(value)) return value.map(masked);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+  return value;
 }
