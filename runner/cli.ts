@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .option('--list-hosts', 'the hosts each play would run on')
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
+    .option('--force-handlers', "run the handlers notified on a host even when it fails later (the plays' force_handlers default)")
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
     .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
       // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
@@ -200,6 +201,8 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        forceHandlers: flags.forceHandlers,
+        anyErrorsFatal: flags.anyErrorsFatal,
       });
       return summary.exitCode;
     });

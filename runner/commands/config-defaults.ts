@@ -45,6 +45,8 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     out.output = mapped;
   }
   out.askPass ??= config.value('ask_pass');
+  out.forceHandlers ??= config.value('force_handlers');
+  out.anyErrorsFatal ??= config.value('any_errors_fatal');
   const auth: AuthDefaults = {
     become: config.value('become'),
     becomeUser: config.value('become_user'),

@@ -43,6 +43,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
   step?: boolean;
   startAtTask?: string;
   flushPendingHandlers?: boolean;
+  forceHandlers?: boolean;
+  anyErrorsFatal?: boolean;
   identity?: string[];
   passphraseFile?: string;
   vaultPasswordFile?: string[];
@@ -51,6 +53,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
 /** Refused with --redis: what would need the controller's terminal, or a password in the job. */
 export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefaults; connectionPassword?: string }): void {
   if (flags.step) fail('--step asks on the terminal before each task, which a worker has not got: not with --redis');
+  // Slices of a play run apart on the workers: what one host's failure does to the others cannot hold across them.
+  if (flags.forceHandlers || flags.anyErrorsFatal) fail('force_handlers and any_errors_fatal (--force-handlers, ANSIBLE_FORCE_HANDLERS, ANSIBLE_ANY_ERRORS_FATAL, ansible.cfg) are not carried to the workers: not with --redis');
   if (flags.flushPendingHandlers) fail('--flush-pending-handlers reads handlers pending on this machine, not on the workers: not with --redis');
   if (auth.become.password !== undefined || auth.connectionPassword !== undefined) {
     fail('a password given with -k/-K or a password file would travel to the workers in clear: with --redis, put ansible_password / ansible_become_password in a vault-encrypted vars file, which workers decrypt with their own --identity');

@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
 
 /** A value that is still a template: its type is known only per host, after templating. */
 const TEMPLATE = { type: 'string', pattern: '\\{\\{', description: 'A template ({{ ... }}), typed after templating.' } as const;
-const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'] as const satisfies readonly MetaAction[];
+const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_host_errors'] as const satisfies readonly MetaAction[];
 const bool = { anyOf: [{ type: 'boolean' }, TEMPLATE] };
 
 /** Play keys that are not task keywords: their shape and meaning. */
@@ -132,7 +132,7 @@ function actions(registry: ModuleRegistry): Action[] {
     include: withDescription(fileRef, 'Old spelling of include_tasks.'),
     import_role: withDescription(role, "A role's tasks, inlined at load time."),
     include_role: withDescription(role, "A role's tasks (loaded like import_role)."),
-    meta: { enum: [...META_ACTIONS], description: 'An engine action: flush_handlers, noop, end_play, end_host or clear_host_errors.' },
+    meta: { enum: [...META_ACTIONS], description: 'An engine action: flush_handlers, noop, end_play, end_host, end_batch or clear_host_errors.' },
   };
   for (const [key, value] of Object.entries(special)) for (const k of [key, `ansible.builtin.${key}`]) list.push({ key: k, value });
   // Task keywords in Ansible (no ansible.builtin. spelling), but each names the task's module.

@@ -84,6 +84,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
     verbosity: options.verbosity ?? 0,
     become: options.become,
+    forceHandlers: options.forceHandlers,
+    anyErrorsFatal: options.anyErrorsFatal,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
@@ -93,6 +95,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // Check mode runs no handler for real, so it neither records nor clears any.
   const journal = settings.check ? undefined : pending;
   let playIndex = 0;
+  let brokePlay = false;
   const only = options.onlyHosts === undefined ? undefined : new Set(options.onlyHosts);
   const ours = (hosts: readonly string[]) => (only === undefined ? [...hosts] : hosts.filter((h) => only.has(h)));
   const reported = new Set<string>();
@@ -141,13 +144,17 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       };
       options.signal?.addEventListener('abort', interrupt, { once: true });
       pending.seed(playIndex, hosts, states);
+      let outcome;
       try {
-        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host), hostDone });
+        outcome = await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host), hostDone });
       } finally {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
       }
       pending.collect(hosts, states);
+      // As Ansible's PlaybookExecutor: a play that any_errors_fatal, max_fail_percentage or a wholly failed batch ended is the last.
+      brokePlay = outcome.brokePlay;
+      if (outcome.brokePlay || outcome.batchFailed) break;
     }
     // Hosts that failed before a later play they were in never reached its end.
     if (!options.signal?.aborted) for (const host of states.keys()) await hostDone(host);
@@ -156,21 +163,29 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     await pool.closeAll();
     await journal?.save();
   }
-  const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
-  const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false);
+  // As Ansible's recap: only hosts something was counted for (a host of a batch that never ran is not listed).
+  const stats = Object.fromEntries([...states].filter(([, s]) => Object.values(s.stats).some((n) => n !== 0)).map(([name, s]) => [name, s.stats]));
+  const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false, brokePlay);
   emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
   return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
-function exitCodeOf(states: HostState[], interrupted: boolean): number {
-  return exitCodeFor(states.map((s) => ({ stats: s.stats, failed: s.failed, unreachable: s.unreachable, droverBug: s.droverBug === true })), interrupted);
+function exitCodeOf(states: HostState[], interrupted: boolean, brokePlay: boolean): number {
+  return exitCodeFor(states.map((s) => ({ stats: s.stats, failed: s.failed, unreachable: s.unreachable, droverBug: s.droverBug === true })), interrupted, brokePlay);
 }
 
-/** A bug of drover's outranks everything: the run's result cannot be trusted. */
-export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boolean): number {
+/**
+ * A bug of drover's outranks everything: the run's result cannot be trusted.
+ * Then Ansible's order (StrategyBase.run): a play ended by any_errors_fatal
+ * or max_fail_percentage exits 2; else an unreachable host 4, before a failed
+ * one 2. A host counts as failed while it is (meta clear_host_errors clears
+ * it; the recap still counts the failure).
+ */
+export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boolean, brokePlay = false): number {
   if (outcomes.some((s) => s.droverBug)) return EXIT.internal;
   if (interrupted) return EXIT.interrupted;
-  if (outcomes.some((s) => s.stats.failed > 0)) return EXIT.failed;
+  if (brokePlay) return EXIT.failed;
   if (outcomes.some((s) => s.unreachable)) return EXIT.unreachable;
+  if (outcomes.some((s) => s.failed)) return EXIT.failed;
   return EXIT.ok;
 }

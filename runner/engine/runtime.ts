@@ -11,6 +11,7 @@ import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
+import type { Lockstep, Position } from './lockstep.js';
 
 export interface RunSettings {
   check: boolean;
@@ -25,6 +26,10 @@ export interface RunSettings {
    * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
    */
   become?: BecomeDefaults;
+  /** --force-handlers, ANSIBLE_FORCE_HANDLERS or ansible.cfg: a play's force_handlers default. */
+  forceHandlers?: boolean;
+  /** ANSIBLE_ANY_ERRORS_FATAL or ansible.cfg: the any_errors_fatal default of every play. */
+  anyErrorsFatal?: boolean;
 }
 
 export interface BecomeDefaults {
@@ -46,6 +51,10 @@ export interface PlayRuntime {
   ended: boolean;
   /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */
   interrupted?: boolean;
+  /** any_errors_fatal or max_fail_percentage ended the play: no later batch or play runs, and the run exits 2. */
+  brokePlay?: boolean;
+  /** The batch running in lock-step (play-strategy.ts), if this play does. */
+  lockstep?: LockstepBatch;
   /** Hosts of this play, in inventory order. */
   hosts: string[];
   /** --start-at-task and --step. */
@@ -62,6 +71,12 @@ export interface PlayRuntime {
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
   /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
   handlersRan(host: string, names: string[]): void;
+}
+
+export interface LockstepBatch {
+  lockstep: Lockstep;
+  /** The batch's hosts that started it. */
+  states: HostState[];
 }
 
 export interface RunOnceResult {
@@ -89,4 +104,8 @@ export interface Inherited {
   rescuable?: boolean;
   /** Running a notified handler (not gated by --start-at-task or --step). */
   handler?: boolean;
+  /** Where the node being run sits in the play (lock-step order). */
+  position?: Position;
+  /** Inside a rescue or always section (nearest block): any_errors_fatal does not stop the host there. */
+  recovering?: boolean;
 }

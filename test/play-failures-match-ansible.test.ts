@@ -1,0 +1,70 @@
+// any_errors_fatal, max_fail_percentage, force_handlers (keyword, flag and
+// environment), meta end_batch / clear_host_errors / end_host / end_play with
+// when, a wholly failed serial batch and the exit code of a run with failed and
+// unreachable hosts, as ansible-core 2.14 runs them with its linear strategy:
+// for each case of test/fixtures/play-failures/cases.json, drover's results
+// per host (task, status, in order), its recap and its exit code equal what
+// scripts/record-play-failures.ts recorded from ansible-playbook.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { HostStats, TaskResultEvent } from '../runner/engine/events.js';
+import { jsonEvents, runDrover } from './support/cli.js';
+
+const DIR = 'test/fixtures/play-failures';
+
+interface Case {
+  name: string;
+  playbook: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+interface Recorded {
+  exitCode: number;
+  results: [string, string, string][];
+  recap: Record<string, Record<string, number>>;
+}
+
+const cases = JSON.parse(readFileSync(`${DIR}/cases.json`, 'utf8')) as Case[];
+const expected = JSON.parse(readFileSync(`${DIR}/expected.json`, 'utf8')) as Record<string, Recorded>;
+
+/** Results per host, in the order the host ran them (hosts of one task finish in any order, in both). */
+function byHost(results: [string, string, string][]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [host, task, status] of results) (out[host] ??= []).push(`${task}: ${status}`);
+  return out;
+}
+
+/** The tasks in the order they ran across hosts (a task once however many hosts ran it): lock-step order. */
+function taskOrder(results: [string, string, string][]): string[] {
+  return results.map(([, task]) => task).filter((task, i, all) => i === 0 || all[i - 1] !== task);
+}
+
+/** Ansible's recap names: failures for failed. */
+function recapOf(stats: Record<string, HostStats>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(stats)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([host, s]) => [host, { ok: s.ok, failures: s.failed, unreachable: s.unreachable, changed: s.changed, skipped: s.skipped, rescued: s.rescued, ignored: s.ignored }]),
+  );
+}
+
+for (const c of cases) {
+  test(`${c.name}: results, recap and exit code as ansible-playbook's`, async () => {
+    const want = expected[c.name]!;
+    const run = await runDrover(['run', `${DIR}/${c.playbook}`, '-i', `${DIR}/hosts.yml`, '--json', ...(c.args ?? [])], { env: { ...c.env } });
+    const events = jsonEvents(run.stdout);
+    // An unnamed meta task is 'meta' in Ansible's callbacks, `meta: ACTION` in drover's events.
+    const results = events
+      .filter((e): e is TaskResultEvent => e.type === 'host.task.result')
+      .map((e): [string, string, string] => [e.host, e.task.name.startsWith('meta: ') ? 'meta' : e.task.name, e.status]);
+    const end = events.find((e) => e.type === 'run.end') as { stats: Record<string, HostStats> } | undefined;
+    assert.ok(end, run.stdout.slice(-2000) + run.stderr);
+    assert.deepEqual(byHost(results), byHost(want.results), run.stderr);
+    assert.deepEqual(recapOf(end.stats), want.recap);
+    assert.equal(run.code, want.exitCode, run.stderr);
+    // Outside one task's hosts, lock-step order is Ansible's; checked where no host runs ahead in a rescue.
+    if (!c.name.startsWith('failed-and-unreachable')) assert.deepEqual(taskOrder(results), taskOrder(want.results));
+  });
+}
