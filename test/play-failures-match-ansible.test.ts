@@ -68,3 +68,12 @@ for (const c of cases) {
     if (!c.name.startsWith('failed-and-unreachable')) assert.deepEqual(taskOrder(results), taskOrder(want.results));
   });
 }
+
+test('an included file that needs lock-step, in a play that does not run in lock-step, fails the include saying why instead of ignoring any_errors_fatal', async () => {
+  const run = await runDrover(['run', `${DIR}/fatal-in-include.yml`, '-i', `${DIR}/hosts.yml`, '--json']);
+  assert.equal(run.code, 2, run.stderr);
+  const failed = jsonEvents(run.stdout).filter((e): e is TaskResultEvent => e.type === 'host.task.result' && e.status === 'failed');
+  assert.deepEqual(failed.map((e) => e.host).sort(), ['h1', 'h2']);
+  for (const e of failed) assert.match(e.message ?? '', /any_errors_fatal.*lock-step.*set any_errors_fatal on the play/);
+  assert.ok(!run.stdout.includes('"msg":"never"'));
+});

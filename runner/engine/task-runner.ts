@@ -86,9 +86,8 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
   if (!isSelected(scope.tags, rt.settings.tags) && action !== 'flush_handlers') return false;
   const batch = rt.lockstep;
   if (BATCH_META_ACTIONS.includes(action)) {
-    // As Ansible's linear strategy: run once, by the first host at the task, for the whole batch.
-    if (!batch) return failHost(at, taskRefOf(node, rt, `meta: ${action}`), `meta: ${action} is only run in a play that runs in lock-step: drover decides that from the play's own tasks, so put it there rather than in a file include_tasks or include_role loads`);
-    if (batch.lockstep.hostsAtCurrent()[0] !== host.state.name) return false;
+    // As Ansible's linear strategy: run once, by the first host at the task, for the whole batch (includes.ts sees that such a play runs in lock-step).
+    if (batch?.lockstep.hostsAtCurrent()[0] !== host.state.name) return false;
   }
   // As Ansible's _execute_meta: every action but noop honours when; a skipped meta is reported, not counted.
   if (action !== 'noop' && scope.keywords.when !== undefined) {
