@@ -77,3 +77,15 @@ test('an included file that needs lock-step, in a play that does not run in lock
   for (const e of failed) assert.match(e.message ?? '', /any_errors_fatal.*lock-step.*set any_errors_fatal on the play/);
   assert.ok(!run.stdout.includes('"msg":"never"'));
 });
+
+test('a play with any_errors_fatal runs with strategy linear; free, or a strategy drover lacks, is refused before any host is contacted', async () => {
+  const linear = await runDrover(['run', `${DIR}/strategy.yml`, '-i', `${DIR}/hosts.yml`, '--json']);
+  assert.equal(linear.code, 0, linear.stderr);
+  const free = await runDrover(['run', `${DIR}/strategy.yml`, '-i', `${DIR}/hosts.yml`, '-e', 'test_strategy=free']);
+  assert.equal(free.code, 5, free.stdout + free.stderr);
+  assert.match(free.stdout + free.stderr, /strategy\.yml:4:\d+.*strategy free with any_errors_fatal.*use strategy: linear/s);
+  const debug = await runDrover(['run', `${DIR}/strategy.yml`, '-i', `${DIR}/hosts.yml`, '-e', 'test_strategy=debug']);
+  assert.equal(debug.code, 5, debug.stdout + debug.stderr);
+  assert.match(debug.stdout + debug.stderr, /Invalid play strategy specified: debug/);
+  for (const run of [free, debug]) assert.ok(!run.stdout.includes('"msg": "runs"') && !run.stdout.includes('ok: [h1]'), run.stdout);
+});

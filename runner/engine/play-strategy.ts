@@ -6,6 +6,9 @@
 // ANSIBLE_ANY_ERRORS_FATAL), max_fail_percentage, and the meta actions Ansible
 // runs once for the whole batch (end_batch, end_play, clear_host_errors).
 import type { MetaAction, Play, TaskNode } from '../playbook/types.js';
+import { InputError } from '../errors.js';
+import { render } from './templating.js';
+import { playScope } from './play-hosts.js';
 
 /** Meta actions Ansible's linear strategy runs once, on the first host at the task, for the whole batch. */
 export const BATCH_META_ACTIONS: readonly MetaAction[] = ['end_batch', 'end_play', 'clear_host_errors'];
@@ -20,4 +23,29 @@ export function dependsOnOtherHosts(node: TaskNode): boolean {
   if (node.keywords.any_errors_fatal === true) return true;
   if (node.kind === 'meta') return BATCH_META_ACTIONS.includes(node.action);
   return node.kind === 'block' && [...node.block, ...node.rescue, ...node.always].some(dependsOnOtherHosts);
+}
+
+/** Strategies drover runs: linear (lock-step where it matters), and free and host_pinned, whose hosts run ahead as drover's do. */
+const STRATEGIES = new Set(['linear', 'free', 'host_pinned']);
+
+/**
+ * The play's strategy, rendered as Ansible renders it when the play starts:
+ * an unknown one is refused, and so is free or host_pinned for a play whose
+ * failure keywords drover runs as the linear strategy does.
+ */
+export function checkStrategy(play: Play, extraVars: Record<string, unknown>, anyErrorsFatalDefault: boolean): void {
+  if (play.strategy === undefined) return;
+  let rendered: unknown;
+  try {
+    rendered = typeof play.strategy === 'string' && play.strategy.includes('{{') ? render(play.strategy, playScope(play, extraVars)) : play.strategy;
+  } catch (error) {
+    throw new InputError([{ message: `play '${play.name}': strategy: ${(error as Error).message}`, location: play.location }]);
+  }
+  const name = String(rendered).replace(/^ansible\.(builtin|legacy)\./, '');
+  if (!STRATEGIES.has(name)) {
+    throw new InputError([{ message: `play '${play.name}': Invalid play strategy specified: ${String(rendered)} (drover runs linear, free and host_pinned)`, location: play.location }]);
+  }
+  if (name !== 'linear' && needsLockstep(play, anyErrorsFatalDefault)) {
+    throw new InputError([{ message: `play '${play.name}': strategy ${name} with any_errors_fatal, max_fail_percentage or meta ${BATCH_META_ACTIONS.join('/')}: drover runs those as the linear strategy does; use strategy: linear`, location: play.location }]);
+  }
 }

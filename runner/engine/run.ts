@@ -20,6 +20,7 @@ import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 import { playHostPattern } from './play-hosts.js';
+import { checkStrategy } from './play-strategy.js';
 
 export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
@@ -126,6 +127,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
+    for (const play of playbook.plays) checkStrategy(play, settings.extraVars, settings.anyErrorsFatal ?? false);
     for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
       playIndex = index;

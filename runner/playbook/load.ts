@@ -150,6 +150,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
     ...failureKeywords(raw, name, problems),
+    ...(raw.strategy === undefined || raw.strategy === null ? {} : { strategy: raw.strategy }),
     keywords: keywords as Keywords,
     preTasks,
     tasks,

@@ -123,6 +123,8 @@ export interface Play {
   serial?: (number | string)[];
   /** max_fail_percentage: a batch whose failed share is above it ends the play (batch-failures.ts). */
   maxFailPercentage?: number;
+  /** strategy as written (may be a template): checked when the run starts (runner/engine/play-strategy.ts). */
+  strategy?: unknown;
   /** force_handlers; unset, --force-handlers or ANSIBLE_FORCE_HANDLERS decides. */
   forceHandlers?: boolean;
   /** Keywords every task of the play inherits (become, environment, no_log...). */
