@@ -203,6 +203,7 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         flushPendingHandlers: flags.flushPendingHandlers,
         forceHandlers: flags.forceHandlers,
         anyErrorsFatal: flags.anyErrorsFatal,
+        strategy: flags.strategy,
       });
       return summary.exitCode;
     });

@@ -87,5 +87,9 @@ test('a play with any_errors_fatal runs with strategy linear; free, or a strateg
   const debug = await runDrover(['run', `${DIR}/strategy.yml`, '-i', `${DIR}/hosts.yml`, '-e', 'test_strategy=debug']);
   assert.equal(debug.code, 5, debug.stdout + debug.stderr);
   assert.match(debug.stdout + debug.stderr, /Invalid play strategy specified: debug/);
-  for (const run of [free, debug]) assert.ok(!run.stdout.includes('"msg": "runs"') && !run.stdout.includes('ok: [h1]'), run.stdout);
+  // ANSIBLE_STRATEGY is the strategy of a play that names none.
+  const fromEnv = await runDrover(['run', `${DIR}/any-errors-fatal-play.yml`, '-i', `${DIR}/hosts.yml`], { env: { ANSIBLE_STRATEGY: 'free' } });
+  assert.equal(fromEnv.code, 5, fromEnv.stdout + fromEnv.stderr);
+  assert.match(fromEnv.stdout + fromEnv.stderr, /strategy free with any_errors_fatal/);
+  for (const run of [free, debug, fromEnv]) assert.ok(!run.stdout.includes('"msg": "runs"') && !run.stdout.includes('ok: [h1]'), run.stdout);
 });

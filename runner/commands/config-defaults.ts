@@ -47,6 +47,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
   out.askPass ??= config.value('ask_pass');
   out.forceHandlers ??= config.value('force_handlers');
   out.anyErrorsFatal ??= config.value('any_errors_fatal');
+  out.strategy ??= config.value('strategy');
   const auth: AuthDefaults = {
     become: config.value('become'),
     becomeUser: config.value('become_user'),

@@ -9,6 +9,7 @@ import type { MetaAction, Play, TaskNode } from '../playbook/types.js';
 import { InputError } from '../errors.js';
 import { render } from './templating.js';
 import { playScope } from './play-hosts.js';
+import type { RunSettings } from './runtime.js';
 
 /** Meta actions Ansible's linear strategy runs once, on the first host at the task, for the whole batch. */
 export const BATCH_META_ACTIONS: readonly MetaAction[] = ['end_batch', 'end_play', 'clear_host_errors'];
@@ -33,11 +34,14 @@ const STRATEGIES = new Set(['linear', 'free', 'host_pinned']);
  * an unknown one is refused, and so is free or host_pinned for a play whose
  * failure keywords drover runs as the linear strategy does.
  */
-export function checkStrategy(play: Play, extraVars: Record<string, unknown>, anyErrorsFatalDefault: boolean): void {
-  if (play.strategy === undefined) return;
+export function checkStrategy(play: Play, settings: Pick<RunSettings, 'extraVars' | 'anyErrorsFatal' | 'strategy'>): void {
+  // ANSIBLE_STRATEGY stands where a play names none, as Ansible's DEFAULT_STRATEGY.
+  const strategy = play.strategy ?? settings.strategy;
+  if (strategy === undefined) return;
+  const anyErrorsFatalDefault = settings.anyErrorsFatal ?? false;
   let rendered: unknown;
   try {
-    rendered = typeof play.strategy === 'string' && play.strategy.includes('{{') ? render(play.strategy, playScope(play, extraVars)) : play.strategy;
+    rendered = typeof strategy === 'string' && strategy.includes('{{') ? render(strategy, playScope(play, settings.extraVars)) : strategy;
   } catch (error) {
     throw new InputError([{ message: `play '${play.name}': strategy: ${(error as Error).message}`, location: play.location }]);
   }

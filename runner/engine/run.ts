@@ -87,6 +87,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     become: options.become,
     forceHandlers: options.forceHandlers,
     anyErrorsFatal: options.anyErrorsFatal,
+    strategy: options.strategy,
   };
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
@@ -127,7 +128,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const play of playbook.plays) checkStrategy(play, settings.extraVars, settings.anyErrorsFatal ?? false);
+    for (const play of playbook.plays) checkStrategy(play, settings);
     for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
       playIndex = index;

@@ -30,6 +30,8 @@ export interface RunSettings {
   forceHandlers?: boolean;
   /** ANSIBLE_ANY_ERRORS_FATAL or ansible.cfg: the any_errors_fatal default of every play. */
   anyErrorsFatal?: boolean;
+  /** ANSIBLE_STRATEGY or ansible.cfg: the strategy of a play that names none. */
+  strategy?: string;
 }
 
 export interface BecomeDefaults {
