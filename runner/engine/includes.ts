@@ -74,7 +74,7 @@ export async function runInclude(node: IncludeTask | IncludeRoleTask, inherited:
         continue;
       }
       const included = node.kind === 'include' ? await includedFile(node, scope, rt) : await includedRole(node, scope, at, own);
-      if (!rt.lockstep && included.tasks.some(dependsOnOtherHosts)) throw new Error(LOCKSTEP_IN_INCLUDE);
+      if (rt.strategy === 'linear' && !rt.batch?.lockstep && included.tasks.some(dependsOnOtherHosts)) throw new Error(LOCKSTEP_IN_INCLUDE);
       report(at, ref, { shown: included.shown, item }, ignoreErrors);
       runs.push({ tasks: included.tasks, layers });
     } catch (error) {

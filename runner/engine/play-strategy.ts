@@ -9,7 +9,7 @@ import type { MetaAction, Play, TaskNode } from '../playbook/types.js';
 import { InputError } from '../errors.js';
 import { render } from './templating.js';
 import { playScope } from './play-hosts.js';
-import type { RunSettings } from './runtime.js';
+import type { RunSettings, Strategy } from './runtime.js';
 
 /** Meta actions Ansible's linear strategy runs once, on the first host at the task, for the whole batch. */
 export const BATCH_META_ACTIONS: readonly MetaAction[] = ['end_batch', 'end_play', 'clear_host_errors'];
@@ -30,15 +30,16 @@ export function dependsOnOtherHosts(node: TaskNode): boolean {
 const STRATEGIES = new Set(['linear', 'free', 'host_pinned']);
 
 /**
- * The play's strategy, rendered as Ansible renders it when the play starts:
- * an unknown one is refused, and so is free or host_pinned for a play whose
- * failure keywords drover runs as the linear strategy does.
+ * The play's strategy, rendered as Ansible renders it when the play starts;
+ * an unknown one is refused. Under free and host_pinned hosts never wait for
+ * each other: any_errors_fatal and max_fail_percentage do nothing (Ansible
+ * warns so), and meta end_batch, end_play and clear_host_errors act for each
+ * host that reaches them.
  */
-export function checkStrategy(play: Play, settings: Pick<RunSettings, 'extraVars' | 'anyErrorsFatal' | 'strategy'>): void {
+export function playStrategy(play: Play, settings: Pick<RunSettings, 'extraVars' | 'strategy'>): Strategy {
   // ANSIBLE_STRATEGY stands where a play names none, as Ansible's DEFAULT_STRATEGY.
   const strategy = play.strategy ?? settings.strategy;
-  if (strategy === undefined) return;
-  const anyErrorsFatalDefault = settings.anyErrorsFatal ?? false;
+  if (strategy === undefined) return 'linear';
   let rendered: unknown;
   try {
     rendered = typeof strategy === 'string' && strategy.includes('{{') ? render(strategy, playScope(play, settings.extraVars)) : strategy;
@@ -49,7 +50,18 @@ export function checkStrategy(play: Play, settings: Pick<RunSettings, 'extraVars
   if (!STRATEGIES.has(name)) {
     throw new InputError([{ message: `play '${play.name}': Invalid play strategy specified: ${String(rendered)} (drover runs linear, free and host_pinned)`, location: play.location }]);
   }
-  if (name !== 'linear' && needsLockstep(play, anyErrorsFatalDefault)) {
-    throw new InputError([{ message: `play '${play.name}': strategy ${name} with any_errors_fatal, max_fail_percentage or meta ${BATCH_META_ACTIONS.join('/')}: drover runs those as the linear strategy does; use strategy: linear`, location: play.location }]);
-  }
+  return name as Strategy;
+}
+
+/** Ansible's free strategy warns that it ignores these (host_pinned is the free strategy). */
+export function freeStrategyWarnings(play: Play): string[] {
+  const warnings: string[] = [];
+  if (play.maxFailPercentage !== undefined) warnings.push('Using max_fail_percentage with the free strategy is not supported, as tasks are executed independently on each host');
+  const nodes = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
+  if (play.keywords.any_errors_fatal === true || nodes.some(hasAnyErrorsFatal)) warnings.push('Using any_errors_fatal with the free strategy is not supported, as tasks are executed independently on each host');
+  return warnings;
+}
+
+function hasAnyErrorsFatal(node: TaskNode): boolean {
+  return node.keywords.any_errors_fatal === true || (node.kind === 'block' && [...node.block, ...node.rescue, ...node.always].some(hasAnyErrorsFatal));
 }

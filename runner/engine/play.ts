@@ -52,7 +52,7 @@ export interface PlayOutcome {
 export async function runPlay(inputs: PlayInputs): Promise<PlayOutcome> {
   const { rt, states } = inputs;
   rt.emit({ type: 'play.start', play: rt.play.name, hosts: rt.hosts });
-  const lockstep = needsLockstep(rt.play, rt.settings.anyErrorsFatal ?? false);
+  const lockstep = rt.strategy === 'linear' && needsLockstep(rt.play, rt.settings.anyErrorsFatal ?? false);
   let batchFailed = false;
   for (const batch of batches(rt.hosts, rt.play.serial)) {
     if (rt.ended) break;
@@ -60,6 +60,7 @@ export async function runPlay(inputs: PlayInputs): Promise<PlayOutcome> {
     const batchStates = live.map((h) => states.get(h)!);
     // In lock-step every host of the batch walks at once; the lock-step runs a task on at most forks of them at a time.
     const limit = lockstep ? live.length : rt.settings.forks;
+    rt.batch = { states: batchStates };
     if (lockstep) {
       const failures = new BatchFailures(live, batch.length, states, rt.play.maxFailPercentage);
       const isStopped = (h: string) => {
@@ -71,12 +72,12 @@ export async function runPlay(inputs: PlayInputs): Promise<PlayOutcome> {
         if (failures.breakPlay) rt.brokePlay = true;
         if (failures.aborted) rt.ended = true;
       }, isStopped, rt.settings.forks);
-      rt.lockstep = { lockstep: step, states: batchStates };
+      rt.batch.lockstep = step;
     }
     try {
       await inParallel(live, limit, (host) => runHost(host, batch, inputs));
     } finally {
-      rt.lockstep = undefined;
+      rt.batch = undefined;
     }
     // As PlaybookExecutor: a batch whose every host failed or became unreachable in it ends the run.
     const failedHere = live.filter((h) => states.get(h)!.failed || states.get(h)!.unreachable).length;
@@ -92,7 +93,7 @@ async function runHost(name: string, batch: readonly string[], inputs: PlayInput
   try {
     await runHostTasks(name, batch, inputs);
   } finally {
-    inputs.rt.lockstep?.lockstep.leave(name);
+    inputs.rt.batch?.lockstep?.leave(name);
     inputs.pool.hostDone(name, { last: !inputs.inLaterPlay(name) });
   }
   if (!inputs.inLaterPlay(name) && !inputs.rt.interrupted) await inputs.hostDone?.(name);

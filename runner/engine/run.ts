@@ -20,7 +20,7 @@ import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 import { playHostPattern } from './play-hosts.js';
-import { checkStrategy } from './play-strategy.js';
+import { freeStrategyWarnings, playStrategy } from './play-strategy.js';
 
 export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
@@ -128,7 +128,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const play of playbook.plays) checkStrategy(play, settings);
+    const strategies = playbook.plays.map((play) => playStrategy(play, settings));
     for (const [index, play] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
       playIndex = index;
@@ -138,7 +138,9 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of hosts) if (!states.has(host)) states.set(host, newHostState(host));
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
+      const strategy = strategies[playIndex]!;
+      if (strategy !== 'linear') for (const message of freeStrategyWarnings(play)) emit({ type: 'warning', message });
+      const rt: PlayRuntime = { play, settings, strategy, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names) };
       const interrupt = () => {

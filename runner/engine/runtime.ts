@@ -55,8 +55,10 @@ export interface PlayRuntime {
   interrupted?: boolean;
   /** any_errors_fatal or max_fail_percentage ended the play: no later batch or play runs, and the run exits 2. */
   brokePlay?: boolean;
-  /** The batch running in lock-step (play-strategy.ts), if this play does. */
-  lockstep?: LockstepBatch;
+  /** The play's strategy (play-strategy.ts): linear, or free / host_pinned, whose hosts never wait for each other. */
+  strategy: Strategy;
+  /** The batch running now. */
+  batch?: BatchRun;
   /** Hosts of this play, in inventory order. */
   hosts: string[];
   /** --start-at-task and --step. */
@@ -75,8 +77,11 @@ export interface PlayRuntime {
   handlersRan(host: string, names: string[]): void;
 }
 
-export interface LockstepBatch {
-  lockstep: Lockstep;
+export type Strategy = 'linear' | 'free' | 'host_pinned';
+
+export interface BatchRun {
+  /** Set when the play runs in lock-step (play-strategy.ts). */
+  lockstep?: Lockstep;
   /** The batch's hosts that started it. */
   states: HostState[];
 }

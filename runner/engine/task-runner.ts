@@ -71,10 +71,13 @@ async function runBlock(node: BlockTask, inherited: Inherited, at: HostInPlay): 
   }
   if (node.always.length > 0 && !host.state.unreachable) {
     const wasFailed = host.state.failed;
+    const clearedBefore = host.state.errorsCleared ?? 0;
     host.state.failed = false;
     const alwaysFailed = await runTasks(node.always, part(2, true), at);
-    host.state.failed = wasFailed || alwaysFailed;
-    failed = failed || alwaysFailed;
+    // meta clear_host_errors in the always section clears the block's failure too (Ansible resets the host's fail state): the host goes on.
+    const cleared = (host.state.errorsCleared ?? 0) !== clearedBefore;
+    host.state.failed = (wasFailed && !cleared) || alwaysFailed;
+    failed = (failed && !cleared) || alwaysFailed;
   }
   return failed;
 }
@@ -84,10 +87,11 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
   const action = node.action;
   const scope = inherit(inherited, node);
   if (!isSelected(scope.tags, rt.settings.tags) && action !== 'flush_handlers') return false;
-  const batch = rt.lockstep;
+  const batch = rt.batch;
   if (BATCH_META_ACTIONS.includes(action)) {
     // As Ansible's linear strategy: run once, by the first host at the task, for the whole batch (includes.ts sees that such a play runs in lock-step).
-    if (batch?.lockstep.hostsAtCurrent()[0] !== host.state.name) return false;
+    // The free strategy runs it for each host that reaches it, each time for the whole batch.
+    if (batch?.lockstep && batch.lockstep.hostsAtCurrent()[0] !== host.state.name) return false;
   }
   // As Ansible's _execute_meta: every action but noop honours when; a skipped meta is reported, not counted.
   if (action !== 'noop' && scope.keywords.when !== undefined) {
@@ -114,6 +118,7 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
     if (action === 'clear_host_errors') {
       state.failed = false;
       state.unreachable = false;
+      state.errorsCleared = (state.errorsCleared ?? 0) + 1;
     }
   }
   return false;

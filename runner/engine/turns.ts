@@ -5,8 +5,9 @@ import type { Position } from './lockstep.js';
 import type { HostRuntime, PlayRuntime } from './runtime.js';
 
 export async function waitForTurn(rt: PlayRuntime, host: HostRuntime, node: object, keywords: Keywords, at: { position?: Position; recovering?: boolean }): Promise<void> {
-  if (!rt.lockstep) return;
+  const lockstep = rt.batch?.lockstep;
+  if (!lockstep) return;
   // As linear.py: `(task.any_errors_fatal or run_once) and not task.ignore_errors`, on the keywords as written.
   const fatal = (keywords.any_errors_fatal ?? rt.settings.anyErrorsFatal ?? false) === true || keywords.run_once === true;
-  await rt.lockstep.lockstep.turn(host.state.name, { position: at.position ?? [], node, fatal: fatal && !keywords.ignore_errors, recovering: at.recovering === true });
+  await lockstep.turn(host.state.name, { position: at.position ?? [], node, fatal: fatal && !keywords.ignore_errors, recovering: at.recovering === true });
 }
