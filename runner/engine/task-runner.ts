@@ -24,7 +24,8 @@ export async function runTasks(nodes: TaskNode[], inherited: Inherited, at: Host
   for (const [index, node] of nodes.entries()) {
     if (stopped(at.rt, at.host)) return at.host.state.failed;
     const here = { ...inherited, position: [...(inherited.position ?? []), index] };
-    if (node.kind !== 'block') {
+    // Only a lock-step play waits (and only it needs the node's inherited keywords here).
+    if (node.kind !== 'block' && at.rt.batch?.lockstep) {
       await waitForTurn(at.rt, at.host, node, inherit(here, node).keywords, here);
       if (stopped(at.rt, at.host)) return at.host.state.failed;
     }
