@@ -158,8 +158,9 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       }
       pending.collect(hosts, states);
       // As Ansible's PlaybookExecutor: a play that any_errors_fatal, max_fail_percentage or a wholly failed batch ended is the last.
+      // A slice of a larger run (--redis) sees only its own hosts: whether the whole batch failed is not its to say.
       brokePlay = outcome.brokePlay;
-      if (outcome.brokePlay || outcome.batchFailed) break;
+      if (outcome.brokePlay || (outcome.batchFailed && only === undefined)) break;
     }
     // Hosts that failed before a later play they were in never reached its end.
     if (!options.signal?.aborted) for (const host of states.keys()) await hostDone(host);
