@@ -42,7 +42,12 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   post_tasks: { schema: { $ref: '#/definitions/taskList' }, description: 'Tasks run after tasks (and after a handler flush).' },
   handlers: { schema: { $ref: '#/definitions/handlerList' }, description: 'Tasks run once at a flush when notified.' },
   remote_user: { schema: { type: 'string' }, description: "The login user of the play's tasks (each task may set its own); the inventory's ansible_user wins over it, as in Ansible." },
-  strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
+  strategy: { schema: { type: 'string' }, description: 'linear (the default), free or host_pinned, or a template giving one (docs/keywords.md); other strategies are refused.' },
+  max_fail_percentage: {
+    schema: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%?\\s*$' }] },
+    description: 'End the play (and the run) when more than this share of a batch has failed; the play runs in lock-step.',
+  },
+  force_handlers: { schema: bool, description: 'Run the handlers notified on a host even when it fails later (default --force-handlers, ANSIBLE_FORCE_HANDLERS).' },
   order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
 };
 
