@@ -1,5 +1,6 @@
 // Record what ansible-core does with the playbooks of test/fixtures/play-failures
-// (cases.json: playbook, extra arguments, environment) into expected.json: the
+// (cases.json: playbook, extra arguments, environment; or an ad-hoc command, of
+// which only the exit code is kept) into expected.json: the
 // task results in the order Ansible reported them (host, task, status), the
 // recap's stats per host and the exit code. test/play-failures-match-ansible.test.ts
 // runs drover on the same cases and compares; no Ansible at test time.
@@ -48,7 +49,9 @@ class CallbackModule(CallbackBase):
 
 interface Case {
   name: string;
-  playbook: string;
+  playbook?: string;
+  /** An ad-hoc command instead (`ansible -i hosts.yml ARGS`): only its exit code is recorded. */
+  adhoc?: string[];
   args?: string[];
   env?: Record<string, string>;
 }
@@ -59,8 +62,13 @@ try {
   writeFileSync(join(work, 'play_failures.py'), CALLBACK);
   const recorded: Record<string, unknown> = { recordedWith: execFileSync('ansible', ['--version']).toString().split('\n')[0] };
   for (const c of cases) {
+    if (c.adhoc) {
+      const run = spawnSync('ansible', ['-i', join(FIXTURES, 'hosts.yml'), ...c.adhoc], { env: { ...process.env, ...c.env, ANSIBLE_HOST_KEY_CHECKING: '0' }, encoding: 'utf8' });
+      recorded[c.name] = { exitCode: run.status };
+      continue;
+    }
     const out = join(work, `${c.name}.json`);
-    const run = spawnSync('ansible-playbook', ['-i', join(FIXTURES, 'hosts.yml'), join(FIXTURES, c.playbook), ...(c.args ?? [])], {
+    const run = spawnSync('ansible-playbook', ['-i', join(FIXTURES, 'hosts.yml'), join(FIXTURES, c.playbook!), ...(c.args ?? [])], {
       env: { ...process.env, ...c.env, ANSIBLE_CALLBACK_PLUGINS: work, ANSIBLE_STDOUT_CALLBACK: 'play_failures', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_HOST_KEY_CHECKING: '0', PLAY_FAILURES_OUT: out },
       encoding: 'utf8',
     });

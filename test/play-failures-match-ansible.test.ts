@@ -15,7 +15,8 @@ const DIR = 'test/fixtures/play-failures';
 
 interface Case {
   name: string;
-  playbook: string;
+  playbook?: string;
+  adhoc?: string[];
   args?: string[];
   env?: Record<string, string>;
   /** The play runs in lock-step: the task order across hosts is Ansible's too. */
@@ -52,10 +53,17 @@ function recapOf(stats: Record<string, HostStats>): Record<string, Record<string
   );
 }
 
-for (const c of cases) {
+for (const c of cases.filter((c) => c.adhoc)) {
+  test(`${c.name}: drover exec exits as ansible did`, async () => {
+    const run = await runDrover(['exec', '-i', `${DIR}/hosts.yml`, '--no-log', ...c.adhoc!], { env: { ...c.env } });
+    assert.equal(run.code, expected[c.name]!.exitCode, run.stdout + run.stderr);
+  });
+}
+
+for (const c of cases.filter((c) => c.playbook)) {
   test(`${c.name}: results, recap and exit code as ansible-playbook's`, async () => {
     const want = expected[c.name]!;
-    const run = await runDrover(['run', `${DIR}/${c.playbook}`, '-i', `${DIR}/hosts.yml`, '--json', ...(c.args ?? [])], { env: { ...c.env } });
+    const run = await runDrover(['run', `${DIR}/${c.playbook!}`, '-i', `${DIR}/hosts.yml`, '--json', ...(c.args ?? [])], { env: { ...c.env } });
     const events = jsonEvents(run.stdout);
     // An unnamed meta task is 'meta' in Ansible's callbacks, `meta: ACTION` in drover's events.
     const results = events

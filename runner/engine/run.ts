@@ -60,6 +60,8 @@ export interface HostOutcome {
 
 export interface RunSummary {
   exitCode: number;
+  /** any_errors_fatal or max_fail_percentage ended a play (ad-hoc commands exit 8 for it, as Ansible's RUN_FAILED_BREAK_PLAY). */
+  brokePlay: boolean;
   stats: Record<string, HostStats>;
   connectionsOpened: Record<string, number>;
 }
@@ -173,7 +175,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const stats = Object.fromEntries([...states].filter(([, s]) => Object.values(s.stats).some((n) => n !== 0)).map(([name, s]) => [name, s.stats]));
   const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false, brokePlay);
   emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
-  return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
+  return { exitCode, brokePlay, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
 function exitCodeOf(states: HostState[], interrupted: boolean, brokePlay: boolean): number {
