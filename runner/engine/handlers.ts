@@ -37,7 +37,10 @@ export async function flushHandlers(rt: PlayRuntime, host: HostRuntime, position
       // A name or topic is done once the last handler it notified has run (a killed run keeps the rest pending).
       const later = new Set(due.slice(index + 1).flatMap((h) => reached.get(h)!));
       rt.handlersRan(host.state.name, reached.get(handler)!.filter((n) => !later.has(n)));
-      if (stop) return true;
+      if (stop) {
+        host.state.handlerFailed = true;
+        return true;
+      }
     }
   }
   return host.state.failed;

@@ -61,10 +61,13 @@ async function runBlock(node: BlockTask, inherited: Inherited, at: HostInPlay): 
   // A play ended for all (any_errors_fatal, max_fail_percentage, end_play) runs no rescue or always.
   if (at.rt.ended) return failed;
   if (failed && !host.state.unreachable && node.rescue.length > 0) {
-    // The failure is handled: the host is no longer failed, the failure counts as rescued.
+    // The failure is handled: the host is no longer failed, the failure counts as rescued (a handler's still counts as failed, as in Ansible).
     host.state.failed = false;
-    host.state.stats.failed -= 1;
-    host.state.stats.rescued += 1;
+    if (!host.state.handlerFailed) {
+      host.state.stats.failed -= 1;
+      host.state.stats.rescued += 1;
+    }
+    host.state.handlerFailed = false;
     // As Ansible: the rescue section sees what failed.
     const failure = host.state.lastFailure;
     const seen = failure === undefined ? [] : [{ source: 'rescued failure', verbatim: true, vars: { ansible_failed_task: failure.task, ansible_failed_result: failure.result } }];
@@ -120,6 +123,7 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
       state.failed = false;
       state.unreachable = false;
       state.errorsCleared = (state.errorsCleared ?? 0) + 1;
+      state.handlerFailed = false;
     }
   }
   return false;
