@@ -3,8 +3,11 @@
 // independently, which gives the same results except where one host's
 // failure or meta action decides what the others do. Those plays, and only
 // those, run in lock-step: any_errors_fatal (play, block or task, or
-// ANSIBLE_ANY_ERRORS_FATAL), max_fail_percentage, and the meta actions Ansible
-// runs once for the whole batch (end_batch, end_play, clear_host_errors).
+// ANSIBLE_ANY_ERRORS_FATAL), max_fail_percentage, the meta actions Ansible
+// runs once for the whole batch (end_batch, end_play, clear_host_errors), and
+// tasks that read other hosts' state (hostvars, ansible_play_hosts,
+// ansible_play_batch, play_hosts), which in Ansible see every host at the
+// same task.
 import type { MetaAction, Play, TaskNode } from '../playbook/types.js';
 import { InputError } from '../errors.js';
 import { render } from './templating.js';
@@ -16,7 +19,17 @@ export const BATCH_META_ACTIONS: readonly MetaAction[] = ['end_batch', 'end_play
 
 export function needsLockstep(play: Play, anyErrorsFatalDefault: boolean): boolean {
   if (anyErrorsFatalDefault || play.maxFailPercentage !== undefined || play.keywords.any_errors_fatal === true) return true;
-  return [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers].some(dependsOnOtherHosts);
+  const nodes = [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers];
+  return nodes.some(dependsOnOtherHosts) || nodes.some(readsOtherHosts) || OTHER_HOSTS.test(JSON.stringify(play.vars));
+}
+
+/** The variables through which a task sees the other hosts' state (runner/scale/refusals.ts refuses them in slices for the same reason). */
+const OTHER_HOSTS = /\b(hostvars|ansible_play_hosts(?!_all)|play_hosts|ansible_play_batch)\b/;
+
+/** A task (or a block holding one) whose keywords or arguments as written read other hosts' state. */
+function readsOtherHosts(node: TaskNode): boolean {
+  if (OTHER_HOSTS.test(JSON.stringify(node.keywords)) || (node.kind === 'module' && OTHER_HOSTS.test(JSON.stringify(node.rawParams ?? null)))) return true;
+  return node.kind === 'block' && [...node.block, ...node.rescue, ...node.always].some(readsOtherHosts);
 }
 
 /** A task (or a block holding one) whose effect on a host depends on the other hosts of the batch. */
