@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { connectionTarget } from '../inventory/index.js';
-import { becomeOverrides, CONNECTION_VAR_NAMES } from '../inventory/connection.js';
+import { becomeOverrides, CONNECTION_VAR_NAMES, transportOf } from '../inventory/connection.js';
 import { addVaultSecret } from '../vault/secrets.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { ConnectionError } from '../connection/types.js';
@@ -15,6 +15,7 @@ import { readYamlFile, displayPath } from '../playbook/yaml-source.js';
 import { formatLocation, InputError, type Problem } from '../errors.js';
 import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
+import { gatheredFacts } from './fact-cache.js';
 import { flushHandlers } from './handlers.js';
 import { droverBugOf, reportDroverBug, rethrowUnlessTaskFailure } from './drover-bug.js';
 import type { TaskRef } from './events.js';
@@ -28,6 +29,12 @@ import { Lockstep } from './lockstep.js';
 import { BatchFailures } from './batch-failures.js';
 import { needsLockstep } from './play-strategy.js';
 import { waitForTurn } from './turns.js';
+
+/** How a task logs in, from its keywords: below the host's own connection variables. */
+interface Login {
+  remoteUser?: string;
+  connection?: ConnectionTarget['transport'];
+}
 
 export interface PlayInputs {
   rt: PlayRuntime;
@@ -138,8 +145,8 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   const started = Date.now();
   rt.emit({ type: 'host.task.start', host: host.state.name, task });
   try {
-    const handle = await host.handle({ become: false, remoteUser: playRemoteUser(host, rt) });
-    host.state.facts = { ...(await handle.facts()) };
+    const handle = await host.handle({ become: false, ...playLogin(host, rt) });
+    rt.keepHostFacts(host.state, gatheredFacts({ ...(await handle.facts()) }));
     host.state.stats.ok += 1;
     rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'ok', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
     return true;
@@ -156,11 +163,13 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   }
 }
 
-/** The play's remote_user rendered for the host: Gathering Facts logs in as the play's tasks do. */
-function playRemoteUser(host: HostRuntime, rt: PlayRuntime): string | undefined {
-  const evaluated = evaluateKeywords({ stage: 'item', keywords: { remote_user: rt.play.keywords.remote_user }, scope: host.scope([]) });
+/** The play's remote_user and connection rendered for the host: Gathering Facts logs in as the play's tasks do. */
+function playLogin(host: HostRuntime, rt: PlayRuntime): { remoteUser?: string; connection?: ConnectionTarget['transport'] } {
+  const { remote_user, connection } = rt.play.keywords;
+  const evaluated = evaluateKeywords({ stage: 'item', keywords: { remote_user, connection }, scope: host.scope([]) });
   if (!evaluated.ok) throw new Error(keywordFailure(evaluated.problems, formatLocation(rt.play.location)));
-  return evaluated.values.remoteUser;
+  const { remoteUser, connection: plugin } = evaluated.values;
+  return { remoteUser, connection: plugin === undefined ? undefined : transportOf(plugin) };
 }
 
 async function hostRuntime(name: string, batch: readonly string[], inputs: PlayInputs): Promise<HostRuntime> {
@@ -169,7 +178,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   const magic = rt.magic(name, batch);
   const inventoryLayers = inventory.hostVarLayers(name);
   const layersOf = (varsFiles: VarLayer[], own?: RoleContext) =>
-    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
+    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic, injectFactsAsVars: rt.settings.injectFactsAsVars });
   const beforeVarsFiles = layersOf([]);
   const varsFiles = await loadVarsFiles(rt.play, createScope([...beforeVarsFiles.base, ...beforeVarsFiles.top]));
   // Layers are put together per task: the facts layer changes once facts are gathered.
@@ -184,17 +193,22 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
     const vars = varsOf(host);
     return Object.fromEntries(CONNECTION_VARS.map((k) => [k, lookupOrUndefined(vars, k)]).filter(([, v]) => v !== undefined));
   };
-  // The remote_user keyword stands where -u does, below the host's ansible_user: in Ansible the
-  // connection variables override the play context's keywords (PlayContext.set_task_and_variable_override).
-  const target = (host: string, remoteUser: string | undefined): ConnectionTarget =>
-    connectionTarget(host, connectionVarsOf(host), remoteUser === undefined ? inputs.connectionDefaults : { ...inputs.connectionDefaults, user: remoteUser });
-  // One connection object per target and login user for the play, so what is cached per connection (facts) is reused.
+  // The remote_user and connection keywords stand where -u and -c do, below the host's ansible_user and
+  // ansible_connection: in Ansible the connection variables override the play context's keywords
+  // (PlayContext.set_task_and_variable_override).
+  const target = (host: string, login: Login): ConnectionTarget =>
+    connectionTarget(host, connectionVarsOf(host), {
+      ...inputs.connectionDefaults,
+      ...(login.remoteUser === undefined ? {} : { user: login.remoteUser }),
+      ...(login.connection === undefined ? {} : { transport: login.connection }),
+    });
+  // One connection object per target, login user and transport for the play, so what is cached per connection (facts) is reused.
   const connections = new Map<string, LazyConnection>();
-  const connectionTo = (host: string, remoteUser: string | undefined): LazyConnection => {
-    const key = `${host}\u0000${remoteUser ?? ''}`;
+  const connectionTo = (host: string, login: Login): LazyConnection => {
+    const key = `${host}\u0000${login.remoteUser ?? ''}\u0000${login.connection ?? ''}`;
     let connection = connections.get(key);
     if (!connection) {
-      connection = new LazyConnection(target(host, remoteUser), inputs.pool);
+      connection = new LazyConnection(target(host, login), inputs.pool);
       connections.set(key, connection);
     }
     return connection;
@@ -205,7 +219,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
     rolesRun: new Set(),
     async handle(options) {
       const on = options.delegateTo ?? name;
-      const connection = connectionTo(on, options.remoteUser);
+      const connection = connectionTo(on, { remoteUser: options.remoteUser, connection: options.connection });
       const t = connection.target;
       // ansible_become* variables win over the become keywords, which win over -b/--become-user/-K, as in Ansible.
       const vars = becomeOverrides(connectionVarsOf(on), on);
@@ -218,11 +232,12 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
         become: {
           become: vars.become ?? options.become ?? cli.become ?? false,
           user: vars.user ?? options.becomeUser ?? cli.user,
-          method: vars.method ?? cli.method,
+          method: vars.method ?? options.becomeMethod ?? cli.method,
           password,
         },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
+        asyncDeadline: options.asyncDeadline,
         pythonInterpreter: pythonInterpreterOf(varsOf(on)),
       });
     },

@@ -1,6 +1,7 @@
 // The loaded playbook: plays, and task trees whose keywords are still
 // untemplated (templating happens per host, at run time).
 import type { SourceLocation } from '../errors.js';
+import type { VarPrompt } from './vars-prompt.js';
 
 /** Task keywords drover understands; documented in docs/keywords.md. */
 export interface Keywords {
@@ -16,6 +17,7 @@ export interface Keywords {
   become?: unknown;
   become_user?: unknown;
   remote_user?: unknown;
+  connection?: unknown;
   ignore_errors?: unknown;
   changed_when?: unknown;
   failed_when?: unknown;
@@ -119,6 +121,8 @@ export interface Play {
   vars: Record<string, unknown>;
   /** vars_files as written (may be templates); read per host at play start. */
   varsFiles: string[];
+  /** Questions asked when the play starts; each answer is a play variable (unless given with -e). */
+  varsPrompt: VarPrompt[];
   gatherFacts: boolean;
   serial?: (number | string)[];
   /** max_fail_percentage: a batch whose failed share is above it ends the play (batch-failures.ts). */
