@@ -58,6 +58,7 @@ export function buildProgram(): Command {
     .option('--list-hosts', 'the hosts each play would run on')
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
+    .option('--force-handlers', "run the handlers notified on a host even when it fails later (the plays' force_handlers default)")
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
     .option('--flush-cache', "first remove the inventory's hosts from the fact cache (fact_caching)")
     .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
@@ -208,6 +209,9 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        forceHandlers: flags.forceHandlers,
+        anyErrorsFatal: flags.anyErrorsFatal,
+        strategy: flags.strategy,
         flushCache: flags.flushCache,
         retryFiles: flags.retryFiles,
         // Ansible asks only when stdin is a terminal (display.do_var_prompt).

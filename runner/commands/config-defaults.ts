@@ -46,6 +46,9 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     out.output = mapped;
   }
   out.askPass ??= config.value('ask_pass');
+  out.forceHandlers ??= config.value('force_handlers');
+  out.anyErrorsFatal ??= config.value('any_errors_fatal');
+  out.strategy ??= config.value('strategy');
   const transport = config.value('transport');
   if (transport !== undefined) out.connection ??= connectionType(transport);
   // Ansible's utils/color.py: force_color wins over nocolor; drover's --no-color wins over both.

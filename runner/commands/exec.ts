@@ -9,6 +9,9 @@ import { InputError } from '../errors.js';
 import { defaultRegistry } from '../../modules/registry.js';
 
 import { EXIT, runPlaybook } from '../engine/run.js';
+
+/** Ansible's TaskQueueManager.RUN_FAILED_BREAK_PLAY, which the ad-hoc command exits with. */
+const RUN_FAILED_BREAK_PLAY = 8;
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { AdHocReporter } from '../report/adhoc.js';
 import { shouldColor } from '../report/style.js';
@@ -73,7 +76,11 @@ export function execCommand(): Command {
           onEvent: (e) => reporter.handle(e),
           signal,
           ...hostRunSettings(flags, resolvedAuth),
+          // ANSIBLE_ANY_ERRORS_FATAL applies to the ad-hoc play too, as in Ansible.
+          anyErrorsFatal: flags.anyErrorsFatal,
         });
+        // ansible returns the strategy's result as it is: RUN_FAILED_BREAK_PLAY is 8 (ansible-playbook turns it into 2).
+        if (summary.brokePlay && summary.exitCode === EXIT.failed) return RUN_FAILED_BREAK_PLAY;
         const unreachable = Object.values(summary.stats).some((s) => s.unreachable > 0);
         return summary.exitCode === EXIT.failed && unreachable ? EXIT.unreachable : summary.exitCode;
       }, view);

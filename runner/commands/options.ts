@@ -35,6 +35,12 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 
 export interface TargetFlags {
   inventory: string[];
+  /** --force-handlers, or ANSIBLE_FORCE_HANDLERS / ansible.cfg (config-defaults.ts). */
+  forceHandlers?: boolean;
+  /** ANSIBLE_STRATEGY / ansible.cfg: the strategy of plays that name none. */
+  strategy?: string;
+  /** ANSIBLE_ANY_ERRORS_FATAL / ansible.cfg (no flag, as in Ansible). */
+  anyErrorsFatal?: boolean;
   limit?: string;
   tags: string[];
   skipTags: string[];

@@ -44,6 +44,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
   step?: boolean;
   startAtTask?: string;
   flushPendingHandlers?: boolean;
+  forceHandlers?: boolean;
+  anyErrorsFatal?: boolean;
   flushCache?: boolean;
   identity?: string[];
   passphraseFile?: string;
@@ -53,6 +55,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
 /** Refused with --redis: what would need the controller's terminal, or a password in the job. */
 export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefaults; connectionPassword?: string }): void {
   if (flags.step) fail('--step asks on the terminal before each task, which a worker has not got: not with --redis');
+  // Slices of a play run apart on the workers: what one host's failure does to the others cannot hold across them.
+  if (flags.forceHandlers || flags.anyErrorsFatal) fail('force_handlers and any_errors_fatal (--force-handlers, ANSIBLE_FORCE_HANDLERS, ANSIBLE_ANY_ERRORS_FATAL, ansible.cfg) are not carried to the workers: not with --redis');
   if (flags.flushPendingHandlers) fail('--flush-pending-handlers reads handlers pending on this machine, not on the workers: not with --redis');
   if (flags.retryFiles) fail('retry_files_enabled writes the failed hosts on this machine after the whole run, which a queued run has no end of here: not with --redis');
   if (flags.flushCache || flags.factCache?.plugin === 'jsonfile') fail("the jsonfile fact cache (and --flush-cache) is a directory on this machine, which the workers do not share: not with --redis");

@@ -33,6 +33,9 @@ export const SETTINGS = {
   ssh_args: { type: 'string', ini: [['ssh_connection', 'ssh_args']], env: ['ANSIBLE_SSH_ARGS'] },
   ssh_common_args: { type: 'string', ini: [['ssh_connection', 'ssh_common_args']], env: ['ANSIBLE_SSH_COMMON_ARGS'] },
   ssh_extra_args: { type: 'string', ini: [['ssh_connection', 'ssh_extra_args']], env: ['ANSIBLE_SSH_EXTRA_ARGS'] },
+  strategy: { type: 'string', ini: [['defaults', 'strategy']], env: ['ANSIBLE_STRATEGY'] },
+  force_handlers: { type: 'boolean', ini: [['defaults', 'force_handlers']], env: ['ANSIBLE_FORCE_HANDLERS'] },
+  any_errors_fatal: { type: 'boolean', ini: [['defaults', 'any_errors_fatal']], env: ['ANSIBLE_ANY_ERRORS_FATAL'] },
   // drover always pipelines: every command goes to the host's sh on stdin, no module file is copied to a remote
   // temp dir first. pipelining = True is what drover does; False is accepted and noted with -v (runner/config/ansible-config.ts).
   pipelining: { type: 'boolean', ini: [['defaults', 'pipelining'], ['connection', 'pipelining'], ['ssh_connection', 'pipelining']], env: ['ANSIBLE_PIPELINING', 'ANSIBLE_SSH_PIPELINING'] },

@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
 
 /** A value that is still a template: its type is known only per host, after templating. */
 const TEMPLATE = { type: 'string', pattern: '\\{\\{', description: 'A template ({{ ... }}), typed after templating.' } as const;
-const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'] as const satisfies readonly MetaAction[];
+const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_host_errors'] as const satisfies readonly MetaAction[];
 const bool = { anyOf: [{ type: 'boolean' }, TEMPLATE] };
 
 /** Play keys that are not task keywords: their shape and meaning. */
@@ -42,7 +42,12 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   post_tasks: { schema: { $ref: '#/definitions/taskList' }, description: 'Tasks run after tasks (and after a handler flush).' },
   handlers: { schema: { $ref: '#/definitions/handlerList' }, description: 'Tasks run once at a flush when notified.' },
   remote_user: { schema: { type: 'string' }, description: "The login user of the play's tasks (each task may set its own); the inventory's ansible_user wins over it, as in Ansible." },
-  strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
+  strategy: { schema: { type: 'string' }, description: 'linear (the default), free or host_pinned, or a template giving one (docs/keywords.md); other strategies are refused.' },
+  max_fail_percentage: {
+    schema: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%?\\s*$' }] },
+    description: 'End the play (and the run) when more than this share of a batch has failed; the play runs in lock-step.',
+  },
+  force_handlers: { schema: bool, description: 'Run the handlers notified on a host even when it fails later (default --force-handlers, ANSIBLE_FORCE_HANDLERS).' },
   order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
   vars_prompt: {
     schema: {
@@ -144,7 +149,7 @@ function actions(registry: ModuleRegistry): Action[] {
     include: withDescription(fileRef, 'Old spelling of include_tasks.'),
     import_role: withDescription(role, "A role's tasks, inlined at load time."),
     include_role: withDescription(role, "A role's tasks (loaded like import_role)."),
-    meta: { enum: [...META_ACTIONS], description: 'An engine action: flush_handlers, noop, end_play, end_host or clear_host_errors.' },
+    meta: { enum: [...META_ACTIONS], description: 'An engine action: flush_handlers, noop, end_play, end_host, end_batch or clear_host_errors.' },
   };
   for (const [key, value] of Object.entries(special)) for (const k of [key, `ansible.builtin.${key}`]) list.push({ key: k, value });
   // Task keywords in Ansible (no ansible.builtin. spelling), but each names the task's module.

@@ -16,6 +16,7 @@ import { countResult } from './state.js';
 import { condition, render, type VarLayer } from './templating.js';
 import { hostKeywords } from './task-keywords.js';
 import { inherit, taskRefOf } from './task-scope.js';
+import { dependsOnOtherHosts } from './play-strategy.js';
 import { NO_LOG_ITEM } from './mask.js';
 import { displayPath } from '../playbook/yaml-source.js';
 
@@ -25,6 +26,9 @@ interface At {
 }
 
 type RunTasks = (nodes: TaskNode[], inherited: Inherited, at: At) => Promise<boolean>;
+
+const LOCKSTEP_IN_INCLUDE =
+  'the included tasks use any_errors_fatal, meta end_batch, end_play or clear_host_errors, which need the play to run in lock-step; drover decides that from the play as loaded, so set any_errors_fatal on the play (or put the meta action in the play itself)';
 
 /** What one include (for one loop item) brings: tasks to run, and what to say about it. */
 interface Included {
@@ -70,6 +74,7 @@ export async function runInclude(node: IncludeTask | IncludeRoleTask, inherited:
         continue;
       }
       const included = node.kind === 'include' ? await includedFile(node, scope, rt) : await includedRole(node, scope, at, own);
+      if (rt.strategy === 'linear' && !rt.batch?.lockstep && included.tasks.some(dependsOnOtherHosts)) throw new Error(LOCKSTEP_IN_INCLUDE);
       report(at, ref, { shown: included.shown, item }, ignoreErrors);
       runs.push({ tasks: included.tasks, layers });
     } catch (error) {

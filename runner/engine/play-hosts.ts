@@ -7,10 +7,7 @@ import { createScope, render } from './templating.js';
 
 export function playHostPattern(play: Play, extraVars: Record<string, unknown>): string {
   if (!play.hosts.includes('{{')) return play.hosts;
-  const scope = createScope([
-    { source: `play '${play.name}' vars`, vars: play.vars },
-    { source: 'extra vars (-e, KEY=VALUE)', vars: extraVars },
-  ]);
+  const scope = playScope(play, extraVars);
   let rendered: unknown;
   try {
     rendered = render(play.hosts, scope);
@@ -19,4 +16,12 @@ export function playHostPattern(play: Play, extraVars: Record<string, unknown>):
   }
   // A list renders to pattern items, joined as a written hosts: list is.
   return Array.isArray(rendered) ? rendered.map(String).join(':') : String(rendered);
+}
+
+/** What a play keyword rendered before the play starts sees: the play's variables and the extra vars. */
+export function playScope(play: Play, extraVars: Record<string, unknown>): ReturnType<typeof createScope> {
+  return createScope([
+    { source: `play '${play.name}' vars`, vars: play.vars },
+    { source: 'extra vars (-e, KEY=VALUE)', vars: extraVars },
+  ]);
 }

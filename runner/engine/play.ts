@@ -1,6 +1,7 @@
-// One play over its hosts: hosts run independently (no lock-step), at most
-// `forks` at a time, in `serial` batches when asked. Per host: facts, then
-// pre_tasks, tasks and post_tasks, each followed by a handler flush.
+// One play over its hosts: hosts run independently, at most `forks` at a
+// time, in `serial` batches when asked; in lock-step when the play's meaning
+// depends on it (play-strategy.ts). Per host: facts, then pre_tasks, tasks
+// and post_tasks, each followed by a handler flush.
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/index.js';
 import { connectionTarget } from '../inventory/index.js';
@@ -24,6 +25,10 @@ import { runTasks, failHost, stopped } from './task-runner.js';
 import { createScope, render, type VarLayer } from './templating.js';
 import { hostLayers } from './variables.js';
 import { evaluateKeywords, keywordFailure } from './task-keywords.js';
+import { Lockstep } from './lockstep.js';
+import { BatchFailures } from './batch-failures.js';
+import { needsLockstep } from './play-strategy.js';
+import { waitForTurn } from './turns.js';
 
 /** How a task logs in, from its keywords: below the host's own connection variables. */
 interface Login {
@@ -43,14 +48,51 @@ export interface PlayInputs {
   hostDone?(host: string): Promise<void>;
 }
 
-export async function runPlay(inputs: PlayInputs): Promise<void> {
-  const { rt } = inputs;
+/** What a play's run tells the run: a failure that ends it (no later play runs). */
+export interface PlayOutcome {
+  /** any_errors_fatal or max_fail_percentage ended it: the run exits 2. */
+  brokePlay: boolean;
+  /** Every host of a batch failed or became unreachable: Ansible ends the play and the playbook. */
+  batchFailed: boolean;
+}
+
+export async function runPlay(inputs: PlayInputs): Promise<PlayOutcome> {
+  const { rt, states } = inputs;
   rt.emit({ type: 'play.start', play: rt.play.name, hosts: rt.hosts });
+  const lockstep = rt.strategy === 'linear' && needsLockstep(rt.play, rt.settings.anyErrorsFatal ?? false);
+  let batchFailed = false;
   for (const batch of batches(rt.hosts, rt.play.serial)) {
-    const live = batch.filter((h) => !inputs.states.get(h)!.failed && !inputs.states.get(h)!.unreachable);
-    await inParallel(live, rt.settings.forks, (host) => runHost(host, batch, inputs));
+    if (rt.ended) break;
+    const live = batch.filter((h) => !states.get(h)!.failed && !states.get(h)!.unreachable);
+    const batchStates = live.map((h) => states.get(h)!);
+    // In lock-step every host of the batch walks at once; the lock-step runs a task on at most forks of them at a time.
+    const limit = lockstep ? live.length : rt.settings.forks;
+    rt.batch = { states: batchStates };
+    if (lockstep) {
+      const failures = new BatchFailures(live, batch.length, states, rt.play.maxFailPercentage);
+      const isStopped = (h: string) => {
+        const s = states.get(h)!;
+        return rt.ended || s.failed || s.unreachable || s.endedPlay;
+      };
+      const step = new Lockstep(live, live, (round, waiting) => {
+        failures.afterRound(round, waiting);
+        if (failures.breakPlay) rt.brokePlay = true;
+        if (failures.aborted) rt.ended = true;
+      }, isStopped, rt.settings.forks);
+      rt.batch.lockstep = step;
+    }
+    try {
+      await inParallel(live, limit, (host) => runHost(host, batch, inputs));
+    } finally {
+      rt.batch = undefined;
+    }
+    // As PlaybookExecutor: a batch whose every host failed or became unreachable in it ends the run.
+    const failedHere = live.filter((h) => states.get(h)!.failed || states.get(h)!.unreachable).length;
+    if (failedHere === batch.length && batch.length > 0) batchFailed = true;
+    if (rt.brokePlay || batchFailed) break;
   }
   rt.emit({ type: 'play.end', play: rt.play.name });
+  return { brokePlay: rt.brokePlay === true, batchFailed };
 }
 
 async function runHost(name: string, batch: readonly string[], inputs: PlayInputs): Promise<void> {
@@ -58,6 +100,7 @@ async function runHost(name: string, batch: readonly string[], inputs: PlayInput
   try {
     await runHostTasks(name, batch, inputs);
   } finally {
+    inputs.rt.batch?.lockstep?.leave(name);
     inputs.pool.hostDone(name, { last: !inputs.inLaterPlay(name) });
   }
   if (!inputs.inLaterPlay(name) && !inputs.rt.interrupted) await inputs.hostDone?.(name);
@@ -69,12 +112,16 @@ async function runHostTasks(name: string, batch: readonly string[], inputs: Play
   host.state.endedPlay = false;
   const base: Inherited = { keywords: rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
   try {
-    if (rt.play.gatherFacts && !(await gatherFacts(host, rt))) return;
-    for (const section of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks]) {
+    if (rt.play.gatherFacts) {
+      await waitForTurn(rt, host, FACTS_TURN, {}, { position: [-1] });
+      if (stopped(rt, host) || !(await gatherFacts(host, rt))) return;
+    }
+    const force = rt.play.forceHandlers ?? rt.settings.forceHandlers ?? false;
+    for (const [index, section] of [rt.play.preTasks, rt.play.tasks, rt.play.postTasks].entries()) {
       if (stopped(rt, host)) break;
-      await runTasks(section, base, { rt, host });
-      // A host that meta end_host or end_play ended runs no handler either, as in Ansible.
-      if (!host.state.failed && !host.state.unreachable && !host.state.endedPlay && !rt.ended) await flushHandlers(rt, host);
+      await runTasks(section, { ...base, position: [2 * index] }, { rt, host });
+      // A host that meta end_host or end_play ended runs no handler either, as in Ansible; one that failed only with force_handlers.
+      if ((!host.state.failed || force) && !host.state.unreachable && !host.state.endedPlay && !rt.ended) await flushHandlers(rt, host, [2 * index + 1], { force });
     }
   } catch (error) {
     if (!(error instanceof ConnectionError)) return reportDroverBug(droverBugOf(error, playRef(rt)), host.state, rt.emit);
@@ -83,6 +130,9 @@ async function runHostTasks(name: string, batch: readonly string[], inputs: Play
     rt.emit({ type: 'host.task.result', host: name, task: { play: rt.play.name, name: 'connection lost', location: '' }, status: 'unreachable', planOnly: false, changes: [], diff: [], message: error.message, durationMs: 0 });
   }
 }
+
+/** Gathering Facts' place in lock-step order: before every task. */
+const FACTS_TURN = {};
 
 /** Where a bug outside any task happened: the play itself. */
 function playRef(rt: PlayRuntime): TaskRef {

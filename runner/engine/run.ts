@@ -24,6 +24,7 @@ import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
 import { TaskGate, type GateOptions } from './task-gate.js';
 import { playHostPattern } from './play-hosts.js';
+import { freeStrategyWarnings, playStrategy } from './play-strategy.js';
 
 export const EXIT = { ok: 0, internal: 250, failed: 2, planStale: 3, unreachable: 4, invalidInput: 5, interrupted: 130 } as const;
 
@@ -70,6 +71,8 @@ export interface HostOutcome {
 
 export interface RunSummary {
   exitCode: number;
+  /** any_errors_fatal or max_fail_percentage ended a play (ad-hoc commands exit 8 for it, as Ansible's RUN_FAILED_BREAK_PLAY). */
+  brokePlay: boolean;
   stats: Record<string, HostStats>;
   connectionsOpened: Record<string, number>;
 }
@@ -95,6 +98,9 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
     verbosity: options.verbosity ?? 0,
     become: options.become,
+    forceHandlers: options.forceHandlers,
+    anyErrorsFatal: options.anyErrorsFatal,
+    strategy: options.strategy,
     injectFactsAsVars: options.injectFactsAsVars ?? true,
     factCache: options.factCache,
   };
@@ -109,6 +115,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   // Check mode runs no handler for real, so it neither records nor clears any.
   const journal = settings.check ? undefined : pending;
   let playIndex = 0;
+  let brokePlay = false;
   const only = options.onlyHosts === undefined ? undefined : new Set(options.onlyHosts);
   const ours = (hosts: readonly string[]) => (only === undefined ? [...hosts] : hosts.filter((h) => only.has(h)));
   const reported = new Set<string>();
@@ -151,7 +158,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
       for (const host of hosts) if (!states.has(host)) states.set(host, { ...newHostState(host), facts: factCache.load(host) });
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), throttle: new TaskThrottle(), ended: false, hosts, loadInclude, gate, magic: playMagic,
+      // Rendered as the play starts, after vars_prompt, as Ansible's post_validate does.
+      const strategy = playStrategy(play, settings);
+      if (strategy !== 'linear') for (const message of freeStrategyWarnings(play)) emit({ type: 'warning', message });
+      const rt: PlayRuntime = { play, settings, strategy, registry, emit, runOnce: new Map(), throttle: new TaskThrottle(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
         handlersRan: (host, names) => journal?.ran(host, index, names),
         keepHostFacts: (state, facts) => {
@@ -164,13 +174,18 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       };
       options.signal?.addEventListener('abort', interrupt, { once: true });
       pending.seed(playIndex, hosts, states);
+      let outcome;
       try {
-        await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host), hostDone });
+        outcome = await runPlay({ rt, inventory, pool, states, connectionDefaults: defaults, inLaterPlay: (host) => later.has(host), hostDone });
       } finally {
         // One listener per play would pile up on a signal shared by many runs (drover test).
         options.signal?.removeEventListener('abort', interrupt);
       }
       pending.collect(hosts, states);
+      // As Ansible's PlaybookExecutor: a play that any_errors_fatal, max_fail_percentage or a wholly failed batch ended is the last.
+      // A slice of a larger run (--redis) sees only its own hosts: whether the whole batch failed is not its to say.
+      brokePlay = outcome.brokePlay;
+      if (outcome.brokePlay || (outcome.batchFailed && only === undefined)) break;
     }
     // Hosts that failed before a later play they were in never reached its end.
     if (!options.signal?.aborted) for (const host of states.keys()) await hostDone(host);
@@ -179,23 +194,31 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     await pool.closeAll();
     await journal?.save();
   }
-  const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
-  const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false);
+  // As Ansible's recap: only hosts something was counted for (a host of a batch that never ran is not listed).
+  const stats = Object.fromEntries([...states].filter(([, s]) => Object.values(s.stats).some((n) => n !== 0)).map(([name, s]) => [name, s.stats]));
+  const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false, brokePlay);
   const retryFile = options.retryFiles === undefined ? undefined : writeRetryFile(options.playbook, options.retryFiles.saveDir, [...states.values()], emit);
   emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started, ...(retryFile === undefined ? {} : { retryFile }) });
-  return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
+  return { exitCode, brokePlay, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
-function exitCodeOf(states: HostState[], interrupted: boolean): number {
-  return exitCodeFor(states.map((s) => ({ stats: s.stats, failed: s.failed, unreachable: s.unreachable, droverBug: s.droverBug === true })), interrupted);
+function exitCodeOf(states: HostState[], interrupted: boolean, brokePlay: boolean): number {
+  return exitCodeFor(states.map((s) => ({ stats: s.stats, failed: s.failed, unreachable: s.unreachable, droverBug: s.droverBug === true })), interrupted, brokePlay);
 }
 
-/** A bug of drover's outranks everything: the run's result cannot be trusted. */
-export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boolean): number {
+/**
+ * A bug of drover's outranks everything: the run's result cannot be trusted.
+ * Then Ansible's order (StrategyBase.run): a play ended by any_errors_fatal
+ * or max_fail_percentage exits 2; else an unreachable host 4, before a failed
+ * one 2. A host counts as failed while it is (meta clear_host_errors clears
+ * it; the recap still counts the failure).
+ */
+export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boolean, brokePlay = false): number {
   if (outcomes.some((s) => s.droverBug)) return EXIT.internal;
   if (interrupted) return EXIT.interrupted;
-  if (outcomes.some((s) => s.stats.failed > 0)) return EXIT.failed;
+  if (brokePlay) return EXIT.failed;
   if (outcomes.some((s) => s.unreachable)) return EXIT.unreachable;
+  if (outcomes.some((s) => s.failed)) return EXIT.failed;
   return EXIT.ok;
 }
 

@@ -11,6 +11,7 @@ import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
+import type { Lockstep, Position } from './lockstep.js';
 import type { FactCacheSettings } from './fact-cache.js';
 import type { TaskThrottle } from './throttle.js';
 
@@ -27,6 +28,12 @@ export interface RunSettings {
    * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
    */
   become?: BecomeDefaults;
+  /** --force-handlers, ANSIBLE_FORCE_HANDLERS or ansible.cfg: a play's force_handlers default. */
+  forceHandlers?: boolean;
+  /** ANSIBLE_ANY_ERRORS_FATAL or ansible.cfg: the any_errors_fatal default of every play. */
+  anyErrorsFatal?: boolean;
+  /** ANSIBLE_STRATEGY or ansible.cfg: the strategy of a play that names none. */
+  strategy?: string;
   /** fact_caching (ANSIBLE_CACHE_PLUGIN...): where host facts are kept; memory (this run only) when unset. */
   factCache?: FactCacheSettings;
   /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars: false keeps facts under ansible_facts only. Default true. */
@@ -54,6 +61,12 @@ export interface PlayRuntime {
   ended: boolean;
   /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */
   interrupted?: boolean;
+  /** any_errors_fatal or max_fail_percentage ended the play: no later batch or play runs, and the run exits 2. */
+  brokePlay?: boolean;
+  /** The play's strategy (play-strategy.ts): linear, or free / host_pinned, whose hosts never wait for each other. */
+  strategy: Strategy;
+  /** The batch running now. */
+  batch?: BatchRun;
   /** Hosts of this play, in inventory order. */
   hosts: string[];
   /** --start-at-task and --step. */
@@ -72,6 +85,15 @@ export interface PlayRuntime {
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
   /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
   handlersRan(host: string, names: string[]): void;
+}
+
+export type Strategy = 'linear' | 'free' | 'host_pinned';
+
+export interface BatchRun {
+  /** Set when the play runs in lock-step (play-strategy.ts). */
+  lockstep?: Lockstep;
+  /** The batch's hosts that started it. */
+  states: HostState[];
 }
 
 export interface RunOnceResult {
@@ -99,4 +121,8 @@ export interface Inherited {
   rescuable?: boolean;
   /** Running a notified handler (not gated by --start-at-task or --step). */
   handler?: boolean;
+  /** Where the node being run sits in the play (lock-step order). */
+  position?: Position;
+  /** Inside a rescue or always section (nearest block): any_errors_fatal does not stop the host there. */
+  recovering?: boolean;
 }

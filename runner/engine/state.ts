@@ -21,6 +21,10 @@ export interface HostState {
   droverBug?: boolean;
   /** meta end_host: skip the rest of the current play. */
   endedPlay: boolean;
+  /** The last failure was a handler's (at a meta flush_handlers): a rescue runs for it, but Ansible counts it as failed, not rescued. */
+  handlerFailed?: boolean;
+  /** How many times meta clear_host_errors cleared the host: a block's failure cleared in its always section no longer counts. */
+  errorsCleared?: number;
 }
 
 export function newHostState(name: string): HostState {

@@ -23,7 +23,7 @@ export function inherit(parent: Inherited, node: { keywords: Keywords; location:
   }
   const conditions = [...asConditions(parent.keywords.when), ...asConditions(when)];
   if (conditions.length > 0) keywords.when = conditions;
-  return { keywords, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable };
+  return { keywords, tags: [...parent.tags, ...(tags ?? [])], layers, rescuable: parent.rescuable, position: parent.position, recovering: parent.recovering };
 }
 
 /** The environment layers written so far (a merged environment is a list of them; a written one is a mapping or a template). */

@@ -110,6 +110,10 @@ const TABLE = {
     rendered: { field: 'args', schema: { type: 'object' }, at: perItem },
     description: 'Module parameters given apart from the module key.',
   },
+  any_errors_fatal: {
+    schema: boolean,
+    description: "A host failing (or unreachable on) this task ends the play for every host once the task has finished on all of them; no later batch or play runs (a host in a rescue or always section keeps the batch going). The play then runs in lock-step, as Ansible's linear strategy. Default ANSIBLE_ANY_ERRORS_FATAL or ansible.cfg's any_errors_fatal (false).",
+  },
   timeout: {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
@@ -173,7 +177,6 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
   collections: 'not needed: modules are built in',
   debugger: 'no interactive task debugger: use -vvv, --step or --start-at-task',
   vars_prompt: 'a play keyword: write it on the play, as Ansible requires',

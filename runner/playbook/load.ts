@@ -19,17 +19,14 @@ import { parseVarsPrompt } from './vars-prompt.js';
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method', 'connection',
+  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method', 'connection', 'any_errors_fatal', 'max_fail_percentage', 'force_handlers',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
 export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
   module_defaults: 'not implemented: give the parameters on each task (a YAML anchor and merge key `<<: *defaults` saves repeating them)',
-  force_handlers: 'not implemented: the handlers of a host that failed do not run',
-  max_fail_percentage: 'not implemented: hosts run independently; stop on failures with serial batches and a failing task',
-  any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
 };
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'become_method', 'connection', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
+const INHERITED = ['any_errors_fatal', 'become', 'become_user', 'become_method', 'connection', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -166,6 +163,8 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     varsPrompt: parseVarsPrompt(raw.vars_prompt, keyLocationOf(raw, 'vars_prompt') ?? location, problems),
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
+    ...failureKeywords(raw, name, problems),
+    ...(raw.strategy === undefined || raw.strategy === null ? {} : { strategy: raw.strategy }),
     keywords: keywords as Keywords,
     preTasks,
     tasks,
@@ -175,6 +174,27 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     roleSearchPath,
     dynamicHandlers,
   };
+}
+
+/**
+ * max_fail_percentage (a number or `N%`, Ansible's percent type) and
+ * force_handlers (a boolean), written as values: a template is refused, as
+ * drover renders play keywords only where it says so.
+ */
+function failureKeywords(raw: Record<string, unknown>, play: string, problems: Problem[]): Pick<Play, 'maxFailPercentage' | 'forceHandlers'> {
+  const out: Pick<Play, 'maxFailPercentage' | 'forceHandlers'> = {};
+  const mfp = raw.max_fail_percentage;
+  if (mfp !== undefined && mfp !== null) {
+    const n = typeof mfp === 'number' ? mfp : typeof mfp === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(mfp) ? Number.parseFloat(mfp) : Number.NaN;
+    if (Number.isNaN(n)) problems.push({ message: `play '${play}': max_fail_percentage must be a number or a percentage such as 30%, not ${JSON.stringify(mfp)}`, location: keyLocationOf(raw, 'max_fail_percentage') });
+    else out.maxFailPercentage = n;
+  }
+  const force = raw.force_handlers;
+  if (force !== undefined && force !== null) {
+    if (typeof force === 'boolean') out.forceHandlers = force;
+    else problems.push({ message: `play '${play}': force_handlers must be true or false, not ${JSON.stringify(force)}`, location: keyLocationOf(raw, 'force_handlers') });
+  }
+  return out;
 }
 
 /** A notify that no handler answers (by name or listen topic) is a mistake found before running. */

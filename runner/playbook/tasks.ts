@@ -46,7 +46,7 @@ const LOOP_ALTERNATIVE: Record<string, string> = {
   meta: 'not implemented: drop the loop',
 };
 
-const META_ACTIONS: readonly MetaAction[] = ['flush_handlers', 'noop', 'end_play', 'end_host', 'clear_host_errors'];
+const META_ACTIONS: readonly MetaAction[] = ['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_host_errors'];
 const IMPORT_KEYS = ['import_tasks', 'include_tasks', 'include', 'import_role', 'include_role', 'meta'];
 
 function strip(key: string): string {

@@ -34,6 +34,7 @@ export interface Keywords {
   args?: Record<string, unknown>;
   listen?: string[];
   timeout?: unknown;
+  any_errors_fatal?: boolean;
 }
 
 /** The role a task came from: where its files/ and templates/ live. */
@@ -103,7 +104,7 @@ export interface IncludeRoleTask extends NodeBase {
   allowDuplicates: boolean;
 }
 
-export type MetaAction = 'flush_handlers' | 'noop' | 'end_play' | 'end_host' | 'clear_host_errors';
+export type MetaAction = 'flush_handlers' | 'noop' | 'end_play' | 'end_host' | 'end_batch' | 'clear_host_errors';
 
 export interface MetaTask extends NodeBase {
   kind: 'meta';
@@ -124,6 +125,12 @@ export interface Play {
   varsPrompt: VarPrompt[];
   gatherFacts: boolean;
   serial?: (number | string)[];
+  /** max_fail_percentage: a batch whose failed share is above it ends the play (batch-failures.ts). */
+  maxFailPercentage?: number;
+  /** strategy as written (may be a template): checked when the run starts (runner/engine/play-strategy.ts). */
+  strategy?: unknown;
+  /** force_handlers; unset, --force-handlers or ANSIBLE_FORCE_HANDLERS decides. */
+  forceHandlers?: boolean;
   /** Keywords every task of the play inherits (become, environment, no_log...). */
   keywords: Keywords;
   preTasks: TaskNode[];
