@@ -45,6 +45,8 @@ import tempfile from './tempfile.js';
 import pause from './pause.js';
 import find from './find.js';
 import includeVars from './include_vars.js';
+import getUrl from './get_url.js';
+import uri from './uri.js';
 
 // One module per line: add new modules at the end of their group.
 export const MODULES: readonly AnyModule[] = [
@@ -94,6 +96,8 @@ export const MODULES: readonly AnyModule[] = [
   find,
   pause,
   includeVars,
+  getUrl,
+  uri,
 ];
 
 export interface ModuleRegistry {

@@ -31,9 +31,10 @@ export async function runModuleStep(
   const planned = plan.changes.length > 0;
   if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
   if (options.check && plan.inCheckMode !== undefined) {
+    if (plan.inCheckMode.failure) throw plan.inCheckMode.failure;
     const result = { ...plan.result, ...plan.inCheckMode.result };
     if (plan.inCheckMode.skipped) return { ...base, changed: false, skipped: true, result, planOnly: planned };
-    return { ...base, changed: planned, result, planOnly: planned };
+    return { ...base, changed: plan.inCheckMode.changed ?? planned, result, planOnly: planned };
   }
   if (!planned || !module.apply || options.check) {
     return { ...base, changed: planned, result: module.diffInResult === true ? withDiff({ ...plan.result }, base.diff) : { ...plan.result }, planOnly: planned && options.check };
