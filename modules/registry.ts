@@ -47,6 +47,7 @@ import find from './find.js';
 import includeVars from './include_vars.js';
 import getUrl from './get_url.js';
 import uri from './uri.js';
+import unarchive from './unarchive.js';
 
 // One module per line: add new modules at the end of their group.
 export const MODULES: readonly AnyModule[] = [
@@ -98,6 +99,7 @@ export const MODULES: readonly AnyModule[] = [
   includeVars,
   getUrl,
   uri,
+  unarchive,
 ];
 
 export interface ModuleRegistry {

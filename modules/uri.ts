@@ -133,11 +133,24 @@ export default defineModule({
     resp.changed = changed;
     if (!statusCodes.includes(status)) {
       resp.msg = `Status code was ${status} and not [${statusCodes.join(', ')}]: ${resp.msg ?? ''}`;
-      throw new ModuleFailure(resp.msg as string, params.return_content ? { ...resp, content: text } : resp);
+      const failed = withoutPassword(params.return_content ? { ...resp, content: text } : resp, params.url_password);
+      throw new ModuleFailure(failed.msg as string, failed);
     }
-    return { changed, result: params.return_content ? { ...resp, content: text } : resp };
+    return { changed, result: withoutPassword(params.return_content ? { ...resp, content: text } : resp, params.url_password) };
   },
 });
+
+/** Ansible's remove_values for the no_log url_password: every occurrence in the result (an answer echoing it) becomes ********. */
+function withoutPassword(result: Record<string, unknown>, password: string | undefined): Record<string, unknown> {
+  if (!password) return result;
+  const mask = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.split(password).join('********');
+    if (Array.isArray(value)) return value.map(mask);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)]));
+    return value;
+  };
+  return mask(result) as Record<string, unknown>;
+}
 
 /** uri.py's creates and removes: the stdout it returns when the request is not made. */
 async function creationSkip(host: Host, params: Params): Promise<string | undefined> {

@@ -49,6 +49,8 @@ export interface Plan<State = unknown> {
   };
   /** The module skipped itself, with Ansible's skipped_reason (debug above the run's verbosity); apply is not called. */
   skippedReason?: string;
+  /** The task is skipped with this registered result, as an Ansible action skips itself (unarchive's creates: its msg); apply is not called. */
+  skipped?: Record<string, unknown>;
 }
 
 export interface ApplyResult {

@@ -25,6 +25,8 @@ const HOST = 'fuzzm';
 const PER_PARAM = Number(process.env.FUZZ_PER_PARAM ?? 8);
 /** A web server inside the fuzz host serving its /etc, for uri. */
 const HOST_HTTP_PORT = 8080;
+/** A tar archive inside the fuzz host, for unarchive. */
+const FUZZ_ARCHIVE = '/srv/fuzz-archive.tar.gz';
 
 interface Target {
   /** Minimal valid parameters around the fuzzed one; `dir` is a fresh directory on the host. */
@@ -136,6 +138,12 @@ const TARGETS: Record<string, Target> = {
     rewritten: ['url', 'method', 'status_code', 'http_agent', 'url_username', 'url_password', 'client_cert', 'client_key', 'ciphers'],
     exempt: { mode: MODE },
   },
+  // An archive made inside the fuzz host in before(); member names and patterns are tar's own words after -f.
+  unarchive: {
+    base: (d) => ({ src: FUZZ_ARCHIVE, dest: d, remote_src: true }),
+    paths: ['dest', 'creates', 'src'],
+    exempt: { extra_opts: 'tar options by design (one may name a program for tar to run, as in Ansible)', mode: MODE },
+  },
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
@@ -178,6 +186,8 @@ before(async () => {
   // It dies with the host's namespace when the ground stops.
   const served = await ground.exec(HOST, ['sh', '-c', `cd /etc && python3 -m http.server ${HOST_HTTP_PORT} --bind 127.0.0.1 >/dev/null 2>&1 & for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:${HOST_HTTP_PORT}/ && exit 0; sleep 0.1; done; exit 1`]);
   assert.equal(served.rc, 0, `the fuzz host's web server did not start: ${served.stderr}`);
+  const packed = await ground.exec(HOST, ['tar', '-czf', FUZZ_ARCHIVE, '-C', '/etc', 'hostname']);
+  assert.equal(packed.rc, 0, packed.stderr);
   connection = openConnection(ground.target(HOST));
   await connection.connect();
   plain = new HostHandle(HOST, connection, { loginUser: 'root' });

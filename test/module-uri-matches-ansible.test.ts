@@ -11,7 +11,7 @@ import uri from '../modules/uri.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
-import { startFixtureServer, type FixtureServer } from './support/http-fixture-server.js';
+import { AUTH, startFixtureServer, type FixtureServer } from './support/http-fixture-server.js';
 import { filesInHostDir, recordedShape, registeredBy, withoutFailedFalse } from './support/http-recorded.js';
 import { hostFiles } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
@@ -50,4 +50,12 @@ cases.forEach((c, index) => {
       if (run === 'check') assert.deepEqual(server.requests, [], 'check mode sent a request');
     }
   });
+});
+
+// Ansible's url_password is no_log: an answer that echoes it registers ******** in its place
+// (ansible-core 2.14 registers exactly this json for this request).
+test('uri: the password in an echoed answer is masked as Ansible masks no_log values', async () => {
+  const done = await runModule(host, uri, { url: `${server.base}/echo`, method: 'POST', body: `the secret is ${AUTH.password} ok`, url_username: 'u', url_password: AUTH.password, return_content: true });
+  assert.deepEqual(done.result.json, { method: 'POST', body: 'the secret is ******** ok', 'content-type': 'application/x-www-form-urlencoded' });
+  assert.ok(!JSON.stringify(done.result).includes(AUTH.password));
 });

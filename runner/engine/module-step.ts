@@ -29,6 +29,7 @@ export async function runModuleStep(
   const plan = await module.plan(host, params, ctx);
   const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
+  if (plan.skipped !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.skipped }, planOnly: false };
   if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
   if (options.check && plan.inCheckMode !== undefined) {
     if (plan.inCheckMode.failure) throw plan.inCheckMode.failure;

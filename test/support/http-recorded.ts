@@ -8,29 +8,46 @@ import { ModuleFailure } from '../../runner/module-api.js';
 import type { StepOutcome } from '../../runner/engine/module-step.js';
 
 const VARIABLE: Record<string, string> = { elapsed: '<elapsed>', src: '<tmp file>', backup_file: '<backup>', date: '<date>' };
-// Ansible's own bookkeeping, or keys that only differ by machine: not compared.
-const IGNORED = new Set(['invocation', 'ansible_facts', 'failed_when_result', 'uid', 'gid', 'owner', 'group', 'secontext']);
+// Ansible's own bookkeeping (an action's failure carries "exception: NoneType: None"), or keys that only differ by machine: not compared.
+const IGNORED = new Set(['invocation', 'ansible_facts', 'exception', 'failed_when_result', 'uid', 'gid', 'owner', 'group', 'secontext']);
 
-export function recordedShape(result: Record<string, unknown>, names: { dir: string; base: string }): Record<string, unknown> {
-  const name = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll(names.dir, '{dir}').replaceAll(names.base, '{base}') : Array.isArray(v) ? v.map(name) : v);
+export function recordedShape(result: Record<string, unknown>, names: { dir: string; base: string; archives?: string }): Record<string, unknown> {
+  const name = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      // An archive unarchive's action uploaded: Ansible's remote tmp dir, or drover's mktemp -d.
+      if (/\/(ansible-tmp-[^/]+|tmp\.\w+)\/source$/.test(v)) return '<tmp file>';
+      let named = v.replaceAll(names.dir, '{dir}').replaceAll(names.base, '{base}');
+      if (names.archives) named = named.replaceAll(names.archives, '{archives}');
+      return named;
+    }
+    if (Array.isArray(v)) return v.map(name);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, name(inner)]));
+    return v;
+  };
   const shaped: Record<string, unknown> = {};
   for (const key of Object.keys(result).sort()) {
     if (IGNORED.has(key)) continue;
     const value = result[key];
     shaped[key] = key in VARIABLE && value !== null && value !== undefined ? VARIABLE[key] : name(value);
   }
+  // A directory's size is its filesystem's (4096 on ext4, less on the test hosts' tmpfs).
+  if (shaped.state === 'directory' && typeof shaped.size === 'number') shaped.size = '<directory size>';
   return shaped;
 }
 
-/** The files a case's dir holds (results and plays left out), with mode and content; backups named as such. */
-export function listFiles(dir: string): Record<string, string> {
+/** The files under a case's dir (dot files at its top left out: results and plays), with mode and content; backups named as such. */
+export function listFiles(dir: string, prefix = ''): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir).sort()) {
-    if (entry.startsWith('.')) continue;
-    const path = join(dir, entry);
-    const stat = statSync(path);
-    const name = /~$/.test(entry) ? entry.replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/, '.<backup>') : entry;
-    files[name] = stat.isDirectory() ? 'directory' : `${(stat.mode & 0o7777).toString(8).padStart(4, '0')} ${readFileSync(path, 'utf8')}`;
+  for (const entry of readdirSync(join(dir, prefix)).sort()) {
+    if (prefix === '' && entry.startsWith('.')) continue;
+    const rel = prefix ? `${prefix}/${entry}` : entry;
+    const stat = statSync(join(dir, rel));
+    const mode = (stat.mode & 0o7777).toString(8).padStart(4, '0');
+    const shown = rel.replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/, '.<backup>');
+    if (stat.isDirectory()) {
+      files[shown] = `directory ${mode}`;
+      Object.assign(files, listFiles(dir, rel));
+    } else files[shown] = `${mode} ${readFileSync(join(dir, rel), 'utf8')}`;
   }
   return files;
 }
@@ -54,13 +71,17 @@ export function withoutFailedFalse(result: Record<string, unknown>): Record<stri
 
 /** A case dir's files inside a test host, in listFiles' shape. */
 export async function filesInHostDir(inHost: (script: string, args: string[]) => Promise<string>, dir: string): Promise<Record<string, string>> {
-  const listing = await inHost('cd "$1" && for f in *; do [ -e "$f" ] || continue; if [ -d "$f" ]; then printf "%s\\0directory\\0" "$f"; else printf "%s\\0%s %s\\0" "$f" "$(stat -c %04a -- "$f")" "$(base64 -w0 < "$f")"; fi; done', [dir]);
+  const listing = await inHost(
+    'cd "$1" && find . -mindepth 1 ! -path "./.*" -printf "%P\\0%y %m\\0" -exec sh -c \'[ -f "$1" ] && base64 -w0 < "$1"; printf "\\0"\' sh {} \\;',
+    [dir],
+  );
   const parts = listing.split('\0');
-  const files: Record<string, string> = {};
-  for (let i = 0; i + 1 < parts.length; i += 2) {
+  const entries: [string, string][] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) {
     const name = parts[i]!.replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/, '.<backup>');
-    const [mode, content = ''] = parts[i + 1]!.split(' ');
-    files[name] = parts[i + 1] === 'directory' ? 'directory' : `${mode} ${Buffer.from(content, 'base64').toString('utf8')}`;
+    const [type, mode = ''] = parts[i + 1]!.split(' ');
+    const octal = mode.padStart(4, '0');
+    entries.push([name, type === 'd' ? `directory ${octal}` : `${octal} ${Buffer.from(parts[i + 2]!, 'base64').toString('utf8')}`]);
   }
-  return files;
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
