@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import getUrl from '../modules/get_url.js';
+import { ModuleFailure } from '../runner/module-api.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
@@ -70,6 +71,23 @@ test('check mode sends HEAD only, and the password reaches the server but no pro
   assert.ok(!JSON.stringify(done.result).includes(AUTH.password));
   assert.equal(server.requests.at(-1)?.headers.authorization, `Basic ${Buffer.from(`${AUTH.user}:${AUTH.password}`).toString('base64')}`);
   assert.equal(await inHost('cat "$1/f.txt"', [dir]), FILE_BODY);
+});
+
+test('https: a self-signed certificate fails with Ansible\'s message unless validate_certs is false', async () => {
+  const tls = await startFixtureServer(ground.network.gateway, { tls: true });
+  try {
+    const { dir } = await fresh(null);
+    const params = { url: `${tls.base}/file.txt`, dest: `${dir}/f.txt` };
+    // ansible-core 2.14's words for the same server (recorded against 127.0.0.1).
+    const refused = 'Request failed: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:992)>';
+    await assert.rejects(runModule(host, getUrl, params), (e) => e instanceof ModuleFailure && e.message === refused);
+    assert.deepEqual(await filesInHostDir(inHost, dir), {});
+    const done = await runModule(host, getUrl, { ...params, validate_certs: false });
+    assert.equal(done.changed, true);
+    assert.equal(await inHost('cat "$1/f.txt"', [dir]), FILE_BODY);
+  } finally {
+    await tls.close();
+  }
 });
 
 test('a host without curl fails the task naming what is missing, before any request', async () => {

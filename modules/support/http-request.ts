@@ -174,7 +174,8 @@ export function parseCurlOutput(stdout: string, stderr: string, requestedUrl: st
 
 /** fetch_url's words for a request that got no response, from curl's exit status (man curl, EXIT CODES). */
 function curlFailure(exit: number, stderr: string): string {
-  const detail = stderr.replace(/^curl: \(\d+\) /, '').trim();
+  // curl's first line says it; the lines after it point to its documentation.
+  const detail = (stderr.trim().split('\n')[0] ?? '').replace(/^curl: \(\d+\) /, '').trim();
   switch (exit) {
     case 6:
       return 'Request failed: <urlopen error [Errno -2] Name or service not known>';
@@ -183,7 +184,8 @@ function curlFailure(exit: number, stderr: string): string {
     case 28:
       return 'Connection failure: timed out';
     case 60:
-      return `Request failed: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (${detail})>`;
+      // OpenSSL's reason, as Python 3.11's ssl module words it on Debian's ansible-core 2.14.
+      return `Request failed: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${detail.replace(/^SSL certificate problem: /, '')} (_ssl.c:992)>`;
     default:
       return `Request failed: ${detail || `curl exit status ${exit}`}`;
   }

@@ -3,6 +3,11 @@
 // or on 127.0.0.1 for ansible-playbook -c local. Every request is logged
 // (method, path, headers, body) so tests can say what the host really sent.
 import { createHash } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,9 +33,21 @@ export interface FixtureServer {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export async function startFixtureServer(address: string): Promise<FixtureServer> {
+/** A self-signed certificate for address, made with openssl (the key never leaves the test). */
+function selfSigned(address: string): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=drover-fixture', '-addext', `subjectAltName=IP:${address}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The server on address; with tls, HTTPS with a self-signed certificate (which hosts do not trust). */
+export async function startFixtureServer(address: string, options: { tls?: boolean } = {}): Promise<FixtureServer> {
   const requests: LoggedRequest[] = [];
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -46,14 +63,15 @@ export async function startFixtureServer(address: string): Promise<FixtureServer
       if (path.endsWith('?slow')) setTimeout(() => answer(req, res, body, path), 500);
       else answer(req, res, body, path);
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(selfSigned(address), handler) : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, address, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    base: `http://${address}:${port}`,
+    base: `${options.tls ? 'https' : 'http'}://${address}:${port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
