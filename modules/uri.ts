@@ -76,7 +76,7 @@ export default defineModule({
       if (!/^\s*[+-]?\d+\s*$/.test(String(code))) throw new ModuleFailure(`Elements value for option 'status_code' is of type ${typeof code} and we were unable to convert to int: ${JSON.stringify(code)}`);
       return Number(code);
     });
-    const headers = { ...params.headers };
+    const headers: Record<string, string | number | boolean> = { ...params.headers };
     const body = requestBody(params, headers);
     let dest = params.dest === undefined ? undefined : await expandPath(host, params.dest);
     const [destInfo = null] = dest === undefined ? [] : await pathInfo(host, [{ path: dest, follow: true }]);
@@ -168,7 +168,7 @@ async function creationSkip(host: Host, params: Params): Promise<string | undefi
 }
 
 /** The body as uri.py prepares it, with the Content-Type it implies unless the headers name one. */
-function requestBody(params: Params, headers: Record<string, string>): string | undefined {
+function requestBody(params: Params, headers: Record<string, string | number | boolean>): string | undefined {
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
   let body = params.body;
   if (params.body_format === 'json') {

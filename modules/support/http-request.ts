@@ -204,7 +204,7 @@ export const urlSchemaProperties = {
   use_netrc: { type: 'boolean', default: true, description: "Without url_username, credentials from the remote user's ~/.netrc." },
   ciphers: { type: 'array', items: { type: 'string' }, description: 'TLS cipher list (OpenSSL names), joined with ":".' },
   decompress: { type: 'boolean', default: true, description: 'Ask for gzip and decompress a gzip Content-Encoding.' },
-  headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra request headers, name to value.' },
+  headers: { type: 'object', additionalProperties: { type: ['string', 'integer', 'boolean'] }, description: 'Extra request headers, name to value (a number or boolean is sent as Python writes it: 200, True).' },
 } as const;
 
 export interface UrlParams {
@@ -219,7 +219,7 @@ export interface UrlParams {
   use_netrc: boolean;
   ciphers?: string[];
   decompress: boolean;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | number | boolean>;
   timeout: number;
 }
 
@@ -227,8 +227,10 @@ export const urlParamAliases = { username: 'url_username', password: 'url_passwo
 
 /** The request options that come straight from url_argument_spec parameters. */
 export function requestOptions(params: UrlParams): Omit<HttpRequest, 'url' | 'method' | 'output' | 'followRedirects'> {
+  // http.client's putheader writes an int (a bool is one) with str().
+  const headers = params.headers && Object.fromEntries(Object.entries(params.headers).map(([name, value]) => [name, typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value)]));
   return {
-    headers: params.headers,
+    headers,
     username: params.url_username,
     password: params.url_password,
     forceBasicAuth: params.force_basic_auth,

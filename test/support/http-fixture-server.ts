@@ -45,7 +45,8 @@ function selfSigned(address: string): { key: Buffer; cert: Buffer } {
 }
 
 /** The server on address; with tls, HTTPS with a self-signed certificate (which hosts do not trust). */
-export async function startFixtureServer(address: string, options: { tls?: boolean } = {}): Promise<FixtureServer> {
+/** With tls: HTTPS; `files` are served at /files/NAME like /file.txt (Last-Modified, If-Modified-Since). */
+export async function startFixtureServer(address: string, options: { tls?: boolean; files?: Record<string, Buffer> } = {}): Promise<FixtureServer> {
   const requests: LoggedRequest[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -60,8 +61,8 @@ export async function startFixtureServer(address: string, options: { tls?: boole
         body,
       });
       // ?slow holds the answer back a moment: long enough for a test to see the client's process.
-      if (path.endsWith('?slow')) setTimeout(() => answer(req, res, body, path), 500);
-      else answer(req, res, body, path);
+      if (path.endsWith('?slow')) setTimeout(() => answer(req, res, body, path, options.files ?? {}), 500);
+      else answer(req, res, body, path, options.files ?? {});
     });
   };
   const server: Server = options.tls ? createHttpsServer(selfSigned(address), handler) : createServer(handler);
@@ -77,8 +78,8 @@ export async function startFixtureServer(address: string, options: { tls?: boole
   };
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, body: string, path: string): void {
-  const file = (content: string, extra: Record<string, string> = {}) => {
+function answer(req: IncomingMessage, res: ServerResponse, body: string, path: string, files: Record<string, Buffer>): void {
+  const file = (content: string | Buffer, extra: Record<string, string> = {}) => {
     const since = req.headers['if-modified-since'];
     if (since && Date.parse(since) >= Date.parse(LAST_MODIFIED)) {
       res.writeHead(304, { 'Last-Modified': LAST_MODIFIED }).end();
@@ -95,6 +96,8 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string, path: s
   const route = path.split('?')[0];
 
   if (route === '/file.txt') return file(FILE_BODY);
+  const served = route?.startsWith('/files/') ? files[route.slice('/files/'.length)] : undefined;
+  if (served) return file(served, { 'Content-Type': 'application/octet-stream' });
   if (route === '/other.txt') return file(OTHER_BODY);
   if (route === '/named')
     return file(FILE_BODY, {
