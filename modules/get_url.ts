@@ -10,10 +10,9 @@ import type { Host } from '../runner/host/types.js';
 import { sh, raw, type Command } from '../runner/quote.js';
 import { attributeChanges, attributeSchemaProperties } from './support/file-attributes.js';
 import { httpRequest, requestOptions, requireCurl, urlParamAliases, urlSchemaProperties, type HttpResponse, type UrlParams } from './support/http-request.js';
-import { expandPath } from './support/path-info.js';
 import { pathResult } from './support/path-result.js';
 import { settleAttributes } from './support/write-content.js';
-import { asFileStat, pathInfo } from './support/path-info.js';
+import { asFileStat, expandPath, pathInfo } from './support/path-info.js';
 
 const DIGESTS: Record<string, string> = { md5: 'md5sum', sha1: 'sha1sum', sha224: 'sha224sum', sha256: 'sha256sum', sha384: 'sha384sum', sha512: 'sha512sum' };
 const EMPTY_SHA1 = createHash('sha1').digest('hex');
