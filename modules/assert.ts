@@ -6,6 +6,7 @@ export default defineModule({
   summary: 'Fail the host unless every condition in `that` holds.',
   changedWhen: 'never.',
   controllerOnly: true,
+  conditionsParam: 'that',
   schema: {
     type: 'object',
     additionalProperties: false,

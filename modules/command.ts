@@ -4,6 +4,7 @@
 // passed to the program as plain text, never interpreted.
 import { defineModule, ModuleFailure } from '../runner/module-api.js';
 import { sh } from '../runner/quote.js';
+import { startCommandJob } from './support/async-jobs.js';
 import { applyCommandRun, commandRunSchemaProperties, planCommandRun, type CommandRunState } from './support/command-run.js';
 import { splitCommandLine } from './support/split-command.js';
 
@@ -47,4 +48,5 @@ export default defineModule({
   async apply(host, params, plan) {
     return applyCommandRun(host, params, plan);
   },
+  startJob: startCommandJob,
 });

@@ -1,7 +1,7 @@
 // The closed list of modules. Adding a module means adding it here; the
 // playbook schema, `drover doc` and name suggestions all derive from this list.
-import { closest } from 'fastest-levenshtein';
-import type { AnyModule } from '../runner/module-api.js';
+// Only the CLI (runner/cli.ts, runner/commands/, runner/demo.ts) imports it and hands it on.
+import { createRegistry, type AnyModule } from '../runner/module-api.js';
 import assert from './assert.js';
 import copy from './copy.js';
 import debug from './debug.js';
@@ -13,6 +13,7 @@ import group from './group.js';
 import packageModule, { apt, dnf } from './package.js';
 import service, { systemd } from './service.js';
 import shell from './shell.js';
+import asyncStatus from './async_status.js';
 import user from './user.js';
 import waitFor from './wait_for.js';
 import blockinfile from './blockinfile.js';
@@ -58,6 +59,7 @@ export const MODULES: readonly AnyModule[] = [
   setFact,
   command,
   shell,
+  asyncStatus,
   packageModule,
   apt,
   dnf,
@@ -102,31 +104,4 @@ export const MODULES: readonly AnyModule[] = [
   unarchive,
 ];
 
-export interface ModuleRegistry {
-  all(): readonly AnyModule[];
-  /** The module for a task key (`copy`, `ansible.builtin.copy`, an alias), or undefined. */
-  find(key: string): AnyModule | undefined;
-  /** The nearest known name, for "did you mean" messages. */
-  suggest(key: string): string;
-  /** Whether a task key could be a module key at all (used to tell modules from keywords). */
-  has(key: string): boolean;
-}
-
-export function createRegistry(modules: readonly AnyModule[] = MODULES): ModuleRegistry {
-  const byName = new Map<string, AnyModule>();
-  for (const module of modules) {
-    for (const name of [module.name, ...(module.aliases ?? [])]) {
-      if (byName.has(name)) throw new Error(`two modules claim the name '${name}'`);
-      byName.set(name, module);
-    }
-  }
-  const strip = (key: string) => key.replace(/^ansible\.(builtin|legacy)\./, '');
-  return {
-    all: () => modules,
-    find: (key) => byName.get(strip(key)),
-    suggest: (key) => closest(strip(key), [...byName.keys()]),
-    has: (key) => byName.has(strip(key)),
-  };
-}
-
-export const defaultRegistry = createRegistry();
+export const defaultRegistry = createRegistry(MODULES);

@@ -11,12 +11,11 @@ export default defineModule({
     type: 'object',
     additionalProperties: true,
     properties: {
-      cacheable: { type: 'boolean', default: false, description: 'Accepted for compatibility; drover keeps no fact cache between runs.' },
+      cacheable: { type: 'boolean', default: false, description: 'The variables are host facts too: in ansible_facts, and kept by the fact cache (fact_caching) for later runs.' },
     },
   },
   async plan(_host, params, ctx) {
-    const { cacheable: _cacheable, ...given } = params;
-    void _cacheable;
+    const { cacheable, ...given } = params;
     if (Object.keys(given).length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed');
     const facts: Record<string, unknown> = {};
     for (const [written, v] of Object.entries(given)) {
@@ -28,6 +27,6 @@ export default defineModule({
       // As Ansible's set_fact (without jinja2_native): the strings true/false/yes/no, in any case, become booleans.
       setOwn(facts, name, typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v);
     }
-    return { changes: [], facts, result: { ansible_facts: facts } };
+    return { changes: [], facts, ...(cacheable ? { cacheableFacts: facts } : {}), result: { ansible_facts: facts } };
   },
 });

@@ -3,6 +3,7 @@
 // to `sh -c`, so drover itself never splices values into shell text.
 import { defineModule, ModuleFailure } from '../runner/module-api.js';
 import { sh } from '../runner/quote.js';
+import { startCommandJob } from './support/async-jobs.js';
 import { applyCommandRun, commandRunSchemaProperties, planCommandRun, type CommandRunState } from './support/command-run.js';
 
 export default defineModule({
@@ -29,4 +30,5 @@ export default defineModule({
   async apply(host, params, plan) {
     return applyCommandRun(host, params, plan);
   },
+  startJob: startCommandJob,
 });

@@ -4,18 +4,11 @@
 // form Ansible accepts, and tag lists.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Invocation } from './engine/invocation.js';
 import { InputError } from './errors.js';
 import { checkInputFileSizeSync } from './input-size.js';
 import { parseYaml } from './playbook/yaml-source.js';
 import { shlexSplit } from './shlex.js';
-
-export interface Invocation {
-  playbook: string;
-  inventory: string[];
-  limit?: string;
-  extraVars: Record<string, unknown>;
-  tags: { only: string[]; skip: string[] };
-}
 
 interface WordFlags {
   inventory: string[];

@@ -11,7 +11,9 @@ import { reportCommand } from './commands/report.js';
 import { galaxyCommand } from './commands/galaxy.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { execCommand } from './commands/exec.js';
-import { resolveInvocation, type Invocation } from './cli-args.js';
+import { compatCommand } from './commands/compat.js';
+import { resolveInvocation } from './cli-args.js';
+import type { Invocation } from './engine/invocation.js';
 import { explainVars } from './engine/explain-vars.js';
 import { listPlaybook, type Listing } from './engine/listing.js';
 import { defaultRegistry } from '../modules/registry.js';
@@ -30,6 +32,7 @@ import type { BecomeDefaults } from './engine/runtime.js';
 import { addScaleRunOptions, runsCommand, scaleRun, workerCommand } from './commands/scale.js';
 import type { RunJobSettings } from './scale/controller.js';
 import type { RedisFlags } from './scale/redis-options.js';
+import { askVarAtTerminal } from './commands/tty-secret.js';
 
 export function buildProgram(): Command {
   const program = new Command('drover').description('Agentless playbook runner: converge hosts over SSH, with check mode and diff for every module.');
@@ -56,6 +59,7 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'the tasks each play would run (after --tags/--skip-tags)')
     .option('--list-tags', 'the tags of the tasks each play would run')
     .option('--flush-pending-handlers', 'first run the handlers that an earlier failed or interrupted run notified but never ran')
+    .option('--flush-cache', "first remove the inventory's hosts from the fact cache (fact_caching)")
     .action(async (playbook: string | undefined, words: string[], given: RunFlags, command: Command) => {
       // ansible.cfg and ANSIBLE_* fill what the flags leave unset (runner/commands/config-defaults.ts).
       const { flags, auth, inventory } = withConfigDefaults(given, command);
@@ -71,7 +75,7 @@ export function buildProgram(): Command {
       if (invocation.inventory.length === 0) invocation.inventory = inventory;
       const listings = listingsAsked(flags);
       if (listings.length > 0) {
-        process.stdout.write(await listPlaybook(listings, invocation));
+        process.stdout.write(await listPlaybook(listings, { ...invocation, registry: defaultRegistry }));
         return;
       }
       // Passwords are asked once, before any host is contacted, as ansible-playbook does.
@@ -97,7 +101,7 @@ export function buildProgram(): Command {
       // `drover vars web01 ENV=dev`: a KEY=VALUE word in the variable slot is a word, not a variable name.
       if (variable?.includes('=')) [variable, words] = [undefined, [variable, ...words]];
       const invocation = resolveInvocation(flags.playbook ?? '', words, { ...flags, tags: [], skipTags: [] });
-      process.stdout.write(await explainVars(invocation, host, variable));
+      process.stdout.write(await explainVars({ ...invocation, registry: defaultRegistry }, host, variable));
     });
 
   program
@@ -141,6 +145,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand());
   program.addCommand(runsCommand());
   program.addCommand(execCommand());
+  program.addCommand(compatCommand());
   return program;
 }
 
@@ -162,6 +167,7 @@ function jobSettings(flags: RunFlags, become: BecomeDefaults): RunJobSettings {
     diff: flags.diff ?? false,
     forks: flags.forks,
     verbosity: flags.verbose,
+    injectFactsAsVars: flags.injectFactsAsVars,
     startAtTask: flags.startAtTask,
     connection: connectionFlags(flags),
     knownHostsFile: flags.knownHosts,
@@ -174,6 +180,7 @@ interface RunFlags extends TargetFlags, OutputFlags, AuthFlags, Partial<RedisFla
   sliceSize: number;
   attach?: string;
   flushPendingHandlers?: boolean;
+  flushCache?: boolean;
   check?: boolean;
   startAtTask?: string;
   step?: boolean;
@@ -195,11 +202,16 @@ async function runCommand(invocation: Invocation, flags: RunFlags, auth: { becom
     return await withReporter(flags, async (reporter, signal) => {
       const summary = await runPlaybook({
         ...invocation,
+        registry: defaultRegistry,
         onEvent: (e) => reporter.handle(e),
         signal,
         ...hostRunSettings(flags, auth),
         gate: { startAtTask: flags.startAtTask, askStep: flags.step ? askStep : undefined },
         flushPendingHandlers: flags.flushPendingHandlers,
+        flushCache: flags.flushCache,
+        retryFiles: flags.retryFiles,
+        // Ansible asks only when stdin is a terminal (display.do_var_prompt).
+        askVar: process.stdin.isTTY ? askVarAtTerminal : undefined,
       });
       return summary.exitCode;
     });

@@ -6,6 +6,7 @@
 // run ending with Ansible's PLAY RECAP. Each workflow's real run is recorded
 // like any `drover run` and written as an HTML report (drover report).
 import { join } from 'node:path';
+import { defaultRegistry } from '../modules/registry.js';
 import { writeReport } from './commands/report.js';
 import { defaultRunLogDir, RunLogReporter } from './report/run-log.js';
 import type { Reporter } from './engine/events.js';
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
       }
       steps.handle(event);
     };
-    const result = await runScenario(scenarioAt(join(root, 'playbooks', 'tests', playbook)), { onEvent, diff: true });
+    const result = await runScenario(scenarioAt(join(root, 'playbooks', 'tests', playbook)), { onEvent, diff: true, registry: defaultRegistry });
     await engine?.close();
     await steps.close();
     await log.close();

@@ -1,6 +1,7 @@
 // Two kinds of failure, kept apart as STYLE asks: input errors (the user's
 // YAML, inventory or flags are wrong: point at file:line:col, say what to do)
-// and internal errors (drover's bug: stack trace, please report).
+// and internal errors (drover's bug: stack trace, please report). A third,
+// ModuleFailure, fails one task on one host; modules see it through module-api.ts.
 
 /** A place in a source file; line and column count from 1. */
 export interface SourceLocation {
@@ -14,6 +15,21 @@ export interface Problem {
   location?: SourceLocation;
   /** The offending source line with a caret under the column. */
   excerpt?: string;
+  /** Set when the problem is an Ansible construct drover does not have (not a mistake Ansible would refuse too): what `drover compat` groups by. */
+  unsupported?: Unsupported;
+}
+
+/** The kinds of Ansible construct drover may lack, as `drover compat` groups them. */
+export const UNSUPPORTED_KINDS = ['module', 'role', 'parameter', 'keyword', 'filter', 'test', 'lookup', 'template statement', 'setting'] as const;
+export type UnsupportedKind = (typeof UNSUPPORTED_KINDS)[number];
+
+/** An Ansible construct drover does not have: its kind, its name as written, and what to use instead. */
+export interface Unsupported {
+  kind: UnsupportedKind;
+  name: string;
+  instead: string;
+  /** Where the construct itself is written, when the problem is reported elsewhere (a template file, at the task that names it). */
+  at?: SourceLocation;
 }
 
 export function formatLocation(location: SourceLocation): string {
@@ -49,4 +65,15 @@ export function excerptWindow(text: string, column: number): { text: string; col
 export function excerpt(source: string, line: number, column: number): string {
   const shown = excerptWindow(source.split('\n')[line - 1] ?? '', column);
   return `  ${shown.text}\n  ${' '.repeat(Math.max(0, shown.column - 1))}^`;
+}
+
+/** A module's way to say the task failed; `result` is still registered. */
+export class ModuleFailure extends Error {
+  constructor(
+    message: string,
+    readonly result: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ModuleFailure';
+  }
 }

@@ -4,10 +4,14 @@
 // changing anything, and makes exactly the planned changes in `apply`.
 // The engine alone decides check mode: under --check it calls `plan` only, so
 // no module ever reads a check flag.
+import { closest } from 'fastest-levenshtein';
 import type { Schema, TypeOf } from './schema.js';
 import type { Host } from './host/types.js';
 
 export type { Schema, TypeOf };
+// Defined with the other failures, so that the host handle can raise it without importing this file.
+export { ModuleFailure } from './errors.js';
+import type { ModuleFailure } from './errors.js';
 
 /** One before/after pair for --diff; text is shown as a unified diff. */
 export interface DiffEntry {
@@ -28,6 +32,8 @@ export interface Plan<State = unknown> {
   result?: Record<string, unknown>;
   /** Variables this task sets on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Of those, the ones that are host facts too (set_fact cacheable): in ansible_facts and the fact cache. */
+  cacheableFacts?: Record<string, unknown>;
   /** Variables at Ansible's include_vars precedence: above task vars, below set_fact and registered results. */
   includedVars?: Record<string, unknown>;
   /** Text the reporters show on the task's line (debug's message). */
@@ -60,16 +66,6 @@ export interface ApplyResult {
   facts?: Record<string, unknown>;
 }
 
-/** A module's way to say the task failed; `result` is still registered. */
-export class ModuleFailure extends Error {
-  constructor(
-    message: string,
-    readonly result: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ModuleFailure';
-  }
-}
 
 /** The template module's Jinja options (Jinja's environment settings); unset ones keep Ansible's defaults. */
 export interface TemplateSyntaxOptions {
@@ -141,6 +137,11 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
    * (so `--syntax-check` reports its syntax errors at file:line:col), with the Jinja options `syntax` reads.
    */
   templateFile?: { param: string; syntax?(params: Record<string, unknown>): TemplateSyntaxOptions };
+  /**
+   * A parameter of conditions (assert's `that`): a list of them reaches the module as written, each
+   * templated only when evaluated, as Ansible's assert reads untemplated_args; a text is rendered first.
+   */
+  conditionsParam?: string;
   /** Runs on the controller only: no connection needed (debug, set_fact, assert, fail). */
   controllerOnly?: boolean;
   /**
@@ -154,6 +155,18 @@ export interface ModuleDefinition<S extends Schema = Schema, P = TypeOf<S>, Stat
   plan(host: Host, params: P, ctx: ModuleContext): Promise<Plan<State>>;
   /** Make the planned changes. Absent for modules that only read. */
   apply?(host: Host, params: P, plan: Plan<State>, ctx: ModuleContext): Promise<ApplyResult>;
+  /**
+   * `async` with `poll: 0`: start the planned changes as a job on the host that outlives the
+   * task (async_status reads it later), and return what Ansible registers for a started job.
+   * Absent: the module cannot be left running on its own, and such a task fails saying so.
+   */
+  startJob?(host: Host, params: P, plan: Plan<State>, job: AsyncJobRequest): Promise<Record<string, unknown>>;
+}
+
+/** A job to start: Ansible's job id, and the seconds after which the host kills it. */
+export interface AsyncJobRequest {
+  id: string;
+  seconds: number;
 }
 
 /** Declare a module; the parameter type is inferred from the schema literal. */
@@ -166,3 +179,34 @@ export function defineModule<const S extends Schema, State = unknown>(
 /** A module of any schema, as the registry and the engine hold it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = ModuleDefinition<any, any, any>;
+
+/**
+ * The modules a run knows, looked up by task key. The engine and the loader are handed one
+ * (the CLI gives modules/registry.ts's list; a test may add its own module) and never import the list.
+ */
+export interface ModuleRegistry {
+  all(): readonly AnyModule[];
+  /** The module for a task key (`copy`, `ansible.builtin.copy`, an alias), or undefined. */
+  find(key: string): AnyModule | undefined;
+  /** The nearest known name, for "did you mean" messages. */
+  suggest(key: string): string;
+  /** Whether a task key could be a module key at all (used to tell modules from keywords). */
+  has(key: string): boolean;
+}
+
+export function createRegistry(modules: readonly AnyModule[]): ModuleRegistry {
+  const byName = new Map<string, AnyModule>();
+  for (const module of modules) {
+    for (const name of [module.name, ...(module.aliases ?? [])]) {
+      if (byName.has(name)) throw new Error(`two modules claim the name '${name}'`);
+      byName.set(name, module);
+    }
+  }
+  const strip = (key: string) => key.replace(/^ansible\.(builtin|legacy)\./, '');
+  return {
+    all: () => modules,
+    find: (key) => byName.get(strip(key)),
+    suggest: (key) => closest(strip(key), [...byName.keys()]),
+    has: (key) => byName.has(strip(key)),
+  };
+}

@@ -1,5 +1,6 @@
 // Writes docs/keywords.md from the engine's keyword table: `make docs`.
 import { TASK_KEYWORDS, HANDLER_KEYWORDS, UNSUPPORTED_KEYWORDS, type KeywordSpec } from '../runner/playbook/keywords.js';
+import { PLAY_KEYS } from '../runner/playbook/load.js';
 
 /** The rendered value's rule, as the per-host check applies it. */
 function afterTemplating(spec: KeywordSpec): string {
@@ -14,4 +15,4 @@ function afterTemplating(spec: KeywordSpec): string {
 
 const rows = Object.entries({ ...TASK_KEYWORDS, ...HANDLER_KEYWORDS }).map(([k, v]) => `| \`${k}\` | ${v.description} | ${afterTemplating(v)} |`);
 const un = Object.entries(UNSUPPORTED_KEYWORDS).map(([k, v]) => `| \`${k}\` | ${v} |`);
-console.log(`# Task keywords\n\nKeywords belong to the engine; module parameters belong to modules (see \`drover doc\`). A keyword on a block, role entry or play applies to every task inside it; \`tags\` and \`vars\` accumulate.\n\nKeywords with a rule under "after templating" are rendered for each host (and loop item), converted as Ansible converts them and checked: a bad value fails that task on that host, naming the keyword and the value. Written without a template, the value is checked when the playbook loads.\n\n| keyword | meaning | after templating |\n|---|---|---|\n${rows.join('\n')}\n\n## Ansible keywords drover refuses (with what to use instead)\n\n| keyword | instead |\n|---|---|\n${un.join('\n')}\n\nPlay keys: \`name, hosts, vars, vars_files, gather_facts, serial, become, become_user, pre_tasks, roles, tasks, post_tasks, handlers, tags, environment, no_log, ignore_errors, check_mode, diff, remote_user\`. Meta actions: \`flush_handlers, noop, end_play, end_host, clear_host_errors\`.`);
+console.log(`# Task keywords\n\nKeywords belong to the engine; module parameters belong to modules (see \`drover doc\`). A keyword on a block, role entry or play applies to every task inside it; \`tags\` and \`vars\` accumulate.\n\nKeywords with a rule under "after templating" are rendered for each host (and loop item), converted as Ansible converts them and checked: a bad value fails that task on that host, naming the keyword and the value. Written without a template, the value is checked when the playbook loads.\n\n| keyword | meaning | after templating |\n|---|---|---|\n${rows.join('\n')}\n\n## Ansible keywords drover refuses (with what to use instead)\n\n| keyword | instead |\n|---|---|\n${un.join('\n')}\n\nPlay keys: \`${[...PLAY_KEYS].join(', ')}\`. Meta actions: \`flush_handlers, noop, end_play, end_host, clear_host_errors\`.`);

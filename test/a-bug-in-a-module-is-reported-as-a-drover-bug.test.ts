@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { defineModule } from '../runner/module-api.js';
+import { createRegistry, defineModule } from '../runner/module-api.js';
 import { EXIT, runPlaybook } from '../runner/engine/run.js';
 import type { EngineEvent } from '../runner/engine/events.js';
-import { createRegistry, MODULES } from '../modules/registry.js';
+import { defaultRegistry, MODULES } from '../modules/registry.js';
 import { DebugLogReporter } from '../runner/report/debug-log.js';
 import { createReporter } from '../runner/report/index.js';
 
@@ -98,7 +98,7 @@ test('an ordinary module failure stays a task failure that a rescue catches (exi
   writeFileSync(join(dir, 'hosts.ini'), 'a ansible_connection=local\n');
   writeFileSync(join(dir, 'site.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - block:\n        - fail: { msg: planned }\n      rescue:\n        - debug: { msg: rescued }\n');
   const events: EngineEvent[] = [];
-  const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], onEvent: (e) => events.push(e) });
+  const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], registry: defaultRegistry, onEvent: (e) => events.push(e) });
   assert.equal(summary.exitCode, EXIT.ok);
   assert.equal(summary.stats.a!.rescued, 1);
   assert.ok(!events.some((e) => e.type === 'drover.bug'));

@@ -104,14 +104,14 @@ test('a setting that would change the run is refused at file:line; unknown ones 
   const refused = await runDrover(['run', playbook, '-i', join(dir, 'hosts')], { cwd: dir, env: envFor() });
   assert.equal(refused.code, 5, refused.stderr);
   assert.match(refused.stderr, /ansible\.cfg:4:1: ansible\.cfg: \[defaults\] gathering would change what the run does/);
-  await writeFile(join(dir, 'ansible.cfg'), '[defaults]\nfrobnicate = 1\nretry_files_enabled = False\n[ssh_connection]\npipelining = False\n');
+  await writeFile(join(dir, 'ansible.cfg'), '[defaults]\nfrobnicate = 1\nnocows = 1\n[ssh_connection]\npipelining = False\n');
   const quiet = await runDrover(['run', playbook, '-i', join(dir, 'hosts')], { cwd: dir, env: envFor() });
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /frobnicate/);
   const verbose = await runDrover(['run', playbook, '-i', join(dir, 'hosts'), '-v'], { cwd: dir, env: envFor() });
   assert.equal(verbose.code, 0, verbose.stderr);
   assert.match(verbose.stderr, /ignored: \[defaults\] frobnicate .*ansible\.cfg:2\): not a setting ansible-core 2\.14 knows either/);
-  assert.match(verbose.stderr, /ignored: \[defaults\] retry_files_enabled .*:3\)/);
+  assert.match(verbose.stderr, /ignored: \[defaults\] nocows .*:3\)/);
   assert.match(verbose.stderr, /pipelining = False .*drover always pipelines/);
   await writeFile(join(dir, 'ansible.cfg'), '[defaults]\nstdout_callback = yaml\n');
   const callback = await runDrover(['run', playbook, '-i', join(dir, 'hosts')], { cwd: dir, env: envFor() });

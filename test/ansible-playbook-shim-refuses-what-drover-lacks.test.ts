@@ -1,6 +1,8 @@
 // The ansible-playbook shim that runs a target's runme.sh with drover passes
-// on only what drover implements: an unknown flag or ANSIBLE_* setting ends
-// the run with exit 5 naming it, before drover runs anything.
+// on only what drover implements: an unknown flag or an ANSIBLE_* setting
+// that drover's config layer does not read ends the run with exit 5 naming
+// it, before drover runs anything; a setting drover reads is drover's to
+// apply, or to refuse by name.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,15 +21,23 @@ function shimRun(args: string[], env: Record<string, string> = {}): { status: nu
 }
 
 test('an unknown flag is refused, naming it', () => {
-  const r = shimRun(['-c', 'local', 'site.yml']);
+  const r = shimRun(['-M', 'library', 'site.yml']);
   assert.equal(r.status, 5);
-  assert.match(r.stderr, /flag '-c'.*refused rather than run differently/);
+  assert.match(r.stderr, /flag '-M'.*refused rather than run differently/);
 });
 
 test('an ANSIBLE_* setting drover does not read is refused', () => {
-  const r = shimRun(['site.yml'], { ANSIBLE_JINJA2_NATIVE: '1' });
+  const r = shimRun(['site.yml'], { ANSIBLE_STRATEGY: 'free' });
   assert.equal(r.status, 5);
-  assert.match(r.stderr, /setting ANSIBLE_JINJA2_NATIVE=1/);
+  assert.match(r.stderr, /setting ANSIBLE_STRATEGY=free/);
+});
+
+test('a setting drover reads reaches drover, which refuses by name a value it lacks (jinja2_native = True)', () => {
+  writeFileSync(join(dir, 'native.yml'), '- hosts: localhost\n  gather_facts: false\n  tasks: []\n');
+  const r = shimRun(['-i', 'localhost,', '-c', 'local', join(dir, 'native.yml')], { ANSIBLE_JINJA2_NATIVE: '1' });
+  assert.equal(r.status, 5);
+  assert.doesNotMatch(r.stderr, /drover shim/);
+  assert.match(r.stderr, /jinja2_native = True \(env: ANSIBLE_JINJA2_NATIVE\)/);
 });
 
 test('known flags reach drover, which runs the playbook', () => {

@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runPlaybook } from '../runner/engine/run.js';
+import { defaultRegistry } from '../modules/registry.js';
 import type { EngineEvent, TaskResultEvent } from '../runner/engine/events.js';
 import { projectRoot } from '../runner/paths.js';
 
 test('conditions of blocks, roles and includes are checked by every task when it runs', async () => {
   const events: EngineEvent[] = [];
-  const summary = await runPlaybook({ playbook: join(projectRoot(), 'test/fixtures/conditions/site.yml'), inventory: [], onEvent: (e) => events.push(e) });
+  const summary = await runPlaybook({ playbook: join(projectRoot(), 'test/fixtures/conditions/site.yml'), inventory: [], registry: defaultRegistry, onEvent: (e) => events.push(e) });
   assert.equal(summary.exitCode, 0, JSON.stringify(events.filter((e) => e.type === 'host.task.result' && e.status === 'failed')));
   const status = new Map(events.filter((e): e is TaskResultEvent => e.type === 'host.task.result').map((e) => [e.task.name, e.status]));
   assert.deepEqual(Object.fromEntries(status), {

@@ -1,4 +1,4 @@
-// -u, --private-key, -T and --ssh-common-args/--ssh-extra-args are defaults
+// -u, --private-key, -T, -c and --ssh-common-args/--ssh-extra-args are defaults
 // under a host's own variables (Ansible: ansible_user beats -u, and so on),
 // and both beat ssh_config, which fills the rest. --version names the Ansible
 // drover follows.
@@ -34,6 +34,13 @@ test("a host's variables beat the command-line flags", () => {
   assert.equal(t.connectTimeoutMs, 7000);
   assert.equal(t.via?.address, 'vars-jump');
   assert.equal(connectionTarget('web1', {}, {}).via?.user, 'jumper', "the jump host's own ssh_config block applies to it");
+});
+
+test("-c is the connection of hosts without ansible_connection; a host's ansible_connection beats it", () => {
+  assert.equal(connectionTarget('web1', {}, { transport: 'local' }).transport, 'local');
+  assert.equal(connectionTarget('web1', { ansible_connection: 'ssh' }, { transport: 'local' }).transport, 'ssh');
+  assert.equal(connectionTarget('web1', { ansible_connection: 'local' }, { transport: 'ssh' }).transport, 'local');
+  assert.equal(connectionTarget('web1', {}, {}).transport, 'ssh', 'ssh when neither says');
 });
 
 test('--version names drover and ansible-core 2.14', async () => {

@@ -16,6 +16,7 @@ import type { ScenarioEvent, StepName } from '../runner/scenario/types.js';
 import { WORKSPACE_PREFIX } from '../runner/scenario/workspace.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { liveNetns } from './support/netns.js';
+import { defaultRegistry } from '../modules/registry.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/scenarios/', import.meta.url));
 const started: TestGround[] = [];
@@ -61,6 +62,7 @@ async function scenario(dir: string, options: { signal?: AbortSignal; onEvent?: 
   let seen: Footprint | undefined;
   const result = await runScenario(scenarioAt(dir), {
     drivers: observed,
+    registry: defaultRegistry,
     signal: options.signal,
     onEvent: (e) => {
       events.push(e);

@@ -56,7 +56,7 @@ const JINJA_DELIMITERS = Object.fromEntries(
 );
 
 const TARGETS: Record<string, Target> = {
-  copy: { base: (d) => ({ dest: `${d}/f`, content: 'x' }), paths: ['dest'], exempt: { src: CONTROLLER_PATH, validate: VALIDATE } },
+  copy: { base: (d) => ({ dest: `${d}/f`, content: 'x' }), paths: ['dest'], exempt: { src: `${CONTROLLER_PATH}; with remote_src a path on the host, fuzzed below (copy with remote_src)`, validate: VALIDATE } },
   command: { base: () => ({ argv: ['true'] }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE, executable: "ignored with Ansible's warning: never sent to the host (only named in the warning)" } },
   shell: { base: () => ({ cmd: 'true' }), paths: ['chdir', 'creates', 'removes'], exempt: { cmd: COMMAND_LINE, executable: 'the shell to run the command line with, by design' } },
   package: { base: () => ({ name: 'coreutils' }), planOnly: true },
@@ -122,6 +122,8 @@ const TARGETS: Record<string, Target> = {
   replace: { base: (d) => ({ path: `${d}/f`, regexp: 'x' }), paths: ['path'], exempt: { regexp: PYTHON_REGEX, after: PYTHON_REGEX, before: PYTHON_REGEX, replace: 'a Python replacement template expanded on the controller, never sent to the host', validate: VALIDATE, mode: MODE } },
   getent: { base: () => ({ database: 'passwd', key: 'root' }), exempt: { split: 'a separator used by the parser on the controller, never sent to the host' } },
   tempfile: { base: (d) => ({ path: d }), paths: ['path'] },
+  // A job id becomes a file name under ~/.ansible_async: anything but [A-Za-z0-9_.-] is refused as an unknown job.
+  async_status: { base: () => ({ jid: 'j1.1' }) },
   // A paths string is split at commas, as Ansible's list type does: the pieces reach the host, not the whole value.
   find: { base: (d) => ({ paths: [d] }), paths: ['paths'], rewritten: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
   // A file: URL: curl on the host reads it, so no server is needed; request options travel in curl's config on stdin, quoted for curl's parser.
@@ -300,6 +302,26 @@ test('hostile headers (get_url, uri) and request bodies (uri) fail the task or r
     }
   }
   process.stdout.write(`# header runs: ${values.length * 2} (${refused} refused with a ModuleFailure)\n`);
+  assert.equal((await ground!.exec(HOST, ['test', '-e', CANARY])).rc, 1, 'an injected command ran');
+});
+
+test('copy with remote_src: hostile names in a source directory on the host, and as its path, are copied exactly and never run', async () => {
+  const names = [...new Set(hostileSample(40, 13).map((v) => v.slice(0, 100).replace(/\//g, '_')).filter((v) => v !== '' && v !== '.' && v !== '..'))];
+  for (const [i, name] of names.entries()) {
+    const dir = await freshDir();
+    // src is a `type: path` parameter: $NAME in it is expanded on the host, as Ansible's module does; the names inside keep every '$'.
+    const src = `${dir}/${name.replace(/\$/g, '_')}`;
+    // Made from outside drover with argv: a file, a subdirectory with a file, and a link, each named by the value.
+    const made = await ground!.exec(HOST, ['sh', '-c', 'mkdir -p -- "$1/sub" && printf %s "$2" > "$1/$2" && printf x > "$1/sub/$2" && ln -s -- "$2" "$1/l$2"', 'sh', src, name]);
+    assert.equal(made.rc, 0, made.stderr);
+    const params = i % 2 === 0 ? { remote_src: true, src: `${src}/`, dest: `${dir}/out` } : { remote_src: true, src, dest: `${dir}/out/`, owner: 'nobody' };
+    await runModule(plain, defaultRegistry.find('copy')!, params);
+    const copied = i % 2 === 0 ? `${dir}/out` : `${dir}/out/${name.replace(/\$/g, '_')}`;
+    const list = async (root: string) => (await ground!.exec(HOST, ['find', root, '-mindepth', '1', '-printf', '%P %y %l\\0'])).stdout.split('\0').sort();
+    assert.deepEqual(await list(copied), await list(src), JSON.stringify(name));
+    assert.equal((await ground!.exec(HOST, ['cat', '--', `${copied}/${name}`])).stdout, name);
+    assert.equal((await runModule(plain, defaultRegistry.find('copy')!, params)).changed, false, JSON.stringify(name));
+  }
   assert.equal((await ground!.exec(HOST, ['test', '-e', CANARY])).rc, 1, 'an injected command ran');
 });
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolveInvocation } from '../runner/cli-args.js';
 import { EXIT, runPlaybook } from '../runner/engine/run.js';
+import { defaultRegistry } from '../modules/registry.js';
 import { InputError } from '../runner/errors.js';
 import { runDrover } from './support/cli.js';
 
@@ -52,6 +53,7 @@ async function runInProcess(args: Case['args']): Promise<Outcome> {
     const invocation = resolveInvocation(args.playbook, [], { inventory: args.inventory, extraVars: args.extraVars, tags: [], skipTags: [] });
     const summary = await runPlaybook({
       ...invocation,
+      registry: defaultRegistry,
       onEvent: () => undefined,
       connect: (target) => {
         contacted.push(target.name);

@@ -36,6 +36,6 @@ test('the file on the host is copied (through the symlink), then ok; a changed s
   assert.equal(await inHost('cat /etc/ssl/hub/fullchain.pem'), 'CERT-2\n');
 });
 
-test('a missing source on the host fails clearly', async () => {
-  await assert.rejects(runModule(host, copy, { ...PARAMS, src: '/etc/letsencrypt/live/nope/fullchain.pem' }), /remote_src: \/etc\/letsencrypt\/live\/nope\/fullchain\.pem does not exist on the host/);
+test('a missing source on the host fails with Ansible\'s words', async () => {
+  await assert.rejects(runModule(host, copy, { ...PARAMS, src: '/etc/letsencrypt/live/nope/fullchain.pem' }), /^ModuleFailure: Source \/etc\/letsencrypt\/live\/nope\/fullchain\.pem not found$/);
 });

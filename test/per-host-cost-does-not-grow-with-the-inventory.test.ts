@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inventory } from '../runner/inventory/index.js';
 import { runPlaybook } from '../runner/engine/run.js';
+import { defaultRegistry } from '../modules/registry.js';
 import type { EngineEvent } from '../runner/engine/events.js';
 
 const HOSTS = 10_000;
@@ -38,7 +39,7 @@ test('10,000 local hosts with one debug task all finish ok, the groups map built
   };
   const results: EngineEvent[] = [];
   try {
-    const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], onEvent: (e) => e.type === 'host.task.result' && results.push(e) });
+    const summary = await runPlaybook({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], registry: defaultRegistry, onEvent: (e) => e.type === 'host.task.result' && results.push(e) });
     assert.equal(summary.exitCode, 0);
     assert.equal(Object.keys(summary.stats).length, HOSTS);
     assert.ok(Object.values(summary.stats).every((s) => s.ok === 1 && s.failed === 0 && s.unreachable === 0));

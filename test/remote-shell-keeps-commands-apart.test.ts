@@ -4,7 +4,9 @@
 // the next one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { SshConnection } from '../runner/connection/ssh.js';
+import type { ExecOptions } from '../runner/connection/types.js';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 
 let ground: TestGround;
@@ -65,4 +67,72 @@ test('a timed-out command ends its shell; the next command gets a new one on the
   assert.equal(afterTimeout.rc, 0);
   assert.notEqual(afterTimeout.stdout, before);
   assert.equal(ssh.connectionsOpened, 1);
+});
+
+test('stdin reaches the command byte for byte through the long-lived shell: quotes, NUL, every byte, no trailing newline', async () => {
+  const parent = (await ssh.exec('echo $PPID')).stdout;
+  const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const inputs: Array<string | Buffer> = ["it's \"quoted\" $HOME `id` \\\n", 'no newline at the end', '', '\n@@drover-0000:0\n', everyByte, Buffer.from('a\0b'), randomBytes(200_000)];
+  for (const input of inputs) {
+    const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+    const r = await ssh.exec('echo $PPID; od -An -v -tx1 | tr -d " \\n"', { stdin: input });
+    assert.equal(r.rc, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n'), [parent.trim(), bytes.toString('hex')], `stdin of ${bytes.length} bytes, in the same shell`);
+  }
+});
+
+test('a command that leaves its stdin unread still ends with its own status, and the shell goes on', async () => {
+  assert.deepEqual(await ssh.exec('exit 3', { stdin: 'x'.repeat(1_000_000) }), { rc: 3, stdout: '', stderr: '' });
+  assert.equal((await ssh.exec('echo still-here')).stdout, 'still-here\n');
+});
+
+/** A dialog as become's: answers `prompt` with `answer`, then releases stdin when `ready` shows on stderr. */
+function promptDialog(prompt: string, answer: string, ready: string): NonNullable<ExecOptions['dialog']> {
+  return (reply) => {
+    let seen = '';
+    return (chunk) => {
+      seen += chunk.toString();
+      if (seen.endsWith(prompt)) reply.send(answer);
+      if (seen.includes(ready)) reply.release();
+    };
+  };
+}
+
+test('a dialog answers a prompt, then the stdin follows; the shell reads none of it as a command', async () => {
+  const script = "printf 'Password:' >&2; IFS= read -r pw; echo \"[$pw]\"; echo ready >&2; cat";
+  const r = await ssh.exec(script, { stdin: "payload 'with' quotes\n", dialog: promptDialog('Password:', "it's \\ secret\n", 'ready') });
+  assert.deepEqual(r, { rc: 0, stdout: "[it's \\ secret]\npayload 'with' quotes\n", stderr: 'Password:ready\n' });
+  assert.deepEqual(await ssh.exec('echo next'), { rc: 0, stdout: 'next\n', stderr: '' });
+});
+
+test('a dialog command that ends before any answer, or whose stdin is hung up, ends with its own status', async () => {
+  const silent = await ssh.exec('echo gone >&2; exit 5', { stdin: 'never sent', dialog: () => () => undefined });
+  assert.deepEqual(silent, { rc: 5, stdout: '', stderr: 'gone\n' });
+  const hungUp = await ssh.exec('echo ready >&2; if read -r x; then echo "read [$x]"; else echo eof; fi', { stdin: 'not sent\n', dialog: (reply) => () => reply.hangUp() });
+  assert.deepEqual(hungUp, { rc: 0, stdout: 'eof\n', stderr: 'ready\n' });
+  // An answer of any bytes, not one line, arrives as it is too.
+  const bytes = await ssh.exec('echo ready >&2; od -An -tx1 | tr -d " \\n"', { dialog: (reply) => () => (reply.send('a\0b\nno newline'), reply.hangUp()) });
+  assert.equal(bytes.stdout, Buffer.from('a\0b\nno newline').toString('hex'));
+  // Answers given before the command started wait for it, in order.
+  const early = await ssh.exec('cat', { stdin: 'later\n', dialog: (reply) => (reply.send('early\n'), reply.release(), () => undefined) });
+  assert.deepEqual(early, { rc: 0, stdout: 'early\nlater\n', stderr: '' });
+  const hungUpAtOnce = await ssh.exec('if read -r x; then echo "read [$x]"; else echo eof; fi', { stdin: 'not sent\n', dialog: (reply) => (reply.hangUp(), () => undefined) });
+  assert.deepEqual(hungUpAtOnce, { rc: 0, stdout: 'eof\n', stderr: '' });
+  // A reply after the end goes nowhere: the next command sees a clean shell.
+  assert.deepEqual(await ssh.exec('echo next'), { rc: 0, stdout: 'next\n', stderr: '' });
+});
+
+test("uploads and dialogs start no login shell: the user's ~/.bashrc runs once per connection, for the long-lived shell", async () => {
+  const count = "wc -l < /root/.login-shells 2>/dev/null || echo 0";
+  await ground.exec('shell1', ['sh', '-c', 'echo "echo >> /root/.login-shells" > /root/.bashrc']);
+  const fresh = new SshConnection(ground.target('shell1'));
+  try {
+    await fresh.connect();
+    for (let i = 0; i < 5; i++) assert.equal((await fresh.exec('cat', { stdin: `upload ${i}\n` })).stdout, `upload ${i}\n`);
+    for (let i = 0; i < 3; i++) assert.equal((await fresh.exec("printf 'Password:' >&2; read -r pw; echo ready >&2; cat", { stdin: `upload ${i}\n`, dialog: promptDialog('Password:', 'pw\n', 'ready') })).stdout, `upload ${i}\n`);
+    assert.equal((await ground.exec('shell1', ['sh', '-c', count])).stdout.trim(), '1');
+  } finally {
+    await fresh.close();
+    await ground.exec('shell1', ['rm', '-f', '/root/.bashrc', '/root/.login-shells']);
+  }
 });

@@ -20,6 +20,8 @@ export interface SourceTree {
   files: { rel: string; content: Buffer; mode: string }[];
   /** Symlinks copied as symlinks: where they are (relative) and what they point to, as written. */
   links: { rel: string; target: string }[];
+  /** A directory's own mode, by relative path, given to the copy made of it (a remote source's tree, copied as Python's copytree does). */
+  dirModes?: Map<string, string>;
 }
 
 /**
@@ -52,6 +54,8 @@ async function walk(tree: SourceTree, at: { dir: string; rel: string; inside: st
 
 interface TreeState {
   newDirs: string[];
+  /** The source's mode for a new directory that copies it (remote trees), by its path. */
+  newDirModes: Record<string, string>;
   files: Plan<unknown>[];
   /** Symlinks to make or repoint (force, as Ansible's copy asks of the file module). */
   links: { path: string; target: string }[];
@@ -65,6 +69,11 @@ export async function planTree(host: Host, params: TreeParams, tree: SourceTree,
   const dirs = [destRoot, ...tree.dirs.map((d) => posix.join(destRoot, d))];
   const found = await pathInfo(host, dirs.map((path) => ({ path, follow: true })));
   const newDirs = dirs.filter((_, i) => found[i] === null);
+  const newDirModes = Object.fromEntries(tree.dirs.flatMap((rel) => {
+    const mode = tree.dirModes?.get(rel);
+    const path = posix.join(destRoot, rel);
+    return mode !== undefined && newDirs.includes(path) ? [[path, mode]] : [];
+  }));
   dirs.forEach((d, i) => {
     if (found[i] && found[i]!.kind !== 'directory') throw new ModuleFailure(`${d} exists on the host and is a ${found[i]!.kind}, not a directory`);
   });
@@ -72,14 +81,15 @@ export async function planTree(host: Host, params: TreeParams, tree: SourceTree,
   for (const file of tree.files) {
     // mode: preserve is each file's own mode, resolved here and kept in its state for apply.
     const mode = params.mode === 'preserve' ? file.mode : params.mode;
-    const plan = await planInstall(host, { ...params, mode, dest: posix.join(destRoot, file.rel) }, file.content, undefined);
+    // Every directory of the tree exists or is in newDirs, made before the files.
+    const plan = await planInstall(host, { ...params, mode, dest: posix.join(destRoot, file.rel) }, file.content, undefined, { parentCreated: true });
     files.push({ ...plan, state: { ...plan.state!, mode } });
   }
   const links = await plannedLinks(host, tree, destRoot);
   return {
     changes: [...newDirs.map((d) => `create directory ${d}`), ...files.flatMap((f) => f.changes), ...links.map((l) => `link ${l.path} -> ${l.target}`)],
     diff: files.flatMap((f) => f.diff ?? []),
-    state: { newDirs, files, links },
+    state: { newDirs, newDirModes, files, links },
     result: { dest: destRoot },
   };
 }
@@ -96,10 +106,13 @@ async function plannedLinks(host: Host, tree: SourceTree, destRoot: string): Pro
 }
 
 export async function applyTree(host: Host, params: TreeParams, plan: Plan<unknown>): Promise<ApplyResult> {
-  const { newDirs, files } = plan.state as TreeState;
+  const { newDirs, newDirModes, files } = plan.state as TreeState;
   if (newDirs.length) {
-    const mode = params.directory_mode !== undefined ? resolveMode(params.directory_mode, '0755', true) : undefined;
-    await host.check(joinCommands(newDirs.map((d) => (mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`)), ' && '));
+    const wanted = params.directory_mode !== undefined ? resolveMode(params.directory_mode, '0755', true) : undefined;
+    await host.check(joinCommands(newDirs.map((d) => {
+      const mode = newDirModes[d] ?? wanted;
+      return mode ? sh`mkdir -p -m ${mode} -- ${d}` : sh`mkdir -p -- ${d}`;
+    }), ' && '));
   }
   for (const file of files) {
     const { dest, mode } = file.state as { dest: string; mode?: string | number };

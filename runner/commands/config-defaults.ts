@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { ansibleConfig, type AnsibleConfig } from '../config/ansible-config.js';
 import { STDOUT_CALLBACKS } from '../config/settings.js';
+import type { FactCacheSettings } from '../engine/fact-cache.js';
 import type { AuthDefaults, AuthFlags } from './auth-options.js';
-import type { OutputFlags, TargetFlags } from './options.js';
+import { connectionType, type OutputFlags, type TargetFlags } from './options.js';
 
 /** drover's own forks default when neither -f, ANSIBLE_FORKS nor ansible.cfg says (Ansible's is 5). */
 const DEFAULT_FORKS = 50;
@@ -45,6 +46,15 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     out.output = mapped;
   }
   out.askPass ??= config.value('ask_pass');
+  const transport = config.value('transport');
+  if (transport !== undefined) out.connection ??= connectionType(transport);
+  // Ansible's utils/color.py: force_color wins over nocolor; drover's --no-color wins over both.
+  if (config.value('force_color') === true) out.forceColor = true;
+  else if (config.value('nocolor') === true && !given('color')) out.color = false;
+  out.injectFactsAsVars = config.value('inject_facts_as_vars') ?? true;
+  out.factCache = factCacheSettings(config);
+  if (config.value('retry_files_enabled') === true) out.retryFiles = { saveDir: config.value('retry_files_save_path') };
+  refuseTrue(config, 'jinja2_native', "drover templates as Ansible's default (non-native) Jinja2 environment does; it has no native types mode (docs/differences.md)");
   const auth: AuthDefaults = {
     become: config.value('become'),
     becomeUser: config.value('become_user'),
@@ -52,4 +62,20 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     becomeAskPass: config.value('become_ask_pass'),
   };
   return { flags: out, auth, inventory: config.value('inventory') ?? [] };
+}
+
+/** A boolean setting whose True drover does not implement: the run is refused, naming where it was set. */
+function refuseTrue(config: AnsibleConfig, name: 'jinja2_native', why: string): void {
+  if (config.value(name) === true) throw new InputError([{ message: `${name} = True (${config.origin(name)}): ${why}` }]);
+}
+
+/** Ansible's fact cache plugins drover has: memory (the default) and jsonfile. */
+function factCacheSettings(config: AnsibleConfig): FactCacheSettings {
+  const plugin = config.value('fact_caching') ?? 'memory';
+  const name = plugin.replace(/^ansible\.builtin\./, '');
+  if (name !== 'memory' && name !== 'jsonfile') {
+    throw new InputError([{ message: `fact_caching = ${plugin} (${config.origin('fact_caching')}): drover has the memory and jsonfile fact caches only` }]);
+  }
+  const connection = config.value('fact_caching_connection');
+  return { plugin: name, prefix: config.value('fact_caching_prefix') ?? 'ansible_facts', timeout: config.value('fact_caching_timeout') ?? 86400, ...(connection === undefined ? {} : { connection }) };
 }

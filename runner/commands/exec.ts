@@ -6,12 +6,14 @@
 // ansible's (an unreachable host outranks a failed one).
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { EXIT, runPlaybook } from '../engine/run.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { AdHocReporter } from '../report/adhoc.js';
 import { shouldColor } from '../report/style.js';
 import { resolveInvocation } from '../cli-args.js';
-import { addHostOptions, addOutputOptions, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './options.js';
+import { addHostOptions, addOutputOptions, colorChoice, hostRunSettings, withReporter, type OutputFlags, type TargetFlags } from './options.js';
 import { addAuthOptions, resolveAuth, type AuthFlags } from './auth-options.js';
 import { withConfigDefaults } from './config-defaults.js';
 
@@ -62,11 +64,12 @@ export function execCommand(): Command {
       const view = flags.json
         ? undefined
         : new AdHocReporter({ stream: process.stdout, errors: process.stderr, oneLine: Boolean(flags.oneLine), diff: Boolean(flags.diff), verbose: flags.verbose,
-          color: shouldColor(flags.color === false ? false : undefined, process.stdout) });
+          color: shouldColor(colorChoice(flags), process.stdout) });
       process.exitCode = await withReporter(flags, async (reporter, signal) => {
         const summary = await runPlaybook({
           ...invocation,
           playbookContent: content,
+          registry: defaultRegistry,
           onEvent: (e) => reporter.handle(e),
           signal,
           ...hostRunSettings(flags, resolvedAuth),

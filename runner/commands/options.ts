@@ -9,12 +9,26 @@ import { defaultRunLogDir, RunLogReporter, teeReporter } from '../report/run-log
 import { DebugLogReporter, defaultDebugLogFile } from '../report/debug-log.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import type { BecomeDefaults } from '../engine/runtime.js';
+import type { FactCacheSettings } from '../engine/fact-cache.js';
 import { InputError } from '../errors.js';
+import { transportOf } from '../inventory/connection.js';
 
 function positiveSeconds(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InputError([{ message: `--timeout must be a number of seconds, got ${JSON.stringify(v)}` }]);
   return n;
+}
+
+/** -c's value (or ANSIBLE_TRANSPORT's): a connection plugin drover has. */
+export function connectionType(v: string): ConnectionTarget['transport'] {
+  const transport = transportOf(v);
+  if (transport === undefined) throw new InputError([{ message: `connection '${v}' is not supported: drover connects with ssh (smart and paramiko are ssh too) or local` }]);
+  return transport;
+}
+
+/** The explicit colour choice for a reporter: --no-color (or nocolor) off, force_color on, else undefined (follow the terminal). */
+export function colorChoice(flags: Pick<OutputFlags, 'color' | 'forceColor'>): boolean | undefined {
+  return flags.color === false ? false : flags.forceColor === true ? true : undefined;
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,6 +61,16 @@ export interface OutputFlags {
   sshExtraArgs?: string;
   /** ansible.cfg's ssh_args (no flag: Ansible has none either). */
   sshArgs?: string;
+  /** -c: the connection of hosts that set no ansible_connection (local or ssh). */
+  connection?: ConnectionTarget['transport'];
+  /** ANSIBLE_FORCE_COLOR / force_color: colour even when stdout is no terminal (--no-color still wins). */
+  forceColor?: boolean;
+  /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars (default true): each fact also as an ansible_* variable. */
+  injectFactsAsVars?: boolean;
+  /** fact_caching and its connection, prefix and timeout (ansible.cfg, ANSIBLE_CACHE_PLUGIN*). */
+  factCache?: FactCacheSettings;
+  /** retry_files_enabled (and retry_files_save_path): write PLAYBOOK.retry when hosts failed. */
+  retryFiles?: { saveDir?: string };
 }
 
 /** The command line's connection flags as connection defaults (a host's variables win over them, as in Ansible). */
@@ -58,6 +82,7 @@ export function connectionFlags(flags: OutputFlags): Partial<ConnectionTarget> {
   if (flags.sshCommonArgs !== undefined) c.sshCommonArgs = flags.sshCommonArgs;
   if (flags.sshExtraArgs !== undefined) c.sshExtraArgs = flags.sshExtraArgs;
   if (flags.sshArgs !== undefined) c.sshArgs = flags.sshArgs;
+  if (flags.connection !== undefined) c.transport = flags.connection;
   return c;
 }
 
@@ -71,6 +96,8 @@ export function hostRunSettings(flags: OutputFlags & { check?: boolean; forks: n
     diff: flags.diff,
     forks: flags.forks,
     verbosity: flags.verbose,
+    injectFactsAsVars: flags.injectFactsAsVars,
+    factCache: flags.factCache,
     knownHostsFile: flags.knownHosts,
     acceptNewHostKeys: flags.acceptNewHostKeys,
     connection: { ...connectionFlags(flags), ...(auth.connectionPassword === undefined ? {} : { password: auth.connectionPassword }) },
@@ -103,6 +130,7 @@ export function addOutputOptions(command: Command): Command {
     .option('-v, --verbose', 'more detail (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against')
     .option('--accept-new-host-keys', 'add keys of hosts not yet known (a changed key still fails)')
+    .option('-c, --connection <type>', "connection of hosts that set no ansible_connection: ssh (default; smart and paramiko are ssh too) or local", connectionType)
     .option('-u, --user <user>', 'connect as this user (a host\'s ansible_user wins, as in Ansible)')
     .option('--private-key <file>', 'SSH private key file (a host\'s ansible_ssh_private_key_file wins)')
     .option('-T, --timeout <seconds>', 'SSH connection timeout in seconds (default 15; ansible_ssh_timeout wins)', (v) => positiveSeconds(v))
@@ -152,8 +180,8 @@ export async function withReporter<T>(flags: OutputFlags, work: (reporter: Repor
     stream: process.stdout,
     diff: Boolean(flags.diff),
     verbose: flags.verbose,
-    // Unset unless --no-color: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
-    color: flags.color === false ? false : undefined,
+    // Unset unless --no-color, ANSIBLE_NOCOLOR or ANSIBLE_FORCE_COLOR: the reporter then follows the TTY, NO_COLOR and FORCE_COLOR.
+    color: colorChoice(flags),
   });
   const runLog = flags.log === false ? [] : [new RunLogReporter(typeof flags.log === 'string' ? flags.log : defaultRunLogDir())];
   const reporter = teeReporter([view, ...runLog, new DebugLogReporter(flags.debugLog ?? defaultDebugLogFile())]);

@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { resolveInvocation } from '../cli-args.js';
 import { EXIT } from '../engine/run.js';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { applyPlan, makePlan, refusalMessage } from '../plan/plan-apply.js';
 import { readPlanFile, writePlanFile } from '../plan/plan-file.js';
 import { renderPlan } from '../plan/plan-show.js';
@@ -33,6 +35,7 @@ export function planCommand(): Command {
         knownHostsFile: flags.knownHosts,
         acceptNewHostKeys: flags.acceptNewHostKeys,
         connection: connectionFlags(flags),
+        registry: defaultRegistry,
         baseDir: process.cwd(),
       });
       if (signal.aborted) return EXIT.interrupted;
@@ -68,7 +71,7 @@ export function applyCommand(): Command {
     const connection = connectionFlags({ ...flags, privateKey: flags.privateKey === undefined ? undefined : resolve(flags.privateKey) });
     process.chdir(plan.baseDir);
     process.exitCode = await withReporter({ ...flags, log }, async (reporter, signal) => {
-      const outcome = await applyPlan(plan, { onEvent: (e) => reporter.handle(e), signal, diff: flags.diff, knownHostsFile, acceptNewHostKeys: flags.acceptNewHostKeys, connection });
+      const outcome = await applyPlan(plan, { onEvent: (e) => reporter.handle(e), signal, diff: flags.diff, knownHostsFile, acceptNewHostKeys: flags.acceptNewHostKeys, connection, registry: defaultRegistry });
       if (outcome.refused === undefined) return outcome.exitCode;
       process.stderr.write(`ERROR! ${refusalMessage(planPath, outcome)}\n`);
       return EXIT.planStale;

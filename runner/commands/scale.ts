@@ -1,18 +1,19 @@
 // The scale-out commands: `drover worker`, `drover runs`, and what `drover run`
 // does with --redis (queue the run and follow it) or --attach (follow only).
+// The Redis client and the queue (ioredis, bullmq: a third of the one-file
+// bundle) are imported when one of these runs, not at every start of drover.
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { Redis } from 'ioredis';
-import type { Invocation } from '../cli-args.js';
+import type { Redis } from 'ioredis';
+import type { Invocation } from '../engine/invocation.js';
 import type { BecomeDefaults } from '../engine/runtime.js';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { maskVaultSecrets } from '../vault/secrets.js';
 import { defaultBundleCache } from '../scale/bundle.js';
-import { startRun, type RunJobSettings } from '../scale/controller.js';
-import { followRun, loadRecord } from '../scale/follow.js';
+import type { RunJobSettings } from '../scale/controller.js';
 import { redisOptions, type RedisFlags } from '../scale/redis-options.js';
-import { listRuns } from '../scale/runs.js';
-import { runWorker } from '../scale/worker.js';
 import { withReporter, type OutputFlags } from './options.js';
 
 const fail = (message: string): never => {
@@ -43,6 +44,7 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
   step?: boolean;
   startAtTask?: string;
   flushPendingHandlers?: boolean;
+  flushCache?: boolean;
   identity?: string[];
   passphraseFile?: string;
   vaultPasswordFile?: string[];
@@ -52,6 +54,8 @@ export interface ScaleRunFlags extends OutputFlags, Partial<RedisFlags> {
 export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefaults; connectionPassword?: string }): void {
   if (flags.step) fail('--step asks on the terminal before each task, which a worker has not got: not with --redis');
   if (flags.flushPendingHandlers) fail('--flush-pending-handlers reads handlers pending on this machine, not on the workers: not with --redis');
+  if (flags.retryFiles) fail('retry_files_enabled writes the failed hosts on this machine after the whole run, which a queued run has no end of here: not with --redis');
+  if (flags.flushCache || flags.factCache?.plugin === 'jsonfile') fail("the jsonfile fact cache (and --flush-cache) is a directory on this machine, which the workers do not share: not with --redis");
   if (auth.become.password !== undefined || auth.connectionPassword !== undefined) {
     fail('a password given with -k/-K or a password file would travel to the workers in clear: with --redis, put ansible_password / ansible_become_password in a vault-encrypted vars file, which workers decrypt with their own --identity');
   }
@@ -59,6 +63,7 @@ export function refuseWithRedis(flags: ScaleRunFlags, auth: { become: BecomeDefa
 
 async function withRedis<T>(flags: RedisFlags, work: (redis: Redis, options: ReturnType<typeof redisOptions>) => Promise<T>): Promise<T> {
   const options = redisOptions(flags);
+  const { Redis } = await import('ioredis');
   const redis = new Redis({ ...options, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
@@ -75,11 +80,12 @@ export async function scaleRun(invocation: Invocation | undefined, flags: ScaleR
   if (flags.attach !== undefined && invocation !== undefined) fail('--attach follows a run queued earlier: give it no playbook');
   if (flags.attach === undefined && invocation === undefined) fail('drover run needs a playbook (or --attach RUN_ID with --redis)');
   refuseWithRedis(flags, auth);
+  const [{ startRun }, { followRun, loadRecord }] = await Promise.all([import('../scale/controller.js'), import('../scale/follow.js')]);
   return withRedis(redisFlags, async (redis, options) => {
     let runId = flags.attach;
     if (runId === undefined) {
       const keyFiles = [...(flags.identity ?? []), ...(flags.vaultPasswordFile ?? []), ...(flags.passphraseFile ? [flags.passphraseFile] : []), ...(flags.privateKey ? [flags.privateKey] : [])];
-      runId = await startRun(redis, options, { invocation: invocation!, settings, sliceSize: flags.sliceSize, keyFiles, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
+      runId = await startRun(redis, options, { invocation: invocation!, registry: defaultRegistry, settings, sliceSize: flags.sliceSize, keyFiles, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
       process.stderr.write(`run ${runId} queued (drover run --redis URL --attach ${runId} follows it from anywhere)\n`);
     } else await loadRecord(redis, runId);
     const id = runId;
@@ -103,8 +109,9 @@ export function workerCommand(): Command {
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const { runWorker } = await import('../scale/worker.js');
       await runWorker(
-        { redis: redisOptions(flags), name: flags.name, group: flags.group, bundleCache: flags.bundleCache ?? defaultBundleCache(), lockMs: flags.lockSeconds * 1000, log: (line) => process.stderr.write(`${line}\n`) },
+        { redis: redisOptions(flags), name: flags.name, group: flags.group, bundleCache: flags.bundleCache ?? defaultBundleCache(), lockMs: flags.lockSeconds * 1000, registry: defaultRegistry, log: (line) => process.stderr.write(`${line}\n`) },
         abort.signal,
       );
     });
@@ -114,6 +121,7 @@ export function runsCommand(): Command {
   const command = new Command('runs').description('List the runs queued on Redis: state, and hosts per state');
   addRedisOptions(command, true);
   return command.action(async (flags: RedisFlags) => {
+    const { listRuns } = await import('../scale/runs.js');
     process.stdout.write(await withRedis(flags, (redis) => listRuns(redis)));
   });
 }

@@ -4,6 +4,8 @@
 // or SIGTERM, then destroy (namespace hosts cannot outlive this process).
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
+import { defaultRegistry } from '../../modules/registry.js';
+
 import { resolveScenarios } from '../scenario/discover.js';
 import { createScenarioReporter } from '../scenario/report.js';
 import { runScenario } from '../scenario/sequence.js';
@@ -42,7 +44,7 @@ async function testAction(target: string | undefined, flags: TestFlags): Promise
   const onSigint = () => (abort.signal.aborted ? process.exit(130) : abort.abort());
   process.on('SIGINT', onSigint);
   try {
-    const options = { onEvent: (e: Parameters<typeof reporter.handle>[0]) => reporter.handle(e), keep: flags.keep, signal: abort.signal };
+    const options = { onEvent: (e: Parameters<typeof reporter.handle>[0]) => reporter.handle(e), keep: flags.keep, signal: abort.signal, registry: defaultRegistry };
     if (refs.length > 1 || flags.all) {
       const suite = await runScenarios(refs, options);
       await reporter.close();

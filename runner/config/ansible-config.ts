@@ -113,13 +113,13 @@ function classify(ini: IniFile | undefined): { ignored: string[]; refused: Probl
   for (const e of ini.entries) {
     const where = `[${e.section}] ${e.key}`;
     if (supported.has(`${e.section}.${e.key}`)) {
-      if (e.key === 'stdout_callback' && !(e.value in STDOUT_CALLBACKS)) refused.push(refusal(ini, e, `stdout_callback = ${e.value}: drover has no such output (it shows Ansible's default callback's events its own way; use --output plain|listr|json)`));
+      if (e.key === 'stdout_callback' && !(e.value in STDOUT_CALLBACKS)) refused.push(refusal(ini, e, `stdout_callback = ${e.value}: drover has no such output (it shows Ansible's default callback's events its own way; use --output plain|listr|json)`, `${where} = ${e.value}`, '--output plain|listr|json'));
       continue;
     }
     if (INERT_SECTIONS.includes(e.section) || INERT_KEYS[e.section]?.includes(e.key) || e.section === 'DEFAULT') {
       ignored.push(`${where} (${ini.file}:${e.line}): no effect on drover, which has no ${e.section === 'defaults' || e.section === 'ssh_connection' ? 'such thing' : `[${e.section}]`}`);
     } else if (KNOWN_SECTIONS.includes(e.section) && (e.section !== 'defaults' || KNOWN_DEFAULTS_KEYS.includes(e.key))) {
-      refused.push(refusal(ini, e, `${where} would change what the run does, and drover does not have it: remove it for drover, or give what drover supports (docs/ansible-cfg.md)`));
+      refused.push(refusal(ini, e, `${where} would change what the run does, and drover does not have it: remove it for drover, or give what drover supports (docs/ansible-cfg.md)`, where, 'remove it, or give what drover supports (docs/ansible-cfg.md)'));
     } else {
       ignored.push(`${where} (${ini.file}:${e.line}): not a setting ansible-core 2.14 knows either`);
     }
@@ -127,8 +127,8 @@ function classify(ini: IniFile | undefined): { ignored: string[]; refused: Probl
   return { ignored, refused };
 }
 
-function refusal(ini: IniFile, e: IniEntry, message: string): Problem {
-  return { message: `ansible.cfg: ${message}`, location: { file: ini.file, line: e.line, column: 1 } };
+function refusal(ini: IniFile, e: IniEntry, message: string, name: string, instead: string): Problem {
+  return { message: `ansible.cfg: ${message}`, location: { file: ini.file, line: e.line, column: 1 }, unsupported: { kind: 'setting', name, instead } };
 }
 
 /** Ansible's ensure_type: boolean(strict=False), int(), and paths expanded (~, $VARS) and made absolute against the file's directory. */

@@ -3,6 +3,7 @@
 // cannot tell the difference.
 import { constants } from 'node:os';
 import { execa } from 'execa';
+import { dialogStream } from './dialog-stream.js';
 import { whileRunning } from './running-commands.js';
 import { CommandTimeout, ConnectionError, outOfFiles, type Connection, type ConnectionTarget, type ExecOptions, type ExecResult } from './types.js';
 
@@ -49,14 +50,15 @@ export class LocalConnection implements Connection {
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new ConnectionError('closed', `${this.target.name} (local): connection was closed by drover`);
     if (this.opened === 0) await this.connect();
+    const dialog = options.dialog ? dialogStream(options.stdin, options.dialog) : undefined;
     const subprocess = execa('sh', ['-c', script], {
-      input: options.stdin ?? '',
+      ...(dialog ? { stdin: dialog.input } : { input: options.stdin ?? '' }),
       reject: false,
       stripFinalNewline: false,
       detached: true,
       maxBuffer: 1024 * 1024 * 1024,
     });
-    if (options.onStderr) subprocess.stderr?.on('data', options.onStderr);
+    if (dialog) subprocess.stderr?.on('data', dialog.onStderr);
     const pid = subprocess.pid;
     const untrack = pid === undefined ? () => false : trackGroup(pid);
     let timedOut = false;

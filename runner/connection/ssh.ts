@@ -1,8 +1,8 @@
 // The ssh transport: one persistent SSH connection per host for the whole run
 // (node-ssh over ssh2; the only file that imports them). Commands go to one
-// long-lived remote `sh` on it (remote-shell.ts); a command with stdin (a file
-// upload), or one issued while that shell is busy, gets a channel of its own
-// running `sh -c SCRIPT`. Never a login shell, so the remote user's start-up
+// long-lived remote `sh` on it (remote-shell.ts), uploads and become's
+// password dialog included; a command with a stdin too big for that shell, or
+// one issued while it is busy, gets a channel of its own running `sh -c SCRIPT`. Never a login shell, so the remote user's start-up
 // files stay out of the way as far as the server allows.
 import { readFileSync } from 'node:fs';
 import { constants, homedir } from 'node:os';
@@ -12,7 +12,8 @@ import { Readable, type Duplex } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import type { ClientChannel } from 'ssh2';
 import { quote, sh } from '../quote.js';
-import { RemoteShell } from './remote-shell.js';
+import { dialogStream } from './dialog-stream.js';
+import { carriesStdin, RemoteShell } from './remote-shell.js';
 import { whileRunning } from './running-commands.js';
 import { appendKnownHost, knownKeyTypes, readKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js';
 import { authMethods } from './ssh-auth.js';
@@ -30,8 +31,12 @@ const HOST_KEY_ALGORITHMS: ReadonlyArray<[algorithm: string, keyType: string]> =
   ['rsa-sha2-512', 'ssh-rsa'],
   ['rsa-sha2-256', 'ssh-rsa'],
 ];
-/** The session id of the shell that reads it, from /proc (field 6 of stat, after the command name). */
-const SESSION_ID = 'read -r l < /proc/self/stat && set -- ${l##*) } && echo "$4"';
+/**
+ * Asked of a new long-lived shell: whether its printf is a builtin (stdin and
+ * passwords go through it, never in a process's arguments), then the session
+ * id of the shell that reads it, from /proc (field 6 of stat, after the command name).
+ */
+const SHELL_PROBE = 'case $(command -V printf 2>/dev/null) in *builtin*) echo builtin;; *) echo other;; esac; read -r l < /proc/self/stat && set -- ${l##*) } && echo "$4"';
 
 /** OpenSSH's default MaxSessions is 10: stay under it (with the long-lived shell's channel), queue the rest. */
 const MAX_CHANNELS = 7;
@@ -217,11 +222,11 @@ export class SshConnection implements Connection {
     // Connect on first use; after a drop or close() the exec fails instead of
     // silently opening a second connection (connect() does that on purpose).
     if (!this.ssh && this.opened === 0) await this.connect();
-    // The long-lived shell has no stdin of its own and no live stderr: dialogs take a channel.
-    if (options.stdin === undefined && options.onStderr === undefined && !this.lost) {
+    const input = options.stdin !== undefined || options.dialog !== undefined;
+    if ((options.stdin === undefined || carriesStdin(options.stdin)) && !this.lost) {
       const shell = await this.idleShell();
       // Checked again after the await: a concurrent exec may have taken the shell meanwhile.
-      if (shell && !shell.busy) return this.runInShell(shell, script, options.timeoutMs);
+      if (shell && !shell.busy && (shell.carriesInput || !input)) return this.runInShell(shell, script, options);
     }
     const command = `sh -c ${quote(script)}`;
     await this.acquire();
@@ -265,7 +270,8 @@ export class SshConnection implements Connection {
         finish(new CommandTimeout(`${where(t)}: command did not finish within ${options.timeoutMs} ms (killed)`));
       }, options.timeoutMs);
 
-      const given = options.stdin;
+      const dialog = options.dialog ? dialogStream(options.stdin, options.dialog) : undefined;
+      const given = dialog ? dialog.input : options.stdin;
       const stdin = given === undefined || typeof given === 'string' || given instanceof Readable ? given : Readable.from([given]);
       ssh
         .execCommand(command, {
@@ -280,7 +286,7 @@ export class SshConnection implements Connection {
           onStdout: (b) => out.push(b),
           onStderr: (b) => {
             err.push(b);
-            options.onStderr?.(b);
+            dialog?.onStderr(b);
           },
         })
         .then(
@@ -315,9 +321,11 @@ export class SshConnection implements Connection {
         }
         const lostMidCommand = () => this.lost ?? new ConnectionError('closed', `${where(this.target)}: connection lost during the command (the remote shell ended)`);
         const shell = new RemoteShell(channel, lostMidCommand);
-        shell.run(SESSION_ID).then(
+        shell.run(SHELL_PROBE).then(
           (r) => {
-            if (r.rc === 0 && /^\d+$/.test(r.stdout.trim())) shell.session = r.stdout.trim();
+            const [printf, session] = r.stdout.split('\n');
+            shell.carriesInput = printf === 'builtin';
+            if (r.rc === 0 && session !== undefined && /^\d+$/.test(session)) shell.session = session;
             resolve(shell);
           },
           () => resolve(shell),
@@ -328,7 +336,8 @@ export class SshConnection implements Connection {
     return this.shell && !this.shell.busy ? this.shell : undefined;
   }
 
-  private async runInShell(shell: RemoteShell, script: string, timeoutMs: number | undefined): Promise<ExecResult> {
+  private async runInShell(shell: RemoteShell, script: string, options: ExecOptions): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs;
     // A command past its time ends the whole shell (the next command gets a new one), as a channel
     // would be, and on the host everything the command started (its session) is killed.
     let timedOut = false;
@@ -346,7 +355,7 @@ export class SshConnection implements Connection {
       shell.kill(new ConnectionError('closed', `${where(this.target)}: drover was stopped during the command`));
     };
     try {
-      return await whileRunning(interrupt, shell.run(script));
+      return await whileRunning(interrupt, shell.run(script, options.stdin, options.dialog));
     } catch (error) {
       if (timedOut && shell.session !== undefined) await this.killSession(shell.session);
       throw error;

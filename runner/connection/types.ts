@@ -1,6 +1,5 @@
 // The transport seen by the host handle. A connection knows how to run a POSIX
 // shell script on one host and nothing about tasks, modules or become.
-import type { Readable } from 'node:stream';
 
 /** What the remote side said. `rc` is the exit status of the script. */
 export interface ExecResult {
@@ -10,16 +9,27 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
+  /** Bytes fed to the script's standard input (file uploads travel this way); with a dialog, only once it releases them. */
+  stdin?: string | Buffer;
   /**
-   * Bytes fed to the script's standard input (file uploads travel this way).
-   * A stream is passed on as it produces: a become dialog answers a password
-   * prompt before the upload follows (runner/host/become.ts).
+   * A conversation on the command's stdin before `stdin` goes (become's
+   * password prompt, runner/host/become.ts): called once with the way to
+   * answer, it returns what sees the command's stderr as it arrives. The
+   * result still holds all of stderr.
    */
-  stdin?: string | Buffer | Readable;
-  /** Sees the script's stderr as it arrives (the become dialog watches it for the prompt); the result still holds all of it. */
-  onStderr?(chunk: Buffer): void;
+  dialog?: (reply: DialogReply) => (stderrChunk: Buffer) => void;
   /** Give up after this many milliseconds (kill the command); the result is then a CommandTimeout. */
   timeoutMs?: number;
+}
+
+/** How a dialog answers the command. After release or hangUp nothing more is sent. */
+export interface DialogReply {
+  /** Write this text to the command's stdin now (a password and its newline). */
+  send(text: string): void;
+  /** Write ExecOptions.stdin, then end the command's stdin. */
+  release(): void;
+  /** End the command's stdin without ExecOptions.stdin (sudo or su, waiting for a password, then gives up). */
+  hangUp(): void;
 }
 
 export type ConnectionFailure = 'refused' | 'timeout' | 'auth' | 'host-key-unknown' | 'host-key-changed' | 'closed' | 'dns' | 'other';

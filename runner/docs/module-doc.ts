@@ -1,8 +1,7 @@
 // Module documentation, generated from the module definition itself (its
 // schema is the one source of parameter names, types, defaults and
 // descriptions): `drover doc MODULE`, `drover doc --list`, docs/modules.md.
-import type { ModuleRegistry } from '../../modules/registry.js';
-import type { AnyModule } from '../module-api.js';
+import type { AnyModule, ModuleRegistry } from '../module-api.js';
 import type { Schema } from '../schema.js';
 import { stringify } from 'yaml';
 

@@ -2,11 +2,11 @@
 // from the module registry and the engine's keyword tables: nothing here names
 // a module. Editors use it through yaml-language-server (docs/editor.md);
 // `drover schema` prints it.
-import type { ModuleRegistry } from '../../modules/registry.js';
-import type { AnyModule } from '../module-api.js';
+import type { AnyModule, ModuleRegistry } from '../module-api.js';
 import type { Schema } from '../schema.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS } from '../playbook/keywords.js';
 import { PLAY_KEYS } from '../playbook/load.js';
+import { VAR_PROMPT_KEYS } from '../playbook/vars-prompt.js';
 import type { MetaAction } from '../playbook/types.js';
 
 type Json = Record<string, unknown>;
@@ -44,6 +44,18 @@ const PLAY_ONLY: Record<string, { schema: Json; description: string }> = {
   remote_user: { schema: { type: 'string' }, description: "The login user of the play's tasks (each task may set its own); the inventory's ansible_user wins over it, as in Ansible." },
   strategy: { schema: { type: 'string' }, description: 'Accepted for compatibility; hosts always run independently.' },
   order: { schema: { enum: ['inventory'] }, description: 'Only inventory order (the default); other orders are refused.' },
+  vars_prompt: {
+    schema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: Object.fromEntries(VAR_PROMPT_KEYS.map((k) => [k, {}])),
+      },
+    },
+    description: 'Questions asked on the terminal when the play starts; a variable given with -e is not asked; without a terminal only a default answers.',
+  },
 };
 
 /** Every task key that names this module: its name, its aliases, and `ansible.builtin.` spellings. */

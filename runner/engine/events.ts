@@ -66,7 +66,7 @@ export type EngineEvent =
   | { type: 'drover.bug'; host: string; task: TaskRef; error: string; stack: string }
   /** The first Ctrl-C (sent by the CLI, which sees it): no new tasks start; these are still running. */
   | { type: 'run.interrupted'; waiting: Array<{ host: string; task: TaskRef; item?: string }> }
-  | { type: 'run.end'; stats: Record<string, HostStats>; exitCode: number; durationMs: number };
+  | { type: 'run.end'; stats: Record<string, HostStats>; exitCode: number; durationMs: number; /** retry_files_enabled: the .retry file of the failed hosts written. */ retryFile?: string };
 
 export type EventType = EngineEvent['type'];
 

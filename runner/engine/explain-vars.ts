@@ -7,18 +7,19 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadInventory, selectHosts } from '../inventory/index.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { defaultRegistry } from '../../modules/registry.js';
-import type { Invocation } from '../cli-args.js';
+import type { Invocation } from './invocation.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { MagicVariables } from './magic-variables.js';
 import { batches } from './play.js';
 import { newHostState } from './state.js';
 import { hostLayers } from './variables.js';
 import { playHostPattern } from './play-hosts.js';
 import { createScope } from './templating.js';
-import { stringify } from 'yaml';
+import { Document, type Scalar, type YAMLMap } from 'yaml';
+import { TemplateError } from '../template/index.js';
 
-export async function explainVars(invocation: Invocation, host: string, variable?: string): Promise<string> {
-  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: defaultRegistry }) : undefined;
+export async function explainVars(invocation: Invocation & { registry: ModuleRegistry }, host: string, variable?: string): Promise<string> {
+  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: invocation.registry }) : undefined;
   const inventory = await loadInventory(invocation.inventory, { playbookDirs: playbook ? [playbook.plays[0]?.baseDir ?? '.'] : [] });
   if (!inventory.hasHost(host)) throw new InputError([{ message: `host '${host}' is not in the inventory (${invocation.inventory.join(', ') || 'none given: use ENV=NAME or -i'})` }]);
   const settings = { check: false, diff: false, forks: 50, verbosity: 0, tags: invocation.tags, extraVars: invocation.extraVars };
@@ -40,12 +41,31 @@ export async function explainVars(invocation: Invocation, host: string, variable
   });
   const all = [...layers.base, ...layers.top];
   const scope = createScope(all);
+  // A value that needs what only a run has (facts, a role's defaults, a registered result) cannot be
+  // rendered here: it is shown as written, with the reason, never as a crash.
+  const render = (name: string): { value: unknown } | { written: unknown; reason: string } => {
+    try {
+      return { value: scope.lookup(name) };
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      const written = all.findLast((l) => Object.prototype.hasOwnProperty.call(l.vars, name))?.vars[name];
+      return { written, reason: error.message.split('\n')[0]! };
+    }
+  };
   if (!variable) {
     const names = [...new Set(all.flatMap((l) => Object.keys(l.vars)))].sort();
-    return stringify(Object.fromEntries(names.map((k) => [k, scope.lookup(k)])), { aliasDuplicateObjects: false });
+    const rendered = names.map((k) => [k, render(k)] as const);
+    const doc = new Document(Object.fromEntries(rendered.map(([k, r]) => [k, 'value' in r ? r.value : r.written])), { aliasDuplicateObjects: false });
+    const pairs = (doc.contents as YAMLMap<Scalar<string>>).items;
+    for (const [k, r] of rendered) {
+      if ('reason' in r) pairs.find((p) => p.key.value === k)!.key.commentBefore = ` not rendered, shown as written: ${r.reason}`;
+    }
+    return doc.toString();
   }
   const defining = all.filter((l) => Object.prototype.hasOwnProperty.call(l.vars, variable));
   if (defining.length === 0) return `${variable} is not defined for ${host}\n`;
   const lines = defining.map((l, i) => `${i === defining.length - 1 ? '=>' : '  '} ${l.source}: ${JSON.stringify(l.vars[variable])}`);
-  return `${variable} = ${JSON.stringify(scope.lookup(variable))}\n${lines.join('\n')}\n`;
+  const result = render(variable);
+  const head = 'value' in result ? `${variable} = ${JSON.stringify(result.value)}` : `${variable} cannot be rendered: ${result.reason}`;
+  return `${head}\n${lines.join('\n')}\n`;
 }

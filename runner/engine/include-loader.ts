@@ -4,7 +4,7 @@
 // run), with every problem at its file:line:col. Each is read once per run
 // (per play for roles) and shared by the hosts that reach it.
 import { InputError, type Problem, type SourceLocation } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { parseTaskList } from '../playbook/tasks.js';
 import { loadRole, type LoadedRole } from '../playbook/roles.js';
 import type { Play, RoleContext, RoleFiles, TaskNode } from '../playbook/types.js';

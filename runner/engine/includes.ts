@@ -65,7 +65,7 @@ export async function runInclude(node: IncludeTask | IncludeRoleTask, inherited:
     const scope = host.scope([...own.layers, ...layers], node.role);
     try {
       // A skipped include is never loaded: its file may only make sense when the condition holds.
-      if (own.keywords.when !== undefined && !condition(own.keywords.when, scope)) {
+      if (own.keywords.when !== undefined && !condition(own.keywords.when, scope, (message) => rt.emit({ type: 'warning', message }))) {
         report(at, ref, { skipped: true, item }, ignoreErrors);
         continue;
       }

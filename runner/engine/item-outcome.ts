@@ -14,6 +14,8 @@ export interface ItemOutcome {
   planOnly: boolean;
   message?: string;
   facts?: Record<string, unknown>;
+  /** Facts that are host facts too (set_fact cacheable). */
+  cacheableFacts?: Record<string, unknown>;
   /** Variables at include_vars precedence (include_vars). */
   includedVars?: Record<string, unknown>;
   /** A run_once result another host produced: registered here, not reported again. */
@@ -48,6 +50,7 @@ export function combineItems(items: { outcome: ItemOutcome; registered: Record<s
     combined.planOnly ||= outcome.planOnly;
     combined.noLog ||= Boolean(outcome.noLog);
     if (outcome.facts) combined.facts = { ...combined.facts, ...outcome.facts };
+    if (outcome.cacheableFacts) combined.cacheableFacts = { ...combined.cacheableFacts, ...outcome.cacheableFacts };
     if (outcome.includedVars) combined.includedVars = { ...combined.includedVars, ...outcome.includedVars };
     if (outcome.status === 'failed') combined.status = 'failed';
     else if (outcome.status === 'changed' && combined.status !== 'failed') combined.status = 'changed';

@@ -5,6 +5,7 @@ import { loadRun } from './run.js';
 import { selectHosts } from '../inventory/index.js';
 import { displayPath } from '../playbook/yaml-source.js';
 import type { Keywords, Play, TaskNode } from '../playbook/types.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { isSelected, type TagSelection } from './tags.js';
 
 export type Listing = 'syntax' | 'hosts' | 'tasks' | 'tags';
@@ -14,6 +15,7 @@ export interface ListingOptions {
   inventory: string[];
   limit?: string;
   tags: TagSelection;
+  registry: ModuleRegistry;
   /** A templated hosts: pattern is rendered with them, as in a run. */
   extraVars?: Record<string, unknown>;
 }

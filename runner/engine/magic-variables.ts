@@ -27,7 +27,7 @@ export const ANSIBLE_VERSION = Object.freeze({ string: '2.14.0', full: '2.14.0',
 
 export interface MagicRunInputs {
   inventory: Inventory;
-  settings: Pick<RunSettings, 'check' | 'diff' | 'forks' | 'tags' | 'extraVars' | 'verbosity'>;
+  settings: Pick<RunSettings, 'check' | 'diff' | 'forks' | 'tags' | 'extraVars' | 'verbosity' | 'injectFactsAsVars'>;
   /** The inventory sources as given (-i). */
   inventorySources: readonly string[];
   limit?: string;
@@ -35,6 +35,8 @@ export interface MagicRunInputs {
   playbookDir: string;
   /** Per-host state of the run (facts, set_fact): hostvars[other] reads it when asked. */
   states: ReadonlyMap<string, HostState>;
+  /** The facts the fact cache holds for a host no play has reached yet (Ansible's hostvars show them). */
+  cachedFacts?(host: string): Record<string, unknown>;
 }
 
 export interface MagicPlayInputs {
@@ -139,8 +141,8 @@ export class MagicVariables {
    */
   private hostVarsOf(other: string): Record<string, unknown> {
     const { inventory, states, settings } = this.inputs;
-    const state = states.get(other) ?? newHostState(other);
-    const { base, top } = hostLayers({ inventoryLayers: inventory.hostVarLayers(other), varsFiles: [], state, extraVars: settings.extraVars, magic: this.host(other) });
+    const state = states.get(other) ?? { ...newHostState(other), facts: this.inputs.cachedFacts?.(other) ?? {} };
+    const { base, top } = hostLayers({ inventoryLayers: inventory.hostVarLayers(other), varsFiles: [], state, extraVars: settings.extraVars, magic: this.host(other), injectFactsAsVars: settings.injectFactsAsVars });
     const layers = [...base, ...top];
     const scope = createScope(layers);
     const vars: Record<string, unknown> = {};

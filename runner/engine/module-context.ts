@@ -44,7 +44,7 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
     throw new ModuleFailure(`could not find '${path}' (searched ${[...new Set(candidates)].join(', ')})`);
   };
   return {
-    evaluate: (expression) => condition(expression, scope),
+    evaluate: (expression) => condition(expression, scope, (message) => rt.emit({ type: 'warning', message })),
     verbosity: rt.settings.verbosity,
     lookup: (name) => {
       try {

@@ -1,6 +1,6 @@
 // One module on one host: plan (read, compute), then apply unless in check
 // mode. This is the only place check mode is decided for modules.
-import type { AnyModule, DiffEntry, ModuleContext } from '../module-api.js';
+import type { AnyModule, AsyncJobRequest, DiffEntry, ModuleContext } from '../module-api.js';
 import type { Host } from '../host/types.js';
 
 export interface StepOutcome {
@@ -10,6 +10,7 @@ export interface StepOutcome {
   diff: DiffEntry[];
   result: Record<string, unknown>;
   facts?: Record<string, unknown>;
+  cacheableFacts?: Record<string, unknown>;
   includedVars?: Record<string, unknown>;
   message?: string;
   verboseAlways?: boolean;
@@ -27,7 +28,7 @@ export async function runModuleStep(
   options: { check: boolean },
 ): Promise<StepOutcome> {
   const plan = await module.plan(host, params, ctx);
-  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
+  const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, cacheableFacts: plan.cacheableFacts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
   if (plan.skipped !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.skipped }, planOnly: false };
   if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
@@ -58,4 +59,14 @@ export async function runModuleStep(
 function withDiff(result: Record<string, unknown>, diff: readonly DiffEntry[]): Record<string, unknown> {
   if (diff.length === 0 || 'diff' in result) return result;
   return { ...result, diff: diff.map((d) => ({ before: d.before, after: d.after, before_header: d.label, after_header: d.label })) };
+}
+
+/**
+ * async with poll: 0, outside check mode: plan, then the module starts its changes as a job that
+ * outlives the task; the task reports the job started (changed), as Ansible does.
+ */
+export async function startModuleJob(module: AnyModule, host: Host, params: Record<string, unknown>, ctx: ModuleContext, job: AsyncJobRequest): Promise<StepOutcome> {
+  const plan = await module.plan(host, params, ctx);
+  const result = await module.startJob!(host, params, plan, job);
+  return { changed: true, changes: plan.changes, diff: [], result, planOnly: false };
 }

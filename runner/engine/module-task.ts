@@ -8,12 +8,13 @@ import { ConnectionError } from '../connection/types.js';
 import { ModuleFailure, type AnyModule, type ModuleContext } from '../module-api.js';
 import type { HostHandle } from '../host/handle.js';
 import { normaliseParams, paramFailureMessage, validateParams } from '../validate/params.js';
-import { runModuleStep } from './module-step.js';
+import { runModuleStep, startModuleJob } from './module-step.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { TaskRef } from './events.js';
 import { countResult } from './state.js';
 import { isSelected } from './tags.js';
 import { condition, render, type Scope, type VarLayer } from './templating.js';
+import { isMapping } from '../template/values.js';
 import { loopItemVars, loopSettings, type LoopSettings } from './loop-vars.js';
 import { taskRefOf } from './task-scope.js';
 import { moduleContext } from './module-context.js';
@@ -23,6 +24,7 @@ import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } 
 import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import { handlersFor } from './handler-lookup.js';
+import { asyncJob, fireAndForget, newJobId } from './async-job.js';
 
 /** One task for one host. */
 export interface TaskJob {
@@ -56,7 +58,7 @@ class TaskRun {
   private readonly module: AnyModule;
   private readonly baseScope: Scope;
   private readonly ref: TaskRef;
-  private hostKw: HostKeywords = { noLog: false, runOnce: false, ignoreErrors: false };
+  private hostKw: HostKeywords = { noLog: false, runOnce: false, ignoreErrors: false, throttle: 0 };
 
   constructor(job: TaskJob) {
     ({ task: this.task, rt: this.rt, host: this.host } = job);
@@ -91,19 +93,26 @@ class TaskRun {
       return this.finish(this.keywordFailure(evaluated.problems), Date.now() - started);
     }
     this.hostKw = evaluated.values;
+    // Ansible ignores throttle on a run_once task: one host runs it anyway.
+    const release = this.hostKw.runOnce || !this.hostKw.throttle ? undefined : await this.rt.throttle.acquire(this.task, this.hostKw.throttle);
     try {
       const outcome = this.hostKw.runOnce ? await this.runOnce() : await this.loop();
       return this.finish(outcome, Date.now() - started);
     } catch (error) {
       if (!(error instanceof ConnectionError)) throw error;
       return this.unreachable(error, Date.now() - started);
+    } finally {
+      release?.();
     }
   }
+
+  /** Ansible's Display.warning for what a condition holds (shown once a run). */
+  private readonly warn = (message: string): void => this.rt.emit({ type: 'warning', message });
 
   /** The task's `when` in the host's scope; an error in it counts as holding, so the loop's own error is the one reported. */
   private conditionHolds(): boolean {
     try {
-      return condition(this.kw.when, this.baseScope);
+      return condition(this.kw.when, this.baseScope, this.warn);
     } catch {
       return true;
     }
@@ -135,7 +144,7 @@ class TaskRun {
   /** The task fails on its keywords; a valid ignore_errors still holds, as in Ansible (a bad one is not taken for true). */
   private keywordFailure(problems: KeywordProblem[]): ItemOutcome {
     const alone = evaluateKeywords({ stage: 'host', keywords: { ignore_errors: this.kw.ignore_errors }, scope: this.baseScope });
-    this.hostKw = { noLog: false, runOnce: false, ignoreErrors: alone.ok && alone.values.ignoreErrors };
+    this.hostKw = { noLog: false, runOnce: false, ignoreErrors: alone.ok && alone.values.ignoreErrors, throttle: 0 };
     // The message holds no values where no_log may hold (see hostKeywords), so it is shown.
     return failure(new Error(keywordFailure(problems, this.ref.location)));
   }
@@ -205,10 +214,13 @@ class TaskRun {
   private async item(itemLayers: VarLayer[]): Promise<ItemOutcome> {
     const scope = this.host.scope([...this.inherited.layers, ...itemLayers], this.task.role);
     try {
-      if (this.kw.when !== undefined && !condition(this.kw.when, scope)) return skipped();
+      if (this.kw.when !== undefined && !condition(this.kw.when, scope, this.warn)) return skipped();
       const evaluated = evaluateKeywords({ stage: 'item', keywords: this.kw, scope });
       if (!evaluated.ok) return failure(new Error(keywordFailure(evaluated.problems, this.ref.location)));
       const itemKw = evaluated.values;
+      const detached = itemKw.asyncSeconds > 0 && itemKw.pollSeconds === 0;
+      if (detached && !this.module.startJob) return failure(new ModuleFailure(fireAndForget(this.module.name)));
+      const job = itemKw.asyncSeconds > 0 && !detached ? asyncJob(itemKw.asyncSeconds) : undefined;
       const warnings: string[] = [];
       const check = itemKw.checkMode ?? this.rt.settings.check;
       const attempt: Attempt = {
@@ -220,15 +232,20 @@ class TaskRun {
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
+          becomeMethod: itemKw.becomeMethod,
           remoteUser: itemKw.remoteUser,
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.
           timeoutMs: itemKw.timeoutMs || undefined,
+          asyncDeadline: job?.deadline,
           delegateTo: itemKw.delegateTo,
         }),
       };
+      // Check mode plans a detached job as any task: nothing is started.
+      if (detached && !check) return { ...(await this.startJob(attempt, itemKw.asyncSeconds)), showDiff: itemKw.diff };
       const retries = this.kw.until === undefined ? 0 : itemKw.retries;
-      return { ...(await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs })), showDiff: itemKw.diff };
+      const outcome = await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs });
+      return { ...(job ? job.registered(outcome) : outcome), showDiff: itemKw.diff };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       return failure(error);
@@ -238,6 +255,9 @@ class TaskRun {
   /** The module's parameters for this item: rendered, merged with args, without omitted keys, validated. */
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
     const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
+    const conditions = this.module.conditionsParam;
+    const written = conditions !== undefined && isMapping(this.task.rawParams) ? this.task.rawParams[conditions] : undefined;
+    if (Array.isArray(written)) params[conditions!] = written;
     const notes: string[] = [];
     const problems = validateParams(this.module, params, notes);
     for (const note of notes) this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name} (${this.ref.location}): ${note}` });
@@ -269,7 +289,7 @@ class TaskRun {
     for (let tries = 1; ; tries++) {
       const outcome = await this.attempt(attempt);
       if (until === undefined || (outcome.status === 'failed' && tries > limits.retries)) return outcome;
-      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register })));
+      const done = outcome.planOnly || (outcome.status !== 'failed' && condition(until, withResult(attempt.scope, { result: outcome.result, register: this.kw.register }), this.warn));
       if (done) return { ...outcome, result: { ...outcome.result, attempts: tries } };
       if (tries > limits.retries) {
         return { ...outcome, status: 'failed', message: `retries exhausted (${limits.retries}) waiting for: ${String(until)}`, result: { ...outcome.result, attempts: tries, failed: true } };
@@ -278,20 +298,33 @@ class TaskRun {
     }
   }
 
+  /** async with poll: 0: the module's job started on the host (no until: the job is not done yet). */
+  private async startJob(attempt: Attempt, seconds: number): Promise<ItemOutcome> {
+    let outcome: ItemOutcome;
+    try {
+      const step = await startModuleJob(this.module, attempt.handle, attempt.params, attempt.ctx, { id: newJobId(), seconds });
+      outcome = { status: 'changed', result: step.result, changes: step.changes, diff: [], planOnly: false };
+    } catch (error) {
+      rethrowUnlessTaskFailure(error, this.ref);
+      outcome = failure(error);
+    }
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+  }
+
   /** Plan, apply unless in check mode, then changed_when / failed_when. */
   private async attempt(attempt: Attempt): Promise<ItemOutcome> {
     let outcome: ItemOutcome;
     try {
       const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
-      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
+      outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, cacheableFacts: step.cacheableFacts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
     } catch (error) {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
       // A failed result lists the warnings given before the failure, as Ansible's fail_json does.
       if (attempt.warnings.length > 0) outcome.result.warnings = [...attempt.warnings];
     }
-    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope, warn: this.warn });
   }
 
   /** Register, set facts, notify handlers, count, and emit the task's final event. */
@@ -308,7 +341,7 @@ class TaskRun {
     if (outcome.shared) return state.failed;
     if (outcome.status === 'changed') this.notify();
     const ignored = outcome.status === 'failed' && this.hostKw.ignoreErrors;
-    countResult(this.host.state, { status: outcome.status, ignored });
+    countResult(this.host.state, { status: outcome.status, ignored, changed });
     const noLog = this.hostKw.noLog || Boolean(outcome.noLog);
     if (outcome.status === 'failed' && !ignored) {
       state.lastFailure = { task: { name: this.ref.name, action: this.task.module }, result: noLog ? { censored: CENSORED } : result };
@@ -326,6 +359,8 @@ class TaskRun {
   /** Facts the task set (set_fact, registered facts) and variables it included (include_vars), each at its precedence. */
   private keepFacts(outcome: ItemOutcome): void {
     if (outcome.facts) Object.assign(this.host.state.hostVars, outcome.facts);
+    // set_fact cacheable: facts too, as Ansible's strategy sets both (set_host_facts and set_nonpersistent_facts).
+    if (outcome.cacheableFacts) this.rt.keepHostFacts(this.host.state, outcome.cacheableFacts);
     if (outcome.includedVars) Object.assign(this.host.state.includedVars, outcome.includedVars);
   }
 

@@ -14,6 +14,7 @@ import { readYamlFile, displayPath } from '../playbook/yaml-source.js';
 import { formatLocation, InputError, type Problem } from '../errors.js';
 import type { ConnectionPool } from './connections.js';
 import { LazyConnection } from './lazy-connection.js';
+import { gatheredFacts } from './fact-cache.js';
 import { flushHandlers } from './handlers.js';
 import { droverBugOf, reportDroverBug, rethrowUnlessTaskFailure } from './drover-bug.js';
 import type { TaskRef } from './events.js';
@@ -89,7 +90,7 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   rt.emit({ type: 'host.task.start', host: host.state.name, task });
   try {
     const handle = await host.handle({ become: false, remoteUser: playRemoteUser(host, rt) });
-    host.state.facts = { ...(await handle.facts()) };
+    rt.keepHostFacts(host.state, gatheredFacts({ ...(await handle.facts()) }));
     host.state.stats.ok += 1;
     rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'ok', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
     return true;
@@ -119,7 +120,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
   const magic = rt.magic(name, batch);
   const inventoryLayers = inventory.hostVarLayers(name);
   const layersOf = (varsFiles: VarLayer[], own?: RoleContext) =>
-    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic });
+    hostLayers({ play: rt.play, roles: own && !rt.roles.includes(own) ? [...rt.roles, own] : rt.roles, inventoryLayers, varsFiles, state, extraVars: rt.settings.extraVars, magic, injectFactsAsVars: rt.settings.injectFactsAsVars });
   const beforeVarsFiles = layersOf([]);
   const varsFiles = await loadVarsFiles(rt.play, createScope([...beforeVarsFiles.base, ...beforeVarsFiles.top]));
   // Layers are put together per task: the facts layer changes once facts are gathered.
@@ -168,11 +169,12 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
         become: {
           become: vars.become ?? options.become ?? cli.become ?? false,
           user: vars.user ?? options.becomeUser ?? cli.user,
-          method: vars.method ?? cli.method,
+          method: vars.method ?? options.becomeMethod ?? cli.method,
           password,
         },
         environment: options.environment,
         timeoutMs: options.timeoutMs,
+        asyncDeadline: options.asyncDeadline,
         pythonInterpreter: pythonInterpreterOf(varsOf(on)),
       });
     },

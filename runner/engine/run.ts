@@ -1,8 +1,8 @@
 // The library entry point: load, validate, then run every play over its
 // hosts, reporting through events. Never writes to stdout, never exits.
-import { resolve } from 'node:path';
-import type { ModuleRegistry } from '../../modules/registry.js';
-import { defaultRegistry } from '../../modules/registry.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { ModuleRegistry } from '../module-api.js';
 import { openConnection } from '../connection/open.js';
 import type { ConnectionTarget } from '../connection/types.js';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
@@ -13,8 +13,12 @@ import type { EngineEvent, HostStats } from './events.js';
 import { SecretMasker } from './mask.js';
 import { onVaultSecret } from '../vault/secrets.js';
 import { runPlay } from './play.js';
+import { TaskThrottle } from './throttle.js';
+import { answerVarsPrompt, refuseUnanswerable, type AskVar } from './vars-prompt.js';
 import { includeLoader, roleIncluder } from './include-loader.js';
 import { MagicVariables } from './magic-variables.js';
+import { FactCache } from './fact-cache.js';
+import { byCodePoint } from '../inventory/varsfiles.js';
 import { PendingHandlers } from './pending-handlers.js';
 import type { PlayRuntime, RunSettings } from './runtime.js';
 import { newHostState, type HostState } from './state.js';
@@ -30,7 +34,8 @@ export interface RunOptions extends Partial<RunSettings> {
   /** Inventory sources (files or directories). */
   inventory: string[];
   limit?: string;
-  registry?: ModuleRegistry;
+  /** The modules tasks may name: the CLI hands in modules/registry.ts's list. */
+  registry: ModuleRegistry;
   connect?: ConnectionFactory;
   knownHostsFile?: string;
   acceptNewHostKeys?: boolean;
@@ -43,10 +48,16 @@ export interface RunOptions extends Partial<RunSettings> {
   signal?: AbortSignal;
   /** Run the handlers an earlier failed or interrupted run left pending (runner/engine/pending-handlers.ts). */
   flushPendingHandlers?: boolean;
+  /** --flush-cache: the inventory's hosts are removed from the fact cache before the run. */
+  flushCache?: boolean;
+  /** retry_files_enabled: the failed and unreachable hosts are written to saveDir (default: the playbook's directory)/PLAYBOOK.retry. */
+  retryFiles?: { saveDir?: string };
   /** Run only these of the selected hosts (a slice of a larger run); the plays' host lists, for magic variables, stay whole. */
   onlyHosts?: readonly string[];
   /** Called once per host when it has nothing more to do in this run (its last play ended, or it failed or became unreachable). */
   onHostDone?(host: string, outcome: HostOutcome): void | Promise<void>;
+  /** Answers a play's vars_prompt at the terminal; absent when there is none (then only defaults and -e answer). */
+  askVar?: AskVar;
 }
 
 /** How a host ended its run: what a recap and an exit code are computed from. */
@@ -65,7 +76,7 @@ export interface RunSummary {
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
 export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const playbook =
     options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
@@ -74,7 +85,7 @@ export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookCo
 
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const registry = options.registry ?? defaultRegistry;
+  const { registry } = options;
   const { playbook, inventory } = await loadRun(options);
   const settings: RunSettings = {
     check: options.check ?? false,
@@ -84,7 +95,12 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     forks: options.forks ?? 50,
     verbosity: options.verbosity ?? 0,
     become: options.become,
+    injectFactsAsVars: options.injectFactsAsVars ?? true,
+    factCache: options.factCache,
   };
+  refuseUnanswerable(playbook.plays, settings.extraVars, options.askVar);
+  const factCache = new FactCache(settings.factCache);
+  if (options.flushCache) factCache.flush(inventory.hostNamesInOrder());
   const masker = new SecretMasker();
   // Vault values found while loading, and later (vars_files are read per host), are masked too.
   const stopMasking = onVaultSecret((value) => masker.add(value));
@@ -114,7 +130,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
   emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
-  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states });
+  const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states, cachedFacts: (host) => factCache.load(host) });
   const gate = new TaskGate(options.gate ?? {});
   if (!options.flushPendingHandlers) {
     for (const [host, names] of Object.entries(pending.recorded())) {
@@ -123,18 +139,25 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   try {
     const selections = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, settings.extraVars), { limit: options.limit }));
-    for (const [index, play] of playbook.plays.entries()) {
+    for (const [index, written] of playbook.plays.entries()) {
       if (options.signal?.aborted) break;
+      // Asked before the play's banner, as Ansible does; the answers are play variables.
+      const answers = await answerVarsPrompt(written, settings.extraVars, options.askVar, emit);
+      const play = Object.keys(answers).length === 0 ? written : { ...written, vars: { ...written.vars, ...answers } };
       playIndex = index;
       const selection = selections[playIndex]!;
       const hosts = ours(selection.hosts);
       const later = new Set(selections.slice(playIndex + 1).flatMap((s) => ours(s.hosts)));
       for (const warning of selection.warnings) emit({ type: 'warning', message: warning });
-      for (const host of hosts) if (!states.has(host)) states.set(host, newHostState(host));
+      for (const host of hosts) if (!states.has(host)) states.set(host, { ...newHostState(host), facts: factCache.load(host) });
       const playMagic = magic.play({ play, hosts: selection.hosts });
-      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), ended: false, hosts, loadInclude, gate, magic: playMagic,
+      const rt: PlayRuntime = { play, settings, registry, emit, runOnce: new Map(), throttle: new TaskThrottle(), ended: false, hosts, loadInclude, gate, magic: playMagic,
         loadRole: roleIncluder(registry, play), roles: [...play.roles], handlers: [...play.handlers],
-        handlersRan: (host, names) => journal?.ran(host, index, names) };
+        handlersRan: (host, names) => journal?.ran(host, index, names),
+        keepHostFacts: (state, facts) => {
+          state.facts = { ...state.facts, ...facts };
+          factCache.save(state.name, state.facts);
+        } };
       const interrupt = () => {
         rt.ended = true;
         rt.interrupted = true;
@@ -158,7 +181,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   const stats = Object.fromEntries([...states].map(([name, s]) => [name, s.stats]));
   const exitCode = exitCodeOf([...states.values()], options.signal?.aborted ?? false);
-  emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started });
+  const retryFile = options.retryFiles === undefined ? undefined : writeRetryFile(options.playbook, options.retryFiles.saveDir, [...states.values()], emit);
+  emit({ type: 'run.end', stats, exitCode, durationMs: Date.now() - started, ...(retryFile === undefined ? {} : { retryFile }) });
   return { exitCode, stats, connectionsOpened: pool.connectionsOpened() };
 }
 
@@ -173,4 +197,19 @@ export function exitCodeFor(outcomes: readonly HostOutcome[], interrupted: boole
   if (outcomes.some((s) => s.stats.failed > 0)) return EXIT.failed;
   if (outcomes.some((s) => s.unreachable)) return EXIT.unreachable;
   return EXIT.ok;
+}
+
+/** Ansible's _generate_retry_inventory: the failed and unreachable hosts, sorted, one a line; undefined when none failed or it could not be written (a warning says why). */
+function writeRetryFile(playbook: string, saveDir: string | undefined, states: HostState[], emit: (event: EngineEvent) => void): string | undefined {
+  const hosts = states.filter((s) => s.failed || s.unreachable).map((s) => s.name).sort(byCodePoint);
+  if (hosts.length === 0) return undefined;
+  const file = join(saveDir ?? dirname(resolve(playbook)), `${basename(playbook, extname(playbook))}.retry`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, hosts.map((h) => `${h}\n`).join(''));
+    return file;
+  } catch (error) {
+    emit({ type: 'warning', message: `Could not create retry file '${file}'.\n\t${(error as Error).message}` });
+    return undefined;
+  }
 }

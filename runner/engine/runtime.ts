@@ -1,6 +1,6 @@
 // What the task runner needs from the run and the play, gathered in one place
 // so the per-host flow reads as named steps.
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import type { Play, Keywords, ModuleTask, RoleContext, RoleFiles } from '../playbook/types.js';
 import type { LoadedRole } from '../playbook/roles.js';
 import type { SourceLocation } from '../errors.js';
@@ -11,6 +11,8 @@ import type { HostHandle } from '../host/handle.js';
 import type { Scope, VarLayer } from './templating.js';
 import type { TaskNode } from '../playbook/types.js';
 import type { TaskGate } from './task-gate.js';
+import type { FactCacheSettings } from './fact-cache.js';
+import type { TaskThrottle } from './throttle.js';
 
 export interface RunSettings {
   check: boolean;
@@ -25,6 +27,10 @@ export interface RunSettings {
    * the become keywords; keywords and then ansible_become* variables win over them, as in Ansible.
    */
   become?: BecomeDefaults;
+  /** fact_caching (ANSIBLE_CACHE_PLUGIN...): where host facts are kept; memory (this run only) when unset. */
+  factCache?: FactCacheSettings;
+  /** ANSIBLE_INJECT_FACT_VARS / inject_facts_as_vars: false keeps facts under ansible_facts only. Default true. */
+  injectFactsAsVars?: boolean;
 }
 
 export interface BecomeDefaults {
@@ -42,6 +48,8 @@ export interface PlayRuntime {
   emit(event: EngineEvent): void;
   /** Results of run_once tasks, shared by every host of the play. */
   runOnce: Map<TaskNode, Promise<RunOnceResult>>;
+  /** Slots of tasks with a throttle, shared by every host of the play. */
+  throttle: TaskThrottle;
   /** meta end_play was reached by some host, or the run was interrupted. */
   ended: boolean;
   /** The run was interrupted (SIGINT): notified handlers stay pending instead of running. */
@@ -58,6 +66,8 @@ export interface PlayRuntime {
   roles: RoleContext[];
   /** The play's handlers: its own and its roles', then those of each include_role as it runs. */
   handlers: ModuleTask[];
+  /** New host facts (gathered, or set_fact cacheable; Ansible's names) merged over the host's, and kept by the fact cache. */
+  keepHostFacts(state: HostState, facts: Record<string, unknown>): void;
   /** The magic variables a task on `host` (in serial batch `batch`) sees, built once per play. */
   magic(host: string, batch: readonly string[]): Record<string, unknown>;
   /** Handlers ran on `host`: these names and listen topics are no longer pending (pending-handlers.ts). */
@@ -77,7 +87,7 @@ export interface HostRuntime {
   /** Roles (by identity: directory, *_from files, parameters) that ran on this host in this play: allow_duplicates: false skips them. */
   rolesRun: Set<string>;
   /** A handle for a task's login user, become, environment and timeout, on this host or a delegate. */
-  handle(options: { become?: boolean; becomeUser?: string; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; delegateTo?: string }): Promise<HostHandle>;
+  handle(options: { become?: boolean; becomeUser?: string; becomeMethod?: BecomeDefaults['method']; remoteUser?: string; environment?: Record<string, string>; timeoutMs?: number; asyncDeadline?: { at: number; seconds: number }; delegateTo?: string }): Promise<HostHandle>;
 }
 
 /** Keywords and variables a task inherits from its play, role, blocks and includes. */

@@ -6,6 +6,7 @@ export interface HostState {
   stats: HostStats;
   /** register: and set_fact: values (above play vars, below extra vars). */
   hostVars: Record<string, unknown>;
+  /** Host facts under Ansible's names, as its fact cache holds them: ansible_os_family from gathering, any name from set_fact cacheable. */
   facts: Record<string, unknown>;
   /** include_vars values (above task vars, below register: and set_fact:), kept for the whole run as Ansible's vars cache. */
   includedVars: Record<string, unknown>;
@@ -26,12 +27,16 @@ export function newHostState(name: string): HostState {
   return { name, stats: emptyStats(), hostVars: {}, facts: {}, includedVars: {}, notified: new Set(), failed: false, unreachable: false, endedPlay: false };
 }
 
-/** Count a task's result; like Ansible, an ignored failure counts as ok and as ignored. */
-export function countResult(state: HostState, result: { status: TaskStatus; ignored: boolean }): void {
+/**
+ * Count a task's result; like Ansible, an ignored failure counts as ok and as ignored, and as
+ * changed when its result says changed (a command that ran and failed).
+ */
+export function countResult(state: HostState, result: { status: TaskStatus; ignored: boolean; changed?: boolean }): void {
   const stats = state.stats;
   if (result.status === 'failed' && result.ignored) {
     stats.ok += 1;
     stats.ignored += 1;
+    if (result.changed) stats.changed += 1;
   } else if (result.status === 'failed') {
     stats.failed += 1;
     state.failed = true;

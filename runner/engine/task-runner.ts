@@ -78,7 +78,7 @@ async function runMeta(node: MetaTask, inherited: Inherited, at: HostInPlay): Pr
     const ref = taskRefOf(node, rt, `meta: ${action}`);
     let holds: boolean;
     try {
-      holds = condition(scope.keywords.when, host.scope(scope.layers, node.role));
+      holds = condition(scope.keywords.when, host.scope(scope.layers, node.role), (message) => rt.emit({ type: 'warning', message }));
     } catch (error) {
       return failHost(at, ref, (error as Error).message);
     }

@@ -18,8 +18,9 @@ export function renderTemplateText(text: string, scope: Scope, name: string, opt
   return renderText(text, scope, name, options);
 }
 
-export function condition(expression: unknown, scope: Scope): boolean {
-  return evaluateCondition(expression as string | boolean | string[], scope);
+/** A condition's truth; `warn` hears Ansible's warnings about it (a condition holding `{{ }}`), to show once a run. */
+export function condition(expression: unknown, scope: Scope, warn: (message: string) => void): boolean {
+  return evaluateCondition(expression as string | boolean | string[], scope, warn);
 }
 
 /** Ansible's `omit`: a parameter rendered to this value is left out. */

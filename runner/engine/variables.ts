@@ -6,6 +6,7 @@
 import type { Play, RoleContext } from '../playbook/types.js';
 import type { HostState } from './state.js';
 import type { VarLayer } from './templating.js';
+import { namespacedFacts } from './fact-cache.js';
 
 export interface HostLayers {
   /** Below task layers. */
@@ -23,6 +24,8 @@ export interface LayerInputs {
   state: HostState;
   extraVars: Record<string, unknown>;
   magic: Record<string, unknown>;
+  /** inject_facts_as_vars (default true): each fact also as an ansible_* variable of its own. */
+  injectFactsAsVars?: boolean;
 }
 
 export function hostLayers(input: LayerInputs): HostLayers {
@@ -33,7 +36,7 @@ export function hostLayers(input: LayerInputs): HostLayers {
     ...roles.map((r) => ({ source: `role ${r.name} defaults`, vars: r.defaults })),
     ...input.inventoryLayers,
     // Text that came from a host is data, never a template: these layers are verbatim.
-    { source: 'facts', vars: factVariables(facts), verbatim: true },
+    { source: 'facts', vars: factVariables(facts, input.injectFactsAsVars ?? true), verbatim: true },
     ...(play ? [{ source: `play '${play.name}' vars`, vars: play.vars }] : []),
     ...input.varsFiles,
     ...roles.map((r) => ({ source: `role ${r.name} vars`, vars: r.vars })),
@@ -49,8 +52,13 @@ export function hostLayers(input: LayerInputs): HostLayers {
   return { base, top };
 }
 
-/** ansible_facts, and each fact as a variable of its own: ansible_os_family and so on (Ansible's inject_facts_as_vars). */
-function factVariables(facts: Record<string, unknown>): Record<string, unknown> {
+/**
+ * ansible_facts (the facts without their ansible_ prefix), and each fact as a variable of its own under its own name:
+ * ansible_os_family and so on (Ansible's inject_facts_as_vars). Without injection only ansible_local is promoted,
+ * as Ansible's VariableManager always does.
+ */
+function factVariables(facts: Record<string, unknown>, inject: boolean): Record<string, unknown> {
+  if (!inject) return { ansible_facts: namespacedFacts(facts), ansible_local: facts.ansible_local ?? {} };
   if (Object.keys(facts).length === 0) return {};
-  return { ansible_facts: facts, ...Object.fromEntries(Object.entries(facts).map(([k, v]) => [`ansible_${k}`, v])) };
+  return { ansible_facts: namespacedFacts(facts), ...facts };
 }

@@ -6,11 +6,10 @@
 // "wrong password" and "password needed" are recognised whatever the command
 // prints, and the payload is never read by sudo as a password.
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { sh, type Command } from '../quote.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/ssh-errors.js';
-import type { Connection, ExecResult } from '../connection/types.js';
-import { ModuleFailure } from '../module-api.js';
+import type { Connection, DialogReply, ExecResult } from '../connection/types.js';
+import { ModuleFailure } from '../errors.js';
 
 export interface BecomeSettings {
   become: boolean;
@@ -85,30 +84,27 @@ export async function execEscalated(
   const { method, marker } = escalation;
   if (!escalation.dialog) return settle(escalation, await connection.exec(escalation.command.text, options), undefined);
   const password = escalation.password;
-  const input = new PassThrough();
+  let reply: DialogReply | undefined;
   let seen = '';
   let state: 'awaiting prompt' | 'awaiting escalation' | 'running' = 'awaiting prompt';
   let answeredAt = 0;
   let failure: string | undefined;
   const waitMs = (connection.target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) + 2000;
-  // Ansible's wait too: the connection timeout plus 2 s for the prompt or the escalation.
-  const timer = setTimeout(() => {
-    failure = `Timeout (${Math.round(waitMs / 1000)}s) waiting for privilege escalation prompt`;
-    input.end();
-  }, waitMs);
   const give = (reason: string) => {
     failure ??= reason;
     clearTimeout(timer);
     // End of input: sudo or su, waiting for another try, gives up at once.
-    input.end();
+    reply?.hangUp();
   };
+  // Ansible's wait too: the connection timeout plus 2 s for the prompt or the escalation.
+  const timer = setTimeout(() => give(`Timeout (${Math.round(waitMs / 1000)}s) waiting for privilege escalation prompt`), waitMs);
   const onStderr = (chunk: Buffer) => {
     if (state === 'running' || failure !== undefined) return;
     seen += chunk.toString('utf8');
     if (seen.includes(`${marker}\n`)) {
       state = 'running';
       clearTimeout(timer);
-      input.end(options.stdin ?? '');
+      reply?.release();
       return;
     }
     const lastLine = seen.slice(seen.lastIndexOf('\n') + 1);
@@ -116,7 +112,7 @@ export async function execEscalated(
       if (password === undefined) return give(`Missing ${method} password (${method} asks for one here: give ansible_become_password or -K)`);
       state = 'awaiting escalation';
       answeredAt = seen.length;
-      input.write(`${password}\n`);
+      reply?.send(`${password}\n`);
       return;
     }
     const since = seen.slice(answeredAt);
@@ -124,8 +120,14 @@ export async function execEscalated(
       give(`Incorrect ${method} password`);
     }
   };
+  const dialog = (r: DialogReply) => {
+    reply = r;
+    // The wait may have run out before the command started.
+    if (failure !== undefined) r.hangUp();
+    return onStderr;
+  };
   try {
-    const result = await connection.exec(escalation.command.text, { stdin: input, onStderr, timeoutMs: options.timeoutMs });
+    const result = await connection.exec(escalation.command.text, { stdin: options.stdin, dialog, timeoutMs: options.timeoutMs });
     return settle(escalation, result, failure);
   } finally {
     clearTimeout(timer);

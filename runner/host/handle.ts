@@ -4,7 +4,7 @@
 // `--`, so a path that starts with '-' never becomes an option.
 import { sh, raw, joinCommands, type Command } from '../quote.js';
 import { CommandTimeout, type Connection, type ExecResult } from '../connection/types.js';
-import { ModuleFailure } from '../module-api.js';
+import { ModuleFailure } from '../errors.js';
 import type { BasicFacts, FileStat, Host, RunOptions, WriteFileOptions, WrittenFile } from './types.js';
 import { factsCommand, parseFacts } from './facts.js';
 import { parseStat, statCommand } from './stat.js';
@@ -20,6 +20,8 @@ export interface HostHandleOptions {
   loginUser: string;
   /** Default time limit for each command (the task's `timeout`). */
   timeoutMs?: number;
+  /** An async task's end (epoch ms) and its `async` seconds: every command must finish by then. */
+  asyncDeadline?: { at: number; seconds: number };
   /** ansible_python_interpreter: the Python the facts describe (else discovered as Ansible does). */
   pythonInterpreter?: string;
 }
@@ -42,13 +44,19 @@ export class HostHandle implements Host {
   async run(command: Command, options: RunOptions = {}): Promise<ExecResult> {
     const script = this.script(command, options);
     const escalation = escalate(script, this.options.become, this.options.loginUser);
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const deadline = this.options.asyncDeadline;
+    const asyncLeft = deadline === undefined ? undefined : Math.max(1, deadline.at - Date.now());
+    const ownLimit = options.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = asyncLeft === undefined ? ownLimit : Math.min(ownLimit ?? asyncLeft, asyncLeft);
     try {
       if (escalation) return await execEscalated(this.connection, escalation, { stdin: options.stdin, timeoutMs });
       return await this.connection.exec(script.text, { stdin: options.stdin, timeoutMs });
     } catch (error) {
       // A command killed at the task's `timeout` fails the task, as in Ansible:
       // the host answered, so it is not unreachable.
+      if (error instanceof CommandTimeout && deadline !== undefined && Date.now() >= deadline.at) {
+        throw new ModuleFailure(`async task did not complete within the requested time - ${deadline.seconds}s`, { async_result: { started: 1, finished: 0 } });
+      }
       if (error instanceof CommandTimeout) {
         throw new ModuleFailure(`The task timed out after ${(timeoutMs ?? 0) / 1000} s (command killed on ${this.name})`, { timedout: true });
       }
@@ -120,7 +128,8 @@ function receiveUpload(path: string, size: number): Command[] {
     sh`set -e`,
     sh`p=${path}`,
     sh`want=${String(size)}`,
-    script(`d=$(dirname -- "$p"); tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
+    // "; echo ." keeps a directory name's own trailing newlines, which $(...) would strip; ${d%??} drops dirname's newline and the dot.
+    script(`d=$(dirname -- "$p"; echo .); d=\${d%??}; tmp=$(mktemp "$d/.drover-tmp.XXXXXXXX")`),
     // Signals too: when drover dies, sshd goes with it and the next write to
     // stderr raises SIGPIPE; either way the temp file must not stay behind.
     script(`trap 'rm -f -- "$tmp"' EXIT; trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM`),

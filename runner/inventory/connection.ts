@@ -9,7 +9,7 @@ import os from 'node:os';
 import { resolveSshTarget, type TargetRequest } from '../connection/ssh-target.js';
 import { ConnectionError, type ConnectionTarget } from '../connection/types.js';
 import { InventoryError } from './errors.js';
-import { ansibleBoolean } from '../validate/keyword-values.js';
+import { ansibleBoolean } from '../validate/coerce.js';
 
 export type { ConnectionTarget } from '../connection/types.js';
 
@@ -31,6 +31,13 @@ export const CONNECTION_VAR_NAMES = {
   // Ansible's become plugins list ansible_become_password before ansible_become_pass: the later one wins.
   becomePassword: ['ansible_become_password', 'ansible_become_pass', 'drover_become_password'],
 };
+
+/** drover's transport for one of Ansible's connection plugin names (smart and paramiko reach the host by ssh too), or undefined. */
+export function transportOf(plugin: string): ConnectionTarget['transport'] | undefined {
+  if (plugin === 'local' || plugin === 'ansible.builtin.local') return 'local';
+  if (['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh'].includes(plugin)) return 'ssh';
+  return undefined;
+}
 
 /** The last of `names` that is set (not undefined or null), with its name. */
 function pick(vars: Record<string, unknown>, names: string[]): { name: string; value: unknown } | undefined {
@@ -65,11 +72,9 @@ function currentUser(): string {
  */
 export function connectionTarget(hostName: string, vars: Record<string, unknown>, defaults: Partial<ConnectionTarget> = {}): ConnectionTarget {
   const conn = pick(vars, CONNECTION_VAR_NAMES.connection);
-  const kind = conn === undefined ? 'ssh' : String(conn.value);
-  let transport: ConnectionTarget['transport'];
-  if (kind === 'local') transport = 'local';
-  else if (['ssh', 'smart', 'paramiko', 'paramiko_ssh'].includes(kind)) transport = 'ssh';
-  else throw new InventoryError(`host ${hostName}: ${conn!.name}=${kind} is not supported (drover connects with ssh or local)`);
+  // -c (or ANSIBLE_TRANSPORT) is the default of hosts that set no ansible_connection, as in Ansible.
+  const transport = conn === undefined ? (defaults.transport ?? 'ssh') : transportOf(String(conn.value));
+  if (transport === undefined) throw new InventoryError(`host ${hostName}: ${conn!.name}=${String(conn!.value)} is not supported (drover connects with ssh or local)`);
 
   const address = text(hostName, vars, CONNECTION_VAR_NAMES.address) ?? hostName;
   const port = portOf(hostName, vars);

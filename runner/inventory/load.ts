@@ -4,6 +4,8 @@
 // extensions Ansible ignores. group_vars/ and host_vars/ are then read next to
 // each source (in the directory itself for a directory source).
 //
+// A source that is no path and holds a comma is a list of hosts (host-list.ts).
+//
 // Which parser: an executable file is an inventory script (script.ts), as
 // Ansible's script plugin comes first; .yml/.yaml/.json are YAML, and a YAML
 // mapping with a `plugin:` key is an inventory plugin's config (plugins.ts);
@@ -24,6 +26,7 @@ import { parseYaml } from './yamlschema.js';
 import { Inventory } from './inventory.js';
 import { pluginName, readPluginSource } from './plugins.js';
 import { readInventoryScript } from './script.js';
+import { isHostList, readHostList } from './host-list.js';
 import { revealVaulted } from '../vault/load.js';
 import { byCodePoint, defaultReadVarsFile, displayPath, pythonExtension, readText, type FileContext, type ReadVarsFile } from './varsfiles.js';
 
@@ -57,6 +60,11 @@ export async function loadInventory(source: string | string[], options: LoadOpti
   for (const src of Array.isArray(source) ? source : [source]) {
     const abs = path.resolve(ctx.cwd, src);
     const st = await fs.stat(abs).catch(() => undefined);
+    if (!st && isHostList(src)) {
+      readHostList(src, data);
+      parsed.push(src);
+      continue;
+    }
     if (!st) throw new InventoryError(`inventory source not found: ${displayPath(ctx, abs)}`);
     if (st.isDirectory()) {
       await readDir(ctx, abs, data, parsed);

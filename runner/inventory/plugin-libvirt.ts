@@ -8,7 +8,7 @@
 // Read with virsh on the controller (no shell), once per inventory load.
 import { execa } from 'execa';
 import { InventoryError } from './errors.js';
-import type { HostReader } from './plugins.js';
+import type { HostReader } from './host-reader.js';
 import { safeGroupName } from './constructable.js';
 
 const STATES = ['running', 'shutoff', 'paused', 'other'] as const;

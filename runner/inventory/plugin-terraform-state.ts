@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMapping } from '../template/values.js';
 import { InventoryError } from './errors.js';
-import type { HostReader } from './plugins.js';
+import type { HostReader } from './host-reader.js';
 
 const DEFAULT_RESOURCE_TYPES = ['openstack_compute_instance_v2', 'aws_instance', 'google_compute_instance', 'hcloud_server', 'libvirt_domain', 'digitalocean_droplet'];
 const DEFAULT_ADDRESS_ATTRIBUTES = ['access_ip_v4', 'public_ip', 'ipv4_address', 'private_ip', 'access_ip_v6'];

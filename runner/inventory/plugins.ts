@@ -9,12 +9,10 @@ import { isMapping } from '../template/values.js';
 import { construct, CONSTRUCTABLE_KEYS, constructableOptions } from './constructable.js';
 import type { InventoryData } from './data.js';
 import { InventoryError } from './errors.js';
+import type { HostReader } from './host-reader.js';
 import type { SourceFile } from './ini.js';
 import { readLibvirtHosts } from './plugin-libvirt.js';
 import { readTerraformHosts } from './plugin-terraform-state.js';
-
-/** What a plugin that adds hosts returns: the hosts, in order, with their groups and vars already in `data`. */
-export type HostReader = (config: Record<string, unknown>, ctx: { file: SourceFile; data: InventoryData }) => Promise<string[]>;
 
 interface PluginSpec {
   /** Options besides `plugin` and the constructable ones. */

@@ -1,6 +1,6 @@
 // Ansible reads YAML with PyYAML's YAML 1.1 resolver. The `yaml` package's
 // 1.1 schema is close but not equal: it reads `y`/`n` as booleans, `09` and
-// `1e3` as numbers and dates as Date objects, where PyYAML (so Ansible) gives
+// `1e3` as numbers (see ../playbook/yaml-numbers.ts) and dates as Date objects, where PyYAML (so Ansible) gives
 // strings for the first three and a date that prints as `2001-12-14`. These
 // options patch those tags so a vars file means the same thing here.
 
@@ -8,6 +8,7 @@ import { parseDocument, visit, LineCounter, type Document, type ParseOptions, ty
 import { InventoryError, caretExcerpt, type SourcePos } from './errors.js';
 import { VaultedValue } from '../vault/load.js';
 import { unsafeText } from '../template/unsafe-text.js';
+import { pyyamlNumber } from '../playbook/yaml-numbers.js';
 
 type ScalarTag = {
   tag: string;
@@ -19,22 +20,16 @@ type ScalarTag = {
 
 const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const PY_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
-const PY_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?)$/;
 
 function pyTags(tags: unknown[]): unknown[] {
   const out: unknown[] = [];
-  let floatDone = false;
   for (const t of tags as ScalarTag[]) {
     if (t.tag === 'tag:yaml.org,2002:timestamp') continue; // dates stay text
     if (t.tag === 'tag:yaml.org,2002:bool' && t.test) {
       out.push({ ...t, test: t.test.test('yes') ? PY_TRUE : PY_FALSE });
-    } else if (t.tag === 'tag:yaml.org,2002:int' && t.test?.source === '^[-+]?[0-9][0-9_]*$') {
-      out.push({ ...t, test: PY_DECIMAL });
-    } else if (t.tag === 'tag:yaml.org,2002:float' && t.test && (t.test.test('1.5') || t.test.test('1e3'))) {
-      // The plain and exponent float tags become one with PyYAML's pattern.
-      if (!floatDone) out.push({ ...t, test: PY_FLOAT, resolve: (s: string) => Number(s.replace(/_/g, '')) });
-      floatDone = true;
+    } else if ((t.tag === 'tag:yaml.org,2002:int' || t.tag === 'tag:yaml.org,2002:float') && t.test) {
+      // The package's number patterns are looser than PyYAML's: what they match is resolved by PyYAML's rules, which may keep it text.
+      out.push({ ...t, resolve: (s: string) => pyyamlNumber(s) });
     } else {
       out.push(t);
     }

@@ -3,7 +3,7 @@
 // (read-only, on every host) and refuses before changing anything if any host
 // or task no longer matches what was reviewed; only then does it converge,
 // with exactly the invocation the plan was made with.
-import type { Invocation } from '../cli-args.js';
+import type { Invocation } from '../engine/invocation.js';
 import type { EngineEvent } from '../engine/events.js';
 import { EXIT, runPlaybook, type RunOptions } from '../engine/run.js';
 import { changedContent, pinContent, type ContentPins } from './content-pins.js';

@@ -4,7 +4,7 @@
 // events, which never carry a known secret.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { DiffEntry } from '../module-api.js';
-import type { Invocation } from '../cli-args.js';
+import type { Invocation } from '../engine/invocation.js';
 import type { HostStats, TaskResultEvent, TaskStatus } from '../engine/events.js';
 import { InputError } from '../errors.js';
 import type { ContentPins } from './content-pins.js';

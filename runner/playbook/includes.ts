@@ -47,7 +47,9 @@ export function includeKeywordProblems(site: IncludeSite): void {
   const control = site.entry.loop_control;
   if (typeof control === 'object' && control !== null) {
     for (const key of ['extended', 'extended_allitems', 'pause', 'label']) {
-      if (key in control) site.problems.push({ message: `${site.label}: loop_control.${key} on ${site.action} is not supported by drover (loop_var and index_var are)`, location: keyLocationOf(control, key) ?? keyLocationOf(site.entry, 'loop_control') });
+      if (!(key in control)) continue;
+      const unsupported = { kind: 'keyword', name: `loop_control.${key} on ${site.action}`, instead: 'loop_var and index_var' } as const;
+      site.problems.push({ message: `${site.label}: loop_control.${key} on ${site.action} is not supported by drover (loop_var and index_var are)`, location: keyLocationOf(control, key) ?? keyLocationOf(site.entry, 'loop_control'), unsupported });
     }
   }
   const className = site.action === 'include_role' ? 'IncludeRole' : 'TaskInclude';
@@ -55,7 +57,8 @@ export function includeKeywordProblems(site: IncludeSite): void {
     if (keyword === site.key || INCLUDE_KEYWORDS.has(keyword) || keyword.startsWith('with_') || !(keyword in TASK_KEYWORDS)) continue;
     const at = keyLocationOf(site.entry, keyword);
     if (keyword in INCLUDE_KEYWORDS_NOT_YET) {
-      site.problems.push({ message: `${site.label}: '${keyword}' on ${site.action} is not supported by drover (${INCLUDE_KEYWORDS_NOT_YET[keyword]})`, location: at });
+      const unsupported = { kind: 'keyword', name: `${keyword} on ${site.action}`, instead: INCLUDE_KEYWORDS_NOT_YET[keyword]! } as const;
+      site.problems.push({ message: `${site.label}: '${keyword}' on ${site.action} is not supported by drover (${unsupported.instead})`, location: at, unsupported });
     } else {
       site.problems.push({ message: `${site.label}: '${keyword}' is not a valid attribute for a ${className} (Ansible refuses it too: use apply: {${keyword}: ...} to give it to the included tasks)`, location: at });
     }
@@ -160,7 +163,8 @@ export function parseRoleInclude(
   const valid = ['name', 'role', ...ROLE_FROM, 'allow_duplicates', ...(dynamic ? ['apply', 'public'] : [])];
   const at = keyLocationOf(site.entry, site.key);
   if ('rolespec_validate' in args) {
-    site.problems.push({ message: `${site.label}: rolespec_validate is not supported by drover (drover does not check meta/argument_specs.yml: remove it)`, location: at });
+    const unsupported = { kind: 'parameter', name: `${site.action}: rolespec_validate`, instead: 'remove it (drover does not check meta/argument_specs.yml)' } as const;
+    site.problems.push({ message: `${site.label}: rolespec_validate is not supported by drover (drover does not check meta/argument_specs.yml: remove it)`, location: at, unsupported });
     return null;
   }
   if (invalidOptions(site, args, valid)) return null;
@@ -196,7 +200,8 @@ export function parseRoleInclude(
       return null;
     }
     if (!flags.allow_duplicates) {
-      site.problems.push({ message: `${site.label}: allow_duplicates: false on import_role is not supported by drover (use include_role, or list the role under roles:)`, location: at });
+      const unsupported = { kind: 'parameter', name: 'import_role: allow_duplicates=false', instead: 'include_role, or list the role under roles:' } as const;
+      site.problems.push({ message: `${site.label}: allow_duplicates: false on import_role is not supported by drover (use include_role, or list the role under roles:)`, location: at, unsupported });
       return null;
     }
     return { staticRole: name, from };

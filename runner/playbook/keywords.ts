@@ -5,6 +5,7 @@
 // (EvaluatedKeywords below, derived from the table, not written twice).
 import type { Schema, TypeOf } from '../schema.js';
 import { LOOKUP_NAMES } from '../template/lookups.js';
+import { BECOME_METHODS } from '../inventory/connection.js';
 
 const template = { type: 'string', pattern: '\\{\\{' } as const;
 const condition = { anyOf: [{ type: ['string', 'boolean'] }, { type: 'array', items: { type: ['string', 'boolean'] } }] } as const;
@@ -75,6 +76,10 @@ const TABLE = {
     description: "The login user for this task's connection (a connection of its own per user). The inventory's ansible_user (or ansible_ssh_user) wins over it, as in Ansible; it wins over -u.",
   },
   become_user: { rendered: { field: 'becomeUser', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'The user to become (default --become-user or ansible.cfg\'s become_user, else root).' },
+  become_method: {
+    rendered: { field: 'becomeMethod', schema: { enum: [...BECOME_METHODS] }, at: perItem },
+    description: `How to become: ${BECOME_METHODS.join(' or ')} (default --become-method or ansible.cfg's become_method, else sudo); the inventory's ansible_become_method wins, as in Ansible. Other methods are refused.`,
+  },
   ignore_errors: { rendered: { field: 'ignoreErrors', schema: boolean, default: false, at: ['host'] }, description: 'A failure is reported as ignored and the host continues.' },
   changed_when: { schema: condition, description: 'Override "changed" with a condition on the result.' },
   failed_when: { schema: condition, description: 'Override "failed" with a condition on the result.' },
@@ -85,6 +90,10 @@ const TABLE = {
   diff: { rendered: { field: 'diff', schema: boolean, at: perItem }, description: 'Show or hide this task\'s diff regardless of --diff.' },
   no_log: { rendered: { field: 'noLog', schema: boolean, default: false, at: ['host', 'item'] }, description: 'Censor the result and messages of this task in every output.' },
   run_once: { rendered: { field: 'runOnce', schema: boolean, default: false, at: ['host'] }, description: 'Run on the first host only; every host gets its result.' },
+  throttle: {
+    rendered: { field: 'throttle', schema: { type: 'integer', minimum: 0 }, default: 0, at: ['host'] },
+    description: 'At most this many hosts run the task at the same time (0: no limit beyond --forks and serial); ignored with run_once, as in Ansible. On a block or play every task inherits it, each with its own limit.',
+  },
   delegate_to: { rendered: { field: 'delegateTo', schema: { type: 'string', minLength: 1 }, at: perItem }, description: 'Run the module on this host instead (with the current host\'s variables).' },
   environment: {
     schema: { anyOf: [{ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, template] },
@@ -100,6 +109,14 @@ const TABLE = {
   timeout: {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
+  },
+  async: {
+    rendered: { field: 'asyncSeconds', schema: { type: 'integer', minimum: 0 }, default: 0, at: perItem },
+    description: "Run the task as an async job that must finish within this many seconds (0: not async), else it fails with Ansible's 'async task did not complete within the requested time'. drover runs it to the end over the open connection (with poll > 0), and registers ansible_job_id, started and finished as Ansible does, but no results_file; poll: 0 (fire and forget) is refused.",
+  },
+  poll: {
+    rendered: { field: 'pollSeconds', schema: { type: 'integer', minimum: 0 }, default: 15, at: perItem },
+    description: 'With async: how often Ansible checks on the job (default 15). drover waits for the job directly, so the value only matters when it is 0, which is refused.',
   },
   // Ansible's older loop spellings (with_items, with_dict, with_sequence...) are added below, one per lookup.
 } as const satisfies Record<string, TableEntry>;
@@ -153,12 +170,8 @@ export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Ansible keywords drover does not implement: named so the error can say so instead of "unknown module". */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
-  async: 'run the command in the background with shell and poll it with wait_for',
-  poll: 'see async',
-  throttle: 'use --forks or serial',
-  become_method: 'set ansible_become_method (sudo or su) in the inventory',
   connection: 'set ansible_connection in the inventory',
   collections: 'not needed: modules are built in',
-  debugger: 'not supported',
-  vars_prompt: 'pass values with -e',
+  debugger: 'no interactive task debugger: use -vvv, --step or --start-at-task',
+  vars_prompt: 'a play keyword: write it on the play, as Ansible requires',
 };

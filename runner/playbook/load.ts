@@ -5,19 +5,21 @@ import { ansibleRolesPath } from '../paths.js';
 import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
-import { TASK_KEYWORDS } from './keywords.js';
+import type { ModuleRegistry } from '../module-api.js';
+import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { insteadOf } from '../validate/instead.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
+import { parseVarsPrompt } from './vars-prompt.js';
 
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order',
+  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
 export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
@@ -27,10 +29,15 @@ export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
   any_errors_fatal: 'not implemented: hosts run independently, a failure ends only its own host',
 };
 /** Play keywords every task inherits. */
-const INHERITED = ['become', 'become_user', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags'] as const;
+const INHERITED = ['become', 'become_user', 'become_method', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
+  /**
+   * Where roles are looked for after the playbook's own roles/ (default: ./roles, then Ansible's
+   * roles_path); `drover compat DIR` gives DIR's, as a run from DIR would see them.
+   */
+  rolesPath?: string[];
 }
 
 export async function loadPlaybook(path: string, options: LoadOptions): Promise<Playbook> {
@@ -87,16 +94,22 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const name = typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? '');
   for (const key of Object.keys(raw)) {
     if (key === 'order' && raw.order !== 'inventory') {
-      problems.push({ message: `play '${name}': order '${String(raw.order)}' is not supported by drover (hosts run in inventory order: remove it or write order: inventory)`, location: keyLocationOf(raw, key) });
+      const unsupported = { kind: 'keyword', name: `order: ${String(raw.order)}`, instead: 'hosts run in inventory order: remove it or write order: inventory' } as const;
+      problems.push({ message: `play '${name}': order '${String(raw.order)}' is not supported by drover (${unsupported.instead})`, location: keyLocationOf(raw, key), unsupported });
       continue;
     }
     if (PLAY_KEYS.has(key)) continue;
     if (key in UNSUPPORTED_PLAY_KEYS) {
-      problems.push({ message: `play '${name}': keyword '${key}' is not supported by drover (${UNSUPPORTED_PLAY_KEYS[key]})`, location: keyLocationOf(raw, key) });
+      const unsupported = { kind: 'keyword', name: key, instead: UNSUPPORTED_PLAY_KEYS[key]! } as const;
+      problems.push({ message: `play '${name}': keyword '${key}' is not supported by drover (${unsupported.instead})`, location: keyLocationOf(raw, key), unsupported });
       continue;
     }
-    const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${closest(key, [...PLAY_KEYS])}'? (tasks go under tasks:)` : '';
-    problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key) });
+    const near = closest(key, [...PLAY_KEYS]);
+    const hint = key in TASK_KEYWORDS || /^[a-z_.]+$/.test(key) ? `; did you mean '${near}'? (tasks go under tasks:)` : '';
+    // A task keyword drover lacks (vars_prompt, connection, collections) written on a play says the same instead.
+    const instead = UNSUPPORTED_KEYWORDS[key] ?? insteadOf(key, near, 'docs/keywords.md lists the keywords drover has');
+    const unsupported = { kind: 'keyword', name: key, instead } as const;
+    problems.push({ message: `play '${name}': unknown play keyword '${key}'${hint}`, location: keyLocationOf(raw, key), unsupported });
   }
   if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) {
     problems.push({ message: `play '${name}' needs hosts: (a host pattern such as 'all' or 'web:&prod')`, location });
@@ -128,10 +141,10 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
       return loaded.flatMap((r) => r.tasks);
     },
   });
-  const roleSearchPath = [resolve(baseDir, 'roles'), resolve('roles'), ...ansibleRolesPath(), baseDir];
+  const roleSearchPath = [resolve(baseDir, 'roles'), ...(options.rolesPath ?? [resolve('roles'), ...ansibleRolesPath()]), baseDir];
   const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported };
   const roles = [];
-  for (const spec of asList(raw.roles)) roles.push(...(await loadRole(spec, roleLoader, location)));
+  for (const [i, spec] of asList(raw.roles).entries()) roles.push(...(await loadRole(spec, roleLoader, keyLocationOf(raw.roles, String(i)) ?? location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
 
   const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));
@@ -150,6 +163,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     baseDir,
     vars: mapping(raw.vars, 'vars', name, problems),
     varsFiles: asList(raw.vars_files).map(String),
+    varsPrompt: parseVarsPrompt(raw.vars_prompt, keyLocationOf(raw, 'vars_prompt') ?? location, problems),
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
     serial: raw.serial === undefined ? undefined : asList(raw.serial).map((s) => (typeof s === 'number' ? s : String(s))),
     keywords: keywords as Keywords,

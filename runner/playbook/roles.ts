@@ -4,7 +4,7 @@
 import { access } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Problem, SourceLocation } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { displayPath, locationOf, readYamlFile } from './yaml-source.js';
@@ -87,7 +87,11 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
   const dir = await findRole(name, loader);
   if (!dir) {
     const searched = loader.searchPath.map(displayPath).join(', ');
-    loader.problems.push({ message: `role '${name}' not found (searched ${searched})`, location: locationOf(spec) ?? at });
+    // NAMESPACE.COLLECTION.ROLE is a collection's role, which Ansible finds in its collections paths and drover does not look for.
+    const unsupported = /^[\w-]+\.[\w-]+\.[\w-]+$/.test(name)
+      ? ({ kind: 'role', name, instead: 'put the role under roles/ (or roles_path: drover galaxy install) and name it by its directory' } as const)
+      : undefined;
+    loader.problems.push({ message: `role '${name}' not found (searched ${searched})`, location: locationOf(spec) ?? at, unsupported });
     return [];
   }
   const params: Record<string, unknown> = { ...(entry!.vars as object) };

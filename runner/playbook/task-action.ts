@@ -63,7 +63,8 @@ export function moduleArguments(module: { name: string; freeForm?: string }, val
   }
   const { _raw_params: raw, ...params } = parsed;
   if (raw === undefined) return { params };
-  if (module.freeForm) return { params: { ...params, [module.freeForm]: raw } };
+  // A parameter given as key=value wins over the free words (include_vars: a.yml file=b.yml reads b.yml, as Ansible's action does).
+  if (module.freeForm) return { params: { [module.freeForm]: raw, ...params } };
   if (raw.includes('{{')) return { error: `the arguments '${value}' are a template for the whole parameter set, which drover does not take: write the parameters as a mapping` };
   return { error: `'${raw}' is not a key=value parameter (only free-form modules such as command and shell take words without '='); quote values with spaces: key="a b"` };
 }

@@ -2,8 +2,8 @@
 // action (a module, a block, import/include, meta). Every problem is collected
 // with its file:line:col so that all of them are reported at once.
 import { dirname, resolve } from 'node:path';
-import type { Problem } from '../errors.js';
-import type { ModuleRegistry } from '../../modules/registry.js';
+import type { Problem, Unsupported } from '../errors.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
 import { keywordProblems } from '../validate/keywords.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
@@ -16,6 +16,7 @@ import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-a
 import { closest } from 'fastest-levenshtein';
 import { ansibleBoolean } from '../validate/coerce.js';
 import { LOOKUP_NAMES } from '../template/lookups.js';
+import { insteadOf } from '../validate/instead.js';
 
 export interface TaskContext {
   file: string;
@@ -82,21 +83,27 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
     else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
     else if (key.startsWith('with_')) {
-      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`, location: keyLocationOf(entry, key) });
+      const has = `with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`;
+      const unsupported = { kind: 'lookup', name: key.slice(5), instead: `drover has ${has}` } as const;
+      ctx.problems.push({ message: `${label}: '${key}' loops over the lookup '${key.slice(5)}', which drover does not have; drover has ${has}`, location: keyLocationOf(entry, key), unsupported });
     } else if (key in UNSUPPORTED_KEYWORDS) {
-      ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key) });
+      const unsupported = { kind: 'keyword', name: key, instead: UNSUPPORTED_KEYWORDS[key]! } as const;
+      ctx.problems.push({ message: `${label}: keyword '${key}' is not supported by drover (${UNSUPPORTED_KEYWORDS[key]})`, location: keyLocationOf(entry, key), unsupported });
     } else actions.push(key);
   }
   const loops = Object.keys(keywords).filter((k) => k === 'loop' || k.startsWith('with_'));
   if (loops.length > 1) ctx.problems.push({ message: `${label}: only one of ${loops.map((l) => `'${l}'`).join(', ')} can be given (each is a loop)`, location: keyLocationOf(entry, loops[1]!) });
   for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
-  for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!) });
+  for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!), unsupported: p.unsupported });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
 
   if (loops.length > 0 && (('block' in entry) || actions.some((a) => !ctx.registry.has(a) && !(LEGACY_ACTION_KEYS as readonly string[]).includes(a)))) {
     const what = 'block' in entry ? 'block' : strip(actions[0] ?? '');
     if (what in LOOP_ALTERNATIVE) {
-      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead'})`, location: keyLocationOf(entry, loops[0]!) });
+      const alternative = LOOP_ALTERNATIVE[what] ?? 'loop over a module task instead';
+      // Where Ansible refuses the loop too it is a mistake, not something drover lacks.
+      const unsupported = alternative.startsWith('Ansible refuses') ? undefined : ({ kind: 'keyword', name: `${loops[0]} on ${what}`, instead: alternative } as const);
+      ctx.problems.push({ message: `${label}: '${loops[0]}' on ${what} is not supported by drover (${alternative})`, location: keyLocationOf(entry, loops[0]!), unsupported });
       return null;
     }
   }
@@ -135,7 +142,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     key = legacy.key;
     value = legacy.value;
     if (!ctx.registry.has(key) && !IMPORT_KEYS.includes(strip(key))) {
-      ctx.problems.push({ message: `${label}: unknown module '${key}' in ${actions[0]}; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, actions[0]!) });
+      ctx.problems.push({ message: `${label}: unknown module '${key}' in ${actions[0]}; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, actions[0]!), unsupported: unknownModule(key, ctx) });
       return null;
     }
   }
@@ -176,7 +183,7 @@ function parseModuleTask(
 ): ModuleTask | null {
   const module = ctx.registry.find(key);
   if (!module) {
-    ctx.problems.push({ message: `${label}: unknown module '${key}'; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, key) });
+    ctx.problems.push({ message: `${label}: unknown module '${key}'; did you mean '${suggest(key, ctx)}'?`, location: keyLocationOf(entry, key), unsupported: unknownModule(key, ctx) });
     return null;
   }
   const parsed = moduleArguments(module, written);
@@ -195,16 +202,16 @@ function parseModuleTask(
   for (const p of expectsFailure ? [] : loadTimeParamProblems(module, params)) {
     if (handled && p.missing) continue;
     const at = (typeof value === 'object' && value !== null && p.param && keyLocationOf(value, p.param.split('.')[0]!)) || keyLocationOf(entry, key);
-    ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at });
+    ctx.problems.push({ message: `${label}, module '${module.name}': ${p.message}`, location: at, unsupported: p.unsupported });
   }
-  for (const { message, ansibleRunTime } of templateFileProblems(module, params, { roleDir: ctx.role?.dir, baseDir: base.baseDir })) {
+  for (const { message, ansibleRunTime, unsupported } of templateFileProblems(module, params, { roleDir: ctx.role?.dir, baseDir: base.baseDir })) {
     if (handled && ansibleRunTime) continue;
     const at = (typeof value === 'object' && value !== null && keyLocationOf(value, module.templateFile!.param)) || keyLocationOf(entry, key);
-    ctx.problems.push({ message: `${label}, module '${module.name}', ${message}`, location: at });
+    ctx.problems.push({ message: `${label}, module '${module.name}', ${message}`, location: at, unsupported });
   }
   for (const p of templateProblems(value)) {
     const at = (typeof value === 'object' && value !== null && p.path && keyLocationOf(value, p.path.split('.')[0]!)) || keyLocationOf(entry, key);
-    ctx.problems.push({ message: `${label}, module '${module.name}'${p.path ? `, parameter '${p.path}'` : ''}: ${p.message}`, location: at });
+    ctx.problems.push({ message: `${label}, module '${module.name}'${p.path ? `, parameter '${p.path}'` : ''}: ${p.message}`, location: at, unsupported: p.unsupported });
   }
   return { ...base, kind: 'module', module: module.name, moduleKey: key, rawParams: value };
 }
@@ -237,6 +244,11 @@ function includeSite(ctx: TaskContext, entry: Record<string, unknown>, key: stri
 
 function suggest(key: string, ctx: TaskContext): string {
   return closest(key, [ctx.registry.suggest(key), ...Object.keys(TASK_KEYWORDS), ...IMPORT_KEYS]);
+}
+
+/** A task key that is neither a keyword nor a module drover has: an Ansible module (or collection module) drover lacks, or a typo. */
+function unknownModule(key: string, ctx: TaskContext): Unsupported {
+  return { kind: 'module', name: key, instead: insteadOf(key, suggest(key, ctx), 'drover doc --list shows every module; command or shell runs the tool a missing module wraps') };
 }
 
 /** Lists where Ansible accepts a string or a list; old loop spellings become `loop`. */

@@ -1,6 +1,7 @@
 // The loaded playbook: plays, and task trees whose keywords are still
 // untemplated (templating happens per host, at run time).
 import type { SourceLocation } from '../errors.js';
+import type { VarPrompt } from './vars-prompt.js';
 
 /** Task keywords drover understands; documented in docs/keywords.md. */
 export interface Keywords {
@@ -118,6 +119,8 @@ export interface Play {
   vars: Record<string, unknown>;
   /** vars_files as written (may be templates); read per host at play start. */
   varsFiles: string[];
+  /** Questions asked when the play starts; each answer is a play variable (unless given with -e). */
+  varsPrompt: VarPrompt[];
   gatherFacts: boolean;
   serial?: (number | string)[];
   /** Keywords every task of the play inherits (become, environment, no_log...). */

@@ -9,6 +9,7 @@ import { InputError, excerpt, formatLocation, type Problem, type SourceLocation 
 import { checkInputFileSize } from '../input-size.js';
 import { loadVaultedYaml, VaultedValue } from '../vault/load.js';
 import { unsafeText } from '../template/unsafe-text.js';
+import { pyyamlNumber } from './yaml-numbers.js';
 
 const locations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
@@ -155,6 +156,8 @@ function sameKey(a: unknown, b: unknown): boolean {
 
 function plainScalar(node: Scalar): unknown {
   if (typeof node.value === 'boolean' && node.type === 'PLAIN' && /^[yYnN]$/.test(String(node.source))) return node.source;
+  // `1e3`, `-.5`, `08`: numbers to the yaml package, strings (or other numbers) to PyYAML.
+  if (typeof node.value === 'number' && node.type === 'PLAIN' && node.tag === undefined) return pyyamlNumber(String(node.source));
   return node.value;
 }
 
@@ -208,6 +211,13 @@ function convertNode(node: Node, state: ConvertState): unknown {
   if (isSeq(node)) {
     const result = node.items.map((item) => convert(item as Node | null, state));
     if (node.range) locations.set(result, state.at(node.range[0]));
+    // Each item's place by its index: a scalar item (a role's name) has no place of its own.
+    const items = new Map<string, SourceLocation>();
+    node.items.forEach((item, i) => {
+      const range = (item as Node | null)?.range;
+      if (range) items.set(String(i), state.at(range[0]));
+    });
+    keyLocations.set(result, items);
     return result;
   }
   if (isScalar(node)) {

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import type { EngineEvent, Reporter, TaskRef, TaskResultEvent } from '../engine/events.js';
 import { pyJson } from '../template/python-json.js';
 import { interruptMessage, unhandled } from './format.js';
-import { renderRecap } from './recap.js';
+import { renderRecap, retryLine } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream, type Paint, type Tone } from './style.js';
 
 export interface AnsibleDefaultOptions {
@@ -80,7 +80,7 @@ export class AnsibleDefaultReporter implements Reporter {
       case 'run.interrupted':
         return this.paint(interruptMessage(event.waiting), 'warn') + '\n';
       case 'run.end':
-        return renderRecap(event.stats, { color: this.color, columns: this.columns });
+        return retryLine(event.retryFile) + renderRecap(event.stats, { color: this.color, columns: this.columns });
       default:
         return unhandled(event);
     }

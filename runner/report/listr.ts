@@ -19,7 +19,7 @@
 import { DefaultRenderer, LISTR_DEFAULT_RENDERER_STYLE, LISTR_LOGGER_STYLE, Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStats, Reporter, TaskResultEvent } from '../engine/events.js';
 import { formatResult, formatWarning, interruptMessage, taskTitle, unhandled } from './format.js';
-import { countResult, renderRecap } from './recap.js';
+import { countResult, renderRecap, retryLine } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream } from './style.js';
 import { aggregate, counts, finalTitle, newPlay, runningTitle, type HostState, type Outcome, type PlayState } from './live-state.js';
 
@@ -52,6 +52,7 @@ export class ListrReporter implements Reporter {
   private readonly afterword: string[] = [];
   private afterwordPlay: PlayState | undefined;
   private stats: Record<string, HostStats> | undefined;
+  private retryFile: string | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private displayError: string | undefined;
 
@@ -89,6 +90,7 @@ export class ListrReporter implements Reporter {
         return this.remember(painter(this.color)(interruptMessage(event.waiting), 'warn') + '\n');
       case 'run.end':
         this.stats = event.stats;
+        this.retryFile = event.retryFile;
         this.plays.forEach((play) => this.finishPlay(play));
         return;
       default:
@@ -104,7 +106,7 @@ export class ListrReporter implements Reporter {
     clearTimeout(this.refreshTimer);
     this.sink.write(this.afterword.join(''));
     if (this.displayError) this.sink.write(formatWarning(`live display failed: ${this.displayError}`, undefined, painter(this.color)));
-    if (this.stats) this.sink.write(renderRecap(this.stats, { color: this.color, columns: columnsOf(this.options.stream) }));
+    if (this.stats) this.sink.write(retryLine(this.retryFile) + renderRecap(this.stats, { color: this.color, columns: columnsOf(this.options.stream) }));
     await this.sink.flushed();
   }
 

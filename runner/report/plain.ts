@@ -3,7 +3,7 @@
 // independently and their lines interleave.
 import type { EngineEvent, Reporter, TaskResultEvent } from '../engine/events.js';
 import { formatResult, formatWarning, interruptMessage, unhandled } from './format.js';
-import { renderRecap } from './recap.js';
+import { renderRecap, retryLine } from './recap.js';
 import { banner, columnsOf, painter, Sink, type OutputStream, type Paint } from './style.js';
 
 export interface PlainOptions {
@@ -69,7 +69,7 @@ export class PlainReporter implements Reporter {
       case 'run.interrupted':
         return this.paint(interruptMessage(event.waiting), 'warn') + '\n';
       case 'run.end':
-        return renderRecap(event.stats, { color: this.color, columns: this.columns });
+        return retryLine(event.retryFile) + renderRecap(event.stats, { color: this.color, columns: this.columns });
       default:
         return unhandled(event);
     }

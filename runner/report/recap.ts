@@ -93,3 +93,8 @@ export function countResult(stats: HostStats, event: TaskResultEvent): void {
       break;
   }
 }
+
+/** The line ansible-playbook prints before its recap when it wrote a .retry file. */
+export function retryLine(retryFile: string | undefined): string {
+  return retryFile === undefined ? '' : `\tto retry, use: --limit @${retryFile}\n`;
+}

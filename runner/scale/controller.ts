@@ -11,7 +11,8 @@ import { loadRun } from '../engine/run.js';
 import { playHostPattern } from '../engine/play-hosts.js';
 import { InputError } from '../errors.js';
 import { selectHosts, type Inventory } from '../inventory/index.js';
-import type { Invocation } from '../cli-args.js';
+import type { ModuleRegistry } from '../module-api.js';
+import type { Invocation } from '../engine/invocation.js';
 import { commonRoot, packBundle } from './bundle.js';
 import { bundleKey, encodeRecord, queueName, RUNS_KEY, runKeys, type RunRecord, type SliceJob } from './jobs.js';
 import { refuseSliceBoundaries } from './refusals.js';
@@ -25,6 +26,8 @@ export type RunJobSettings = Omit<SliceJob, 'runId' | 'slice' | 'hosts' | 'bundl
 
 export interface StartRun {
   invocation: Invocation;
+  /** The modules the playbook may name, to load it before queueing. */
+  registry: ModuleRegistry;
   settings: RunJobSettings;
   sliceSize: number;
   /** Key files named on the command line: never packed. */
@@ -35,7 +38,7 @@ export interface StartRun {
 export async function startRun(redis: Redis, redisOptions: RedisOptions, request: StartRun): Promise<string> {
   const { invocation } = request;
   if (!Number.isInteger(request.sliceSize) || request.sliceSize < 1) throw new InputError([{ message: `--slice-size must be a whole number of hosts, 1 or more` }]);
-  const { playbook, inventory } = await loadRun(invocation);
+  const { playbook, inventory } = await loadRun({ ...invocation, registry: request.registry });
   const playHosts = playbook.plays.map((play) => selectHosts(inventory, playHostPattern(play, invocation.extraVars), { limit: invocation.limit }).hosts);
   const hosts = [...new Set(playHosts.flat())];
 

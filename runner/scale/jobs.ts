@@ -56,6 +56,8 @@ export interface SliceJob {
   diff: boolean;
   forks: number;
   verbosity: number;
+  /** inject_facts_as_vars as the controller read it. */
+  injectFactsAsVars?: boolean;
   startAtTask?: string;
   /** Command-line connection flags; file paths in them are the worker machine's. */
   connection: Partial<ConnectionTarget>;

@@ -11,12 +11,16 @@ const SCANNED = /\.(ya?ml|j2|jinja2?|tpl)$/;
 
 const RULES: ReadonlyArray<{ pattern: RegExp; why: (word: string) => string }> = [
   {
-    pattern: /^\s*(?:-\s+)?(serial|run_once|any_errors_fatal|max_fail_percentage)\s*:/,
+    pattern: /^\s*(?:-\s+)?(serial|run_once|any_errors_fatal|max_fail_percentage|throttle)\s*:/,
     why: (word) => `'${word}' decides over all the play's hosts, which a run split into slices (--redis) cannot do yet; run this playbook without --redis`,
   },
   {
     pattern: /\b(end_play|end_batch)\b/,
     why: (word) => `meta ${word} ends the play for every host, which a run split into slices (--redis) cannot do yet; run this playbook without --redis`,
+  },
+  {
+    pattern: /^\s*(vars_prompt)\s*:/,
+    why: () => "vars_prompt would be asked on the workers, which have no terminal: answer each question with -e NAME=VALUE and drop vars_prompt, or run without --redis",
   },
   {
     pattern: /\b(hostvars|ansible_play_hosts(?!_all)|play_hosts|ansible_play_batch)\b/,

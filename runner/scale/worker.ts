@@ -9,6 +9,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { runPlaybook } from '../engine/run.js';
 import { InputError } from '../errors.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { maskVaultSecrets } from '../vault/secrets.js';
 import { BundleMismatch, unpackBundle, type Bundle } from './bundle.js';
 import { HostLocks } from './host-lock.js';
@@ -21,6 +22,8 @@ export interface WorkerOptions {
   bundleCache: string;
   /** How long a lost worker's job and host locks outlive it (BullMQ's lockDuration, the host locks' expiry). */
   lockMs: number;
+  /** The modules the slices' playbooks may name. */
+  registry: ModuleRegistry;
   log(line: string): void;
 }
 
@@ -84,12 +87,14 @@ async function runSlice(job: Job<SliceJob>, redis: Redis, options: WorkerOptions
         playbook: join(dir, data.playbook),
         inventory: data.inventory.map((p) => join(dir, p)),
         limit: data.limit,
+        registry: options.registry,
         extraVars: data.extraVars,
         tags: data.tags,
         check: data.check,
         diff: data.diff,
         forks: data.forks,
         verbosity: data.verbosity,
+        injectFactsAsVars: data.injectFactsAsVars,
         become: data.become,
         connection: data.connection,
         knownHostsFile: data.knownHostsFile,

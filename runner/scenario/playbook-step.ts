@@ -5,6 +5,7 @@
 import { InputError } from '../errors.js';
 import type { TaskResultEvent } from '../engine/events.js';
 import { EXIT, runPlaybook } from '../engine/run.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { taskTitle } from '../report/format.js';
 import { StepFailure, type ScenarioEvent, type StepName } from './types.js';
 
@@ -16,6 +17,7 @@ export interface PlaybookContext {
   /** With an ENV inventory: a limit to the hosts the scenario created (the others are not there to reach). */
   limit?: string;
   knownHostsFile: string;
+  registry: ModuleRegistry;
   diff?: boolean;
   emit(event: ScenarioEvent): void;
   signal?: AbortSignal;
@@ -44,6 +46,7 @@ export async function runStepPlaybook(step: StepName, playbook: string, ctx: Pla
     check: mode.check ?? false,
     diff: ctx.diff ?? false,
     knownHostsFile: ctx.knownHostsFile,
+    registry: ctx.registry,
     signal: ctx.signal,
     onEvent: (event) => {
       if (event.type === 'host.task.result' && event.item === undefined) {

@@ -5,9 +5,9 @@
 // result's exit code names the failed step (types.ts STEP_EXIT).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultRegistry } from '../../modules/registry.js';
 import { EXIT } from '../engine/run.js';
 import { InputError } from '../errors.js';
+import type { ModuleRegistry } from '../module-api.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { HostGround } from '../testground/driver.js';
 import { loadDefinition, type ScenarioDefinition } from './definition.js';
@@ -20,6 +20,8 @@ import { createWorkspace, writeInventory, writeRoleConverge, type Workspace } fr
 
 export interface ScenarioOptions {
   onEvent(event: ScenarioEvent): void;
+  /** The modules the scenario's playbooks may name. */
+  registry: ModuleRegistry;
   /** Leave the hosts running; the result's `kept` destroys them later. */
   keep?: boolean;
   drivers?: DriverRegistry;
@@ -74,7 +76,7 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
       run.workspace = await createWorkspace();
       run.converge = optional('converge') ?? (await defaultConverge(ref, run.definition, run.workspace));
       const playbooks = [optional('prepare'), run.converge, optional('side_effect'), optional('verify')].filter((f): f is string => f !== undefined);
-      const problems = await Promise.allSettled(playbooks.map((file) => loadPlaybook(file, { registry: defaultRegistry })));
+      const problems = await Promise.allSettled(playbooks.map((file) => loadPlaybook(file, { registry: options.registry })));
       const errors = problems.flatMap((p) => (p.status === 'rejected' ? [p.reason as Error] : []));
       if (errors.length > 0) throw new StepFailure(errors.map((e) => e.message).join('\n'));
       return { detail: `scenario.yml and ${plural(playbooks.length, 'playbook')}` };
@@ -92,6 +94,7 @@ export async function runScenario(ref: ScenarioRef, options: ScenarioOptions): P
         limit: definition.inventory ? definition.hosts.map((h) => h.name).join(',') : undefined,
         extraVars: definition.extraVars,
         knownHostsFile: run.ground.knownHostsFile,
+        registry: options.registry,
         emit,
         signal: options.signal,
         diff: options.diff,

@@ -13,11 +13,19 @@ import { aType, truthy, type Names } from './values.js';
 
 export type Condition = string | boolean | readonly (string | boolean)[];
 
-export function evaluateCondition(condition: Condition, names: Names): boolean {
+/** Ansible's Conditional warns of every condition it evaluates that holds template delimiters (templar.is_template). */
+export function templatedConditionWarning(condition: string): string | undefined {
+  return /\{\{|\{%|\{#/.test(condition) ? `conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: ${condition}` : undefined;
+}
+
+/** `warn` hears Ansible's warning for each condition evaluated that holds `{{ }}` (a list stops at its first false one). */
+export function evaluateCondition(condition: Condition, names: Names, warn: (message: string) => void = () => {}): boolean {
   if (typeof condition === 'boolean') return condition;
-  if (Array.isArray(condition)) return condition.every((c: string | boolean) => evaluateCondition(c, names));
+  if (Array.isArray(condition)) return condition.every((c: string | boolean) => evaluateCondition(c, names, warn));
   if (typeof condition === 'number') return condition !== 0;
   if (typeof condition !== 'string') throw new TemplateError(`a condition must be an expression, a boolean or a list of them, got ${aType(condition)}`);
+  const warning = templatedConditionWarning(condition);
+  if (warning !== undefined) warn(warning);
   if (!condition.includes('{{') && !condition.includes('{%')) return truthy(evaluateExpression(condition, names));
   const rendered = renderString(condition, names);
   if (typeof rendered !== 'string') return truthy(rendered);

@@ -4,6 +4,7 @@
 // bug (show the stack, ask for a report). The message is built from parts
 // because the place is known only further out: the code that finds an undefined
 // variable does not know which template text or variable it was rendering.
+import type { Unsupported } from '../errors.js';
 
 /** A problem in a template or expression; `message` says what and where. */
 export class TemplateError extends Error {
@@ -21,6 +22,8 @@ export class TemplateError extends Error {
    * module shows it before the message, as Ansible's template action does.
    */
   pythonClass: string | undefined;
+  /** Set when the template uses a Jinja construct drover does not run (`{% extends %}`): `drover compat` groups by it. */
+  unsupported: Unsupported | undefined;
   /** Set when the message already says all there is (a cycle names its whole chain). */
   protected complete = false;
 

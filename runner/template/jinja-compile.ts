@@ -83,7 +83,11 @@ function build(text: string, base: Syntax, options: CompileOptions): JinjaTempla
   } catch (error) {
     // A value shows the expression under a caret; a file names its own line and column instead.
     if (error instanceof JinjaSyntaxError && error.expression !== undefined && options.value === true) throw error.expression.locate(place(error.offset));
-    if (error instanceof JinjaSyntaxError) throw new TemplateError(`template syntax error: ${error.detail}`).locate(place(error.offset));
+    if (error instanceof JinjaSyntaxError) {
+      const located = new TemplateError(`template syntax error: ${error.detail}`).locate(place(error.offset));
+      located.unsupported = error.unsupported;
+      throw located;
+    }
     throw error;
   }
   return { nodes, syntax, place, trailingNewlines: /\n*$/.exec(body)![0].length };
@@ -96,7 +100,11 @@ function readHeader(line: string, base: Syntax, name: string): Syntax {
     if (colon === -1) throw new AnsibleRunTimeError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`).locate(`${name}:1:1`);
     const key = pair.slice(0, colon).trim();
     const field = HEADER_KEYS[key];
-    if (field === undefined) throw new TemplateError(`#jinja2: header sets '${key}', which drover does not support (it supports ${Object.keys(HEADER_KEYS).join(', ')})`).locate(`${name}:1:1`);
+    if (field === undefined) {
+      const error = new TemplateError(`#jinja2: header sets '${key}', which drover does not support (it supports ${Object.keys(HEADER_KEYS).join(', ')})`).locate(`${name}:1:1`);
+      error.unsupported = { kind: 'template statement', name: `#jinja2: ${key}`, instead: `leave it out (drover's #jinja2: header takes ${Object.keys(HEADER_KEYS).join(', ')})` };
+      throw error;
+    }
     syntax[field] = literal(pair.slice(colon + 1).trim(), typeof ANSIBLE_SYNTAX[field] === 'boolean' ? 'boolean' : field.endsWith('Prefix') ? 'prefix' : 'string', `${name}:1:1`);
   }
   return syntax as unknown as Syntax;

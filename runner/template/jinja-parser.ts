@@ -18,7 +18,7 @@ export interface At {
 export type Node =
   | { t: 'text'; text: string }
   | ({ t: 'output'; expr: Expr } & At)
-  | ({ t: 'if'; branches: { test: Expr; body: Node[] }[]; otherwise: Node[] } & At)
+  | ({ t: 'if'; branches: { test: Expr; body: Node[]; at: number }[]; otherwise: Node[] } & At)
   | ({ t: 'for'; targets: string[]; iter: Expr; filter: Expr | null; body: Node[]; otherwise: Node[] } & At)
   | ({ t: 'set'; target: string[]; value: Expr } & At)
   | ({ t: 'setblock'; target: string; filters: FilterCall[]; body: Node[] } & At)
@@ -92,7 +92,7 @@ export function parseJinja(text: string, syntax: Syntax): Node[] {
     const open = { tag: tag.tag, at };
     const sections: Node[][] = [];
     let middle: Tag | null = null;
-    const tests: Expr[] = tag.tag === 'if' ? [tag.test] : [];
+    const tests: { test: Expr; at: number }[] = tag.tag === 'if' ? [{ test: tag.test, at: at.at }] : [];
     for (;;) {
       const { body, stop } = block(open, [ends.end, ...ends.middle, ...strayEnds(ends.end)]);
       sections.push(body);
@@ -102,7 +102,7 @@ export function parseJinja(text: string, syntax: Syntax): Node[] {
         throw new JinjaSyntaxError(`unexpected '{% ${found.tag} %}' inside '{% ${tag.tag} %}' (expected '{% ${ends.end} %}')`, stop!.at.at);
       }
       middle = found;
-      if (found.tag === 'elif') tests.push(found.test);
+      if (found.tag === 'elif') tests.push({ test: found.test, at: stop!.at.at });
     }
     return build(tag, at, { sections, tests, elseGiven: middle?.tag === 'else' });
   };
@@ -116,11 +116,12 @@ function strayEnds(own: string): string[] {
   return Object.values(ENDS).map((e) => e.end).filter((e) => e !== own);
 }
 
-function build(tag: Tag, at: At, parts: { sections: Node[][]; tests: Expr[]; elseGiven: boolean }): Node {
+function build(tag: Tag, at: At, parts: { sections: Node[][]; tests: { test: Expr; at: number }[]; elseGiven: boolean }): Node {
   const [body, ...rest] = parts.sections as [Node[], ...Node[][]];
   switch (tag.tag) {
     case 'if': {
-      const branches = parts.tests.map((test, k) => ({ test, body: parts.sections[k]! }));
+      // Each branch keeps its own tag's offset (an elif's expression offsets count from it).
+      const branches = parts.tests.map(({ test, at: tagAt }, k) => ({ test, body: parts.sections[k]!, at: tagAt }));
       return { t: 'if', branches, otherwise: parts.elseGiven ? rest.at(-1)! : [], ...at };
     }
     case 'for':
@@ -159,7 +160,9 @@ function parse<T>(run: () => T, at: At): T {
     return run();
   } catch (error) {
     if (error instanceof ExpressionError) {
-      throw new JinjaSyntaxError(error.detail, at.at + error.offset, error);
+      const wrapped = new JinjaSyntaxError(error.detail, at.at + error.offset, error);
+      wrapped.unsupported = error.unsupported;
+      throw wrapped;
     }
     throw error;
   }

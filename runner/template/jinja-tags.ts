@@ -4,6 +4,7 @@
 // Tags drover does not implement are refused here, at load time, with the
 // construct that does the same job.
 import type { Args, Expr } from './ast.js';
+import type { Unsupported } from '../errors.js';
 import { describe } from './lexer.js';
 import { Parser } from './parser.js';
 
@@ -103,9 +104,16 @@ class TagReader extends Parser {
         return this.fromTag();
     }
     const refused = REFUSED[name];
-    if (refused !== undefined) throw this.error(`{% ${name} %}: ${refused}`, head);
+    if (refused !== undefined) throw this.unsupported(`{% ${name} %}: ${refused}`, head, { kind: 'template statement', name: `{% ${name} %}`, instead: refused });
     const near = KNOWN_TAGS.filter((t) => t[0] === name[0]).join(', ') || KNOWN_TAGS.join(', ');
     throw this.error(`unknown statement '{% ${name} %}' (drover and Ansible's Jinja know ${near})`, head);
+  }
+
+  /** The error for a construct Ansible's Jinja runs and drover does not, marked so for `drover compat`. */
+  private unsupported(message: string, at: ReturnType<Parser['peek']>, what: Unsupported): ReturnType<Parser['error']> {
+    const error = this.error(message, at);
+    error.unsupported = what;
+    return error;
   }
 
   private forTag(): Tag {
@@ -118,7 +126,10 @@ class TagReader extends Parser {
       this.next();
       filter = this.parseCond();
     }
-    if (this.isName('recursive')) throw this.error("recursive loops ('for ... recursive' with loop()) are not supported; use a macro that calls itself", this.peek());
+    if (this.isName('recursive')) {
+      const instead = 'a macro that calls itself';
+      throw this.unsupported(`recursive loops ('for ... recursive' with loop()) are not supported; use ${instead}`, this.peek(), { kind: 'template statement', name: '{% for ... recursive %}', instead });
+    }
     return { tag: 'for', targets, iter, filter };
   }
 

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { execaSync } from 'execa';
-import { renderText } from './render.js';
+import { lookupRenderers } from './lookup-rendering.js';
 import { ansibleTemplateVars } from './template-vars.js';
 import { parseKv } from '../playbook/kv-args.js';
 import { LookupFailure, type LookupContext, type LookupPlugin } from './lookup-types.js';
@@ -189,7 +189,7 @@ const template: LookupPlugin = {
       // Ansible's order: the task's variables, then the template's own (template_path...), then template_vars.
       const own = ansibleTemplateVars(String(term), found, null);
       const names: Names = { resolve: (name) => (Object.hasOwn(extra, name) ? extra[name] : Object.hasOwn(own, name) ? own[name] : ctx.names.resolve(name)) };
-      return renderText(readText(found), names, basename(found));
+      return lookupRenderers().renderText(readText(found), names, basename(found));
     });
   },
 };

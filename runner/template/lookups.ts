@@ -8,8 +8,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { force, TemplateError, UndefinedVariableError } from './errors.js';
 import { dataLookups } from './lookups-data.js';
-import { renderValue } from './render.js';
 import { fileLookups } from './lookups-files.js';
+import { lookupRenderers } from './lookup-rendering.js';
 import { LookupFailure, type LookupContext, type LookupPlugin } from './lookup-types.js';
 import { isMapping, type Names } from './values.js';
 
@@ -69,6 +69,7 @@ export function runLoopLookup(name: string, terms: unknown, ctx: LookupContext):
 export function callLookupFunction(fn: string, args: unknown[], kwargs: [string, unknown][], names: Names | undefined, templated: boolean[] = []): unknown {
   if (names === undefined) throw new TemplateError(`${fn}() is only available in playbook templates and conditions`);
   if (args.length === 0) throw new TemplateError(`${fn}() needs the name of a lookup plugin`);
+  const { renderValue } = lookupRenderers();
   const [name, ...terms] = args.map((a, i) => (i > 0 && templated[i] === true ? renderValue(force(a), names) : force(a)));
   const options: Record<string, unknown> = {};
   let wantlist = fn !== 'lookup';

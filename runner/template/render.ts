@@ -10,10 +10,13 @@ import { JinjaRenderer, type Loader } from './jinja-render.js';
 import { compileTemplate, type Position } from './handlebars-compile.js';
 import { Interpreter } from './mustache.js';
 import { literalEval } from './literal-eval.js';
+import { installLookupRenderers } from './lookup-rendering.js';
 import { isMapping, setOwn, type Names } from './values.js';
 
 export type { Loader } from './jinja-render.js';
 export type { Syntax } from './jinja-lexer.js';
+
+installLookupRenderers({ renderValue, renderText });
 
 /** Whether text may be a Jinja template: it holds `{{`, `{%` or `{#` (Ansible's test). */
 export function isTemplateText(text: string): boolean {
@@ -99,9 +102,13 @@ export function renderText(text: string, names: Names, name: string, options: Fi
 }
 
 /** Parse a template file (Jinja or Handlebars by its name): what `--syntax-check` runs on the files a playbook names. */
-export function checkTemplateFile(text: string, name: string, syntax?: Partial<Syntax>): void {
-  if (isHandlebarsFile(name)) compileTemplate(text);
-  else compileTemplateFile(text, name, syntax);
+/** Parse a template file as its render would, throwing its syntax errors; a Jinja file's parsed template is returned, for load-time checks of the names it uses. */
+export function checkTemplateFile(text: string, name: string, syntax?: Partial<Syntax>): JinjaTemplate | undefined {
+  if (isHandlebarsFile(name)) {
+    compileTemplate(text);
+    return undefined;
+  }
+  return compileTemplateFile(text, name, syntax);
 }
 
 export function isHandlebarsFile(name: string): boolean {

@@ -5,22 +5,13 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { TASK_KEYWORDS } from '../playbook/keywords.js';
 import type { Schema } from '../schema.js';
+import { ansibleBoolean } from './coerce.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
+// validateSchema off: checking our own schemas against JSON Schema's meta-schema cost ~12 ms of
+// every start (compiling the meta-schema); test/schemas-of-modules-and-keywords-are-valid.test.ts does it.
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false, validateSchema: false });
 const validators = new Map<string, ValidateFunction>();
-
-const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
-const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f']);
-
-/** Ansible's boolean(): booleans, 1/0 (1.0/0.0), and the strings above in any case; anything else is refused. */
-export function ansibleBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (value === 1 || value === 0) return value === 1;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim().toLowerCase();
-  return TRUE.has(text) ? true : FALSE.has(text) ? false : undefined;
-}
 
 /** Python's int() on a keyword value: integers and whole-number text; a fraction is cut (int(2.5) is 2). */
 function ansibleInt(value: unknown): number | undefined {
@@ -77,6 +68,7 @@ const WORDS: Record<string, string> = { array: 'a list', object: 'a mapping', st
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'type') return `must be ${WORDS[String(error.params.type)] ?? String(error.params.type)}`;
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
   return error.instancePath ? `${error.instancePath.slice(1).replace(/\//g, '.')} ${error.message}` : `${error.message}`;
 }
 

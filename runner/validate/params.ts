@@ -6,11 +6,15 @@ import { closest } from 'fastest-levenshtein';
 import type { AnyModule } from '../module-api.js';
 import { FREE_FORM_MODULES, parseKv } from '../playbook/kv-args.js';
 import { coerceParams } from './coerce.js';
+import { insteadOf } from './instead.js';
+import type { Unsupported } from '../errors.js';
 
 // ajv ships CommonJS; its default export is the class under ESM interop.
 const Ajv = AjvModule.default ?? AjvModule;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: true, strictRequired: false });
+// validateSchema off: checking our own schemas against JSON Schema's meta-schema cost ~12 ms of
+// every start (compiling the meta-schema); test/schemas-of-modules-and-keywords-are-valid.test.ts does it.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, allowUnionTypes: true, strict: true, strictRequired: false, validateSchema: false });
 const compiled = new WeakMap<AnyModule, ValidateFunction>();
 
 function validatorFor(module: AnyModule): ValidateFunction {
@@ -46,7 +50,8 @@ export function normaliseParams(module: AnyModule, value: unknown, args: Record<
 /** "ls -l /tmp chdir=/srv creates=/x": Ansible's options come out of the string, the other words are the command. */
 function freeFormParams(module: AnyModule, key: string, text: string): Record<string, unknown> {
   const { _raw_params: raw, ...options } = parseKv(text, { freeForm: FREE_FORM_MODULES.has(module.name) });
-  return { ...options, [key]: raw ?? '' };
+  // A parameter given as key=value wins over the free words (include_vars: a.yml file=b.yml reads b.yml, as Ansible's action does).
+  return { [key]: raw ?? '', ...options };
 }
 
 export interface ParamProblem {
@@ -55,6 +60,8 @@ export interface ParamProblem {
   message: string;
   /** A missing required parameter: Ansible fails the task when it runs, with 'missing required arguments'. */
   missing?: true;
+  /** A parameter, or a value of one, that drover's module does not take (Ansible's may): for `drover compat`. */
+  unsupported?: Unsupported;
 }
 
 /**
@@ -120,8 +127,10 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
     case 'additionalProperties': {
       const name = (error.params as { additionalProperty: string }).additionalProperty;
       const full = path ? `${path}.${name}` : name;
-      const hint = !path && known.length ? `; did you mean '${closest(name, known)}'?` : '';
-      return { param: full, message: `unknown parameter '${full}'${hint}` };
+      const near = !path && known.length ? closest(name, known) : undefined;
+      const hint = near === undefined ? '' : `; did you mean '${near}'?`;
+      const instead = insteadOf(name, near, `drover doc ${module.name} lists its parameters`);
+      return { param: full, message: `unknown parameter '${full}'${hint}`, unsupported: { kind: 'parameter', name: `${module.name}: ${full}`, instead } };
     }
     case 'required': {
       const name = (error.params as { missingProperty: string }).missingProperty;
@@ -130,8 +139,11 @@ function explain(module: AnyModule, error: ErrorObject): ParamProblem | null {
     }
     case 'type':
       return { param: path, message: `parameter '${path}' must be ${(error.params as { type: string | string[] }).type.toString().replace(',', ' or ')}` };
-    case 'enum':
-      return { param: path, message: `parameter '${path}' must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+      const unsupported = { kind: 'parameter', name: `${module.name}: ${path}`, instead: `one of ${allowed}` } as const;
+      return { param: path, message: `parameter '${path}' must be one of ${allowed}`, unsupported };
+    }
     case 'oneOf':
     case 'anyOf':
       return { param: path, message: oneOfMessage(module, path) };

@@ -1,11 +1,15 @@
 // `ansible-playbook` for a target's runme.sh (test/support/ansible-target-run.ts
 // puts a directory holding a wrapper for this file first on PATH): the same
-// command line run by drover. Only flags and ANSIBLE_* settings drover really
-// implements are translated; any other one ends the run with exit 5 and a
-// message naming it, never silently dropped. Every run records its events in
-// DROVER_SHIM_LOG_DIR, which the harness tallies afterwards.
+// command line run by drover. Only flags drover really implements are
+// translated, and only the ANSIBLE_* settings drover's config layer reads
+// (runner/config/settings.ts) pass, for drover to apply or refuse; any other
+// one ends the run with exit 5 and a message naming it, never silently
+// dropped. The output is Ansible's default callback (`--output ansible`), as
+// ansible-playbook's is, unless ANSIBLE_STDOUT_CALLBACK says otherwise. Every
+// run records its events in DROVER_SHIM_LOG_DIR, which the harness tallies.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { SETTINGS as DROVER_SETTINGS } from '../../runner/config/settings.js';
 
 /** ansible-playbook flags drover has, with how many values each takes; the value is passed on as written. */
 const FLAGS: Record<string, { drover: string; values: 0 | 1 }> = {
@@ -16,18 +20,20 @@ const FLAGS: Record<string, { drover: string; values: 0 | 1 }> = {
   '-f': { drover: '-f', values: 1 }, '--forks': { drover: '-f', values: 1 },
   '-C': { drover: '-C', values: 0 }, '--check': { drover: '-C', values: 0 },
   '-D': { drover: '-D', values: 0 }, '--diff': { drover: '-D', values: 0 },
+  '-c': { drover: '-c', values: 1 }, '--connection': { drover: '-c', values: 1 },
   '-u': { drover: '-u', values: 1 }, '--user': { drover: '-u', values: 1 },
   '--private-key': { drover: '--private-key', values: 1 }, '--key-file': { drover: '--private-key', values: 1 },
   '-T': { drover: '-T', values: 1 }, '--timeout': { drover: '-T', values: 1 },
   '--ssh-common-args': { drover: '--ssh-common-args', values: 1 }, '--ssh-extra-args': { drover: '--ssh-extra-args', values: 1 },
   '--start-at-task': { drover: '--start-at-task', values: 1 },
+  '--flush-cache': { drover: '--flush-cache', values: 0 },
   '--syntax-check': { drover: '--syntax-check', values: 0 },
   '--list-hosts': { drover: '--list-hosts', values: 0 }, '--list-tasks': { drover: '--list-tasks', values: 0 }, '--list-tags': { drover: '--list-tags', values: 0 },
   '-v': { drover: '-v', values: 0 }, '--verbose': { drover: '-v', values: 0 },
 };
 
-/** ANSIBLE_* settings drover reads (anything else set in the environment is refused). */
-const SETTINGS = new Set(['ANSIBLE_ROLES_PATH']);
+/** The environment variables of the settings drover reads (any other ANSIBLE_* set is refused). */
+const SETTINGS = new Set(Object.values(DROVER_SETTINGS).flatMap((s) => s.env));
 /** Set by the harness for ansible-playbook's own runs; they change nothing drover does (where files go, no retry files). */
 const HARNESS_SETTINGS = new Set(['ANSIBLE_HOME', 'ANSIBLE_LOCAL_TEMP']);
 
@@ -70,5 +76,6 @@ if (logDir === undefined) refuse('DROVER_SHIM_LOG_DIR is not set (the harness se
 const cli = join(import.meta.dirname, '..', '..', 'runner', 'cli.ts');
 const [playbook, ...options] = translate(process.argv.slice(2));
 const knownHosts = process.env.DROVER_SHIM_KNOWN_HOSTS === undefined ? [] : ['--known-hosts', process.env.DROVER_SHIM_KNOWN_HOSTS];
-const r = spawnSync(process.execPath, ['--import', process.env.DROVER_SHIM_TSX ?? 'tsx', cli, 'run', playbook!, ...options, ...knownHosts, '--output', 'plain', '--no-color', '--log', logDir], { stdio: 'inherit' });
+const output = process.env.ANSIBLE_STDOUT_CALLBACK === undefined ? ['--output', 'ansible'] : [];
+const r = spawnSync(process.execPath, ['--import', process.env.DROVER_SHIM_TSX ?? 'tsx', cli, 'run', playbook!, ...options, ...knownHosts, ...output, '--log', logDir], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -10,6 +10,7 @@ import { projectRoot } from '../../runner/paths.js';
 import { allScenarios, type ScenarioRef } from '../../runner/scenario/discover.js';
 import { DEFAULT_DRIVER } from '../../runner/scenario/drivers.js';
 import { runScenario } from '../../runner/scenario/sequence.js';
+import { defaultRegistry } from '../../modules/registry.js';
 import type { ScenarioEvent } from '../../runner/scenario/types.js';
 
 /** Scenarios another test runs already, with the test that does. */
@@ -31,7 +32,7 @@ export function projectScenarios(driver: string): ScenarioRef[] {
 /** Runs one scenario from the project root; asserts every step passed or was skipped for a reason. */
 export async function scenarioPasses(ref: ScenarioRef): Promise<void> {
   const events: ScenarioEvent[] = [];
-  const result = await runScenario(ref, { onEvent: (e) => events.push(e) });
+  const result = await runScenario(ref, { registry: defaultRegistry, onEvent: (e) => events.push(e) });
   const failed = events.flatMap((e) => (e.type === 'step.end' && e.status === 'failed' ? [`${e.step}: ${e.detail ?? ''}`] : []));
   assert.deepEqual(failed, [], `${ref.label} failed`);
   assert.equal(result.exitCode, 0);

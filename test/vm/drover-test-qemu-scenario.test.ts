@@ -13,6 +13,7 @@ import type { DriverRegistry } from '../../runner/scenario/drivers.js';
 import { runScenario } from '../../runner/scenario/sequence.js';
 import type { ScenarioEvent } from '../../runner/scenario/types.js';
 import { WORKSPACE_PREFIX } from '../../runner/scenario/workspace.js';
+import { defaultRegistry } from '../../modules/registry.js';
 import { startVms, type QemuGround } from '../../runner/testground/qemu-hosts.js';
 
 const grounds: QemuGround[] = [];
@@ -31,7 +32,7 @@ function running(pid: number): boolean {
 
 test('the vm scenario of roles/example_motd passes in a QEMU guest and destroys it', async () => {
   const events: ScenarioEvent[] = [];
-  const result = await runScenario(scenarioAt(join(projectRoot(), 'roles/example_motd/tests/vm')), { drivers: observed, onEvent: (e) => events.push(e) });
+  const result = await runScenario(scenarioAt(join(projectRoot(), 'roles/example_motd/tests/vm')), { drivers: observed, registry: defaultRegistry, onEvent: (e) => events.push(e) });
   const failures = events.filter((e) => e.type === 'step.end' && e.status === 'failed');
   assert.deepEqual(failures, []);
   assert.equal(result.exitCode, 0);
