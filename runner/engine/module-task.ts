@@ -308,7 +308,7 @@ class TaskRun {
       rethrowUnlessTaskFailure(error, this.ref);
       outcome = failure(error);
     }
-    return overrides(outcome, { keywords: this.kw, scope: attempt.scope });
+    return overrides(outcome, { keywords: this.kw, scope: attempt.scope, warn: this.warn });
   }
 
   /** Plan, apply unless in check mode, then changed_when / failed_when. */
