@@ -61,7 +61,7 @@ export default defineModule({
   },
   paramAliases: { ...urlParamAliases, thirsty: 'force' },
   async plan(host, input): Promise<Plan<State>> {
-    const params = input as Params;
+    const params = await withTmpDest(host, input as Params);
     await requireCurl(host, 'get_url');
     const dest = await expandPath(host, params.dest);
     const base = { checksum_dest: null, checksum_src: null, dest, elapsed: 0, url: params.url };
@@ -100,7 +100,7 @@ export default defineModule({
     };
   },
   async apply(host, input, plan) {
-    const params = input as Params;
+    const params = await withTmpDest(host, input as Params);
     const state = plan.state!;
     if (state.attributesOnly) {
       await settleAttributes(host, state.dest, params, null, false);
@@ -211,6 +211,11 @@ async function checkModeRequest(host: Host, params: Params, force: boolean, last
 
 function tmpDestFailure(problem: string | undefined, elapsed: number): ModuleFailure | undefined {
   return problem === undefined ? undefined : new ModuleFailure(problem, { elapsed });
+}
+
+/** tmp_dest is a `type: path` parameter: expanded on the host ($VARS, ~) as Ansible's module reads it. */
+async function withTmpDest(host: Host, params: Params): Promise<Params> {
+  return params.tmp_dest === undefined ? params : { ...params, tmp_dest: await expandPath(host, params.tmp_dest) };
 }
 
 /** mktemp in tmp_dest or the host's default; `dryRun` names one without making it. */

@@ -39,6 +39,8 @@ interface Target {
   planOnly?: boolean;
   /** Parameters parsed and re-written into file content (sent as stdin, never a shell word): checked for no crash and no canary, not for verbatim bytes. */
   rewritten?: readonly string[];
+  /** `type: path` parameters the module expands on the host ($NAME, as Ansible's os.path.expandvars): their values are fuzzed with '$' made '_'. */
+  expanded?: readonly string[];
   /** Parameters not fuzzed here, each with why. */
   exempt?: Readonly<Record<string, string>>;
 }
@@ -130,6 +132,7 @@ const TARGETS: Record<string, Target> = {
   get_url: {
     base: (d) => ({ url: 'file:///etc/hostname', dest: `${d}/f` }),
     paths: ['dest', 'tmp_dest'],
+    expanded: ['dest', 'tmp_dest'],
     rewritten: ['url', 'checksum', 'http_agent', 'url_username', 'url_password', 'client_cert', 'client_key', 'ciphers'],
     exempt: { mode: MODE },
   },
@@ -137,6 +140,7 @@ const TARGETS: Record<string, Target> = {
   uri: {
     base: (d) => ({ url: `http://127.0.0.1:${HOST_HTTP_PORT}/hostname`, dest: `${d}/out` }),
     paths: ['dest', 'creates', 'removes'],
+    expanded: ['dest', 'creates', 'removes'],
     rewritten: ['url', 'method', 'status_code', 'http_agent', 'url_username', 'url_password', 'client_cert', 'client_key', 'ciphers'],
     exempt: { mode: MODE },
   },
@@ -144,6 +148,9 @@ const TARGETS: Record<string, Target> = {
   unarchive: {
     base: (d) => ({ src: FUZZ_ARCHIVE, dest: d, remote_src: true }),
     paths: ['dest', 'creates', 'src'],
+    expanded: ['src'],
+    // A pattern travels inside one quoted word, --exclude=PATTERN (its trailing '/' dropped, as Ansible does).
+    rewritten: ['exclude'],
     exempt: { extra_opts: 'tar options by design (one may name a program for tar to run, as in Ansible)', mode: MODE },
   },
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
@@ -242,7 +249,8 @@ test('hostile strings through every module parameter reach the host exactly or a
     const started = Date.now();
     for (const param of paramsFuzzed(module)) {
       for (let i = 0; i < (target.samples ?? PER_PARAM); i++) {
-        const value = values[next++ % values.length]!.slice(0, 2000);
+        const sample = values[next++ % values.length]!.slice(0, 2000);
+        const value = target.expanded?.includes(param) ? sample.replace(/\$/g, '_') : sample;
         const dir = await freshDir();
         // A path parameter gets the value as a file name in the fresh directory ('/' would make it a subdirectory).
         const placed = target.paths?.includes(param) ? `${dir}/${value.replace(/\//g, '_')}` : value;
