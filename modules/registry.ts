@@ -46,6 +46,9 @@ import tempfile from './tempfile.js';
 import pause from './pause.js';
 import find from './find.js';
 import includeVars from './include_vars.js';
+import getUrl from './get_url.js';
+import uri from './uri.js';
+import unarchive from './unarchive.js';
 
 // One module per line: add new modules at the end of their group.
 export const MODULES: readonly AnyModule[] = [
@@ -96,6 +99,9 @@ export const MODULES: readonly AnyModule[] = [
   find,
   pause,
   includeVars,
+  getUrl,
+  uri,
+  unarchive,
 ];
 
 export const defaultRegistry = createRegistry(MODULES);

@@ -11,6 +11,7 @@ import type { Host } from './host/types.js';
 export type { Schema, TypeOf };
 // Defined with the other failures, so that the host handle can raise it without importing this file.
 export { ModuleFailure } from './errors.js';
+import type { ModuleFailure } from './errors.js';
 
 /** One before/after pair for --diff; text is shown as a unified diff. */
 export interface DiffEntry {
@@ -42,11 +43,20 @@ export interface Plan<State = unknown> {
   /**
    * When check mode stops before apply: what the registered result says instead (command's
    * "Command would have run if not in check mode"), and whether the task then counts as
-   * skipped rather than changed (Ansible's command without creates/removes).
+   * skipped rather than changed (Ansible's command without creates/removes), changed, or failed.
    */
-  inCheckMode?: { result?: Record<string, unknown>; skipped?: boolean };
+  inCheckMode?: {
+    result?: Record<string, unknown>;
+    skipped?: boolean;
+    /** Whether the task counts as changed in check mode, when that is not "the plan has changes" (get_url's HEAD answer). */
+    changed?: boolean;
+    /** The task fails in check mode only: what plan read there is all Ansible's check mode reads (get_url's HEAD). */
+    failure?: ModuleFailure;
+  };
   /** The module skipped itself, with Ansible's skipped_reason (debug above the run's verbosity); apply is not called. */
   skippedReason?: string;
+  /** The task is skipped with this registered result, as an Ansible action skips itself (unarchive's creates: its msg); apply is not called. */
+  skipped?: Record<string, unknown>;
 }
 
 export interface ApplyResult {

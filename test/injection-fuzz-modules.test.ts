@@ -23,6 +23,10 @@ import { CANARY, hostileSample } from './support/hostile-strings.js';
 
 const HOST = 'fuzzm';
 const PER_PARAM = Number(process.env.FUZZ_PER_PARAM ?? 8);
+/** A web server inside the fuzz host serving its /etc, for uri. */
+const HOST_HTTP_PORT = 8080;
+/** A tar archive inside the fuzz host, for unarchive. */
+const FUZZ_ARCHIVE = '/srv/fuzz-archive.tar.gz';
 
 interface Target {
   /** Minimal valid parameters around the fuzzed one; `dir` is a fresh directory on the host. */
@@ -35,6 +39,8 @@ interface Target {
   planOnly?: boolean;
   /** Parameters parsed and re-written into file content (sent as stdin, never a shell word): checked for no crash and no canary, not for verbatim bytes. */
   rewritten?: readonly string[];
+  /** `type: path` parameters the module expands on the host ($NAME, as Ansible's os.path.expandvars): their values are fuzzed with '$' made '_'. */
+  expanded?: readonly string[];
   /** Parameters not fuzzed here, each with why. */
   exempt?: Readonly<Record<string, string>>;
 }
@@ -122,6 +128,31 @@ const TARGETS: Record<string, Target> = {
   async_status: { base: () => ({ jid: 'j1.1' }) },
   // A paths string is split at commas, as Ansible's list type does: the pieces reach the host, not the whole value.
   find: { base: (d) => ({ paths: [d] }), paths: ['paths'], rewritten: ['paths'], exempt: { patterns: 'globs or Python regexes matched on the controller against the names the host listed', excludes: 'as patterns', contains: PYTHON_REGEX } },
+  // A file: URL: curl on the host reads it, so no server is needed; request options travel in curl's config on stdin, quoted for curl's parser.
+  get_url: {
+    base: (d) => ({ url: 'file:///etc/hostname', dest: `${d}/f` }),
+    paths: ['dest', 'tmp_dest'],
+    expanded: ['dest', 'tmp_dest'],
+    rewritten: ['url', 'checksum', 'http_agent', 'url_username', 'url_password', 'client_cert', 'client_key', 'ciphers'],
+    exempt: { mode: MODE },
+  },
+  // Against a server inside the fuzz host (started in before()); the body and headers are fuzzed below.
+  uri: {
+    base: (d) => ({ url: `http://127.0.0.1:${HOST_HTTP_PORT}/hostname`, dest: `${d}/out` }),
+    paths: ['dest', 'creates', 'removes'],
+    expanded: ['dest', 'creates', 'removes'],
+    rewritten: ['url', 'method', 'status_code', 'http_agent', 'url_username', 'url_password', 'client_cert', 'client_key', 'ciphers'],
+    exempt: { mode: MODE },
+  },
+  // An archive made inside the fuzz host in before(); member names and patterns are tar's own words after -f.
+  unarchive: {
+    base: (d) => ({ src: FUZZ_ARCHIVE, dest: d, remote_src: true }),
+    paths: ['dest', 'creates', 'src'],
+    expanded: ['src'],
+    // A pattern travels inside one quoted word, --exclude=PATTERN (its trailing '/' dropped, as Ansible does).
+    rewritten: ['exclude'],
+    exempt: { extra_opts: 'tar options by design (one may name a program for tar to run, as in Ansible)', mode: MODE },
+  },
   raw: { base: () => ({ free_form: 'true' }), exempt: { free_form: COMMAND_LINE, executable: 'the shell to run the line with, by design (as shell.executable)' } },
 };
 // copy's mode goes through the same resolveMode as file's.
@@ -161,6 +192,11 @@ let plain: HostHandle;
 let handle: RecordingHandle;
 before(async () => {
   ground = await startHosts({ names: [HOST] });
+  // It dies with the host's namespace when the ground stops.
+  const served = await ground.exec(HOST, ['sh', '-c', `cd /etc && python3 -m http.server ${HOST_HTTP_PORT} --bind 127.0.0.1 >/dev/null 2>&1 & for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:${HOST_HTTP_PORT}/ && exit 0; sleep 0.1; done; exit 1`]);
+  assert.equal(served.rc, 0, `the fuzz host's web server did not start: ${served.stderr}`);
+  const packed = await ground.exec(HOST, ['tar', '-czf', FUZZ_ARCHIVE, '-C', '/etc', 'hostname']);
+  assert.equal(packed.rc, 0, packed.stderr);
   connection = openConnection(ground.target(HOST));
   await connection.connect();
   plain = new HostHandle(HOST, connection, { loginUser: 'root' });
@@ -213,7 +249,8 @@ test('hostile strings through every module parameter reach the host exactly or a
     const started = Date.now();
     for (const param of paramsFuzzed(module)) {
       for (let i = 0; i < (target.samples ?? PER_PARAM); i++) {
-        const value = values[next++ % values.length]!.slice(0, 2000);
+        const sample = values[next++ % values.length]!.slice(0, 2000);
+        const value = target.expanded?.includes(param) ? sample.replace(/\$/g, '_') : sample;
         const dir = await freshDir();
         // A path parameter gets the value as a file name in the fresh directory ('/' would make it a subdirectory).
         const placed = target.paths?.includes(param) ? `${dir}/${value.replace(/\//g, '_')}` : value;
@@ -254,6 +291,25 @@ test('values come back exactly: file names, file content and argv', async () => 
     // Like Ansible, the command module strips trailing line ends from stdout.
     assert.equal(echoed.result.stdout, value.replace(/[\r\n]+$/, ''));
   }
+  assert.equal((await ground!.exec(HOST, ['test', '-e', CANARY])).rc, 1, 'an injected command ran');
+});
+
+test('hostile headers (get_url, uri) and request bodies (uri) fail the task or reach curl whole, and never run', async () => {
+  const values = hostileSample(40, 13).map((v) => v.slice(0, 200));
+  let refused = 0;
+  for (const value of values) {
+    const dir = await freshDir();
+    for (const headers of [{ 'X-Fuzz': value }, { [value]: 'v' }]) {
+      try {
+        await runModule(plain, defaultRegistry.find('get_url')!, { url: 'file:///etc/hostname', dest: `${dir}/f`, force: true, headers });
+        await runModule(plain, defaultRegistry.find('uri')!, { url: `http://127.0.0.1:${HOST_HTTP_PORT}/hostname`, method: 'POST', body: value, headers, status_code: [200, 501] });
+      } catch (error) {
+        assert.ok(error instanceof ModuleFailure, `${JSON.stringify(headers)}: ${(error as Error).stack}`);
+        refused++;
+      }
+    }
+  }
+  process.stdout.write(`# header runs: ${values.length * 2} (${refused} refused with a ModuleFailure)\n`);
   assert.equal((await ground!.exec(HOST, ['test', '-e', CANARY])).rc, 1, 'an injected command ran');
 });
 

@@ -30,11 +30,13 @@ export async function runModuleStep(
   const plan = await module.plan(host, params, ctx);
   const base = { changes: plan.changes, diff: plan.diff ?? [], facts: plan.facts, cacheableFacts: plan.cacheableFacts, includedVars: plan.includedVars, message: plan.message, verboseAlways: plan.verboseAlways };
   const planned = plan.changes.length > 0;
+  if (plan.skipped !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.skipped }, planOnly: false };
   if (plan.skippedReason !== undefined) return { ...base, changed: false, skipped: true, result: { ...plan.result, skipped_reason: plan.skippedReason }, planOnly: false };
   if (options.check && plan.inCheckMode !== undefined) {
+    if (plan.inCheckMode.failure) throw plan.inCheckMode.failure;
     const result = { ...plan.result, ...plan.inCheckMode.result };
     if (plan.inCheckMode.skipped) return { ...base, changed: false, skipped: true, result, planOnly: planned };
-    return { ...base, changed: planned, result, planOnly: planned };
+    return { ...base, changed: plan.inCheckMode.changed ?? planned, result, planOnly: planned };
   }
   if (!planned || !module.apply || options.check) {
     return { ...base, changed: planned, result: module.diffInResult === true ? withDiff({ ...plan.result }, base.diff) : { ...plan.result }, planOnly: planned && options.check };
