@@ -11,6 +11,7 @@ const TEMP_LISTS = raw('-o Dir::State::Lists="$tmp/lists" -o Dir::Cache::pkgcach
 
 export const apt: PackageBackend = {
   name: 'apt',
+  requires: ['dpkg-query', 'apt-cache', 'apt-get'],
   env: { DEBIAN_FRONTEND: 'noninteractive' },
 
   parseRequest(spec) {

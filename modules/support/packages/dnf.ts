@@ -19,6 +19,7 @@ function dnfFlags(options: PackageOptions): string[] {
 
 export const dnf: PackageBackend = {
   name: 'dnf',
+  requires: ['rpm', 'dnf'],
   env: {},
 
   parseRequest(spec) {

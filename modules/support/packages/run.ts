@@ -2,6 +2,7 @@
 // a pure decision, then the backend's commands run in order.
 import { ModuleFailure, type ApplyResult, type Plan } from '../../../runner/module-api.js';
 import type { Host } from '../../../runner/host/types.js';
+import { sh } from '../../../runner/quote.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
 import { decide } from './decide.js';
@@ -40,7 +41,13 @@ interface PackageRunState {
 export async function planPackages(host: Host, backend: PackageBackend, names: readonly string[], options: PackageOptions): Promise<Plan<PackageRunState>> {
   if (names.length === 0 && !options.update_cache) throw new ModuleFailure('name is required (or update_cache)');
   const requests = names.map((n) => backend.parseRequest(n));
-  const query = await host.run(backend.queryCommand(requests, options));
+  // The tools first, in the same round trip: a missing one is named (exit 127, the shell's "not found").
+  const probe = sh`for tool in ${[...backend.requires]}; do command -v "$tool" >/dev/null 2>&1 || { printf '%s\n' "$tool"; exit 127; }; done`;
+  const query = await host.run(sh`${probe}
+${backend.queryCommand(requests, options)}`);
+  if (query.rc === 127 && backend.requires.includes(query.stdout.trim())) {
+    throw new ModuleFailure(`${query.stdout.trim()} is not installed on this host: the ${backend.name} backend needs ${backend.requires.join(' and ')} (use: names the package manager; auto takes the host's pkg_mgr fact)`);
+  }
   if (query.rc !== 0) {
     const what = query.rc === 4 ? 'updating the package lists failed' : `reading the package state failed (rc ${query.rc})`;
     throw new ModuleFailure(`${what}: ${query.stderr.trim()}`, { ...query });

@@ -63,6 +63,8 @@ export interface PackageActions {
 
 export interface PackageBackend {
   readonly name: 'apt' | 'dnf';
+  /** Commands the host must have; without them the plan fails, as a reviewed plan must not fail at apply. */
+  readonly requires: readonly string[];
   parseRequest(spec: string): PackageRequest;
   /** One script that reads the state of every request (read-only). */
   queryCommand(requests: readonly PackageRequest[], options: PackageOptions): Command;
