@@ -63,6 +63,9 @@ EOF
 exec /usr/sbin/sshd -D -e -f /run/drover-sshd_config < /dev/null
 `;
 
+/** The test hosts' one user allowed to log in with a password (created by the tests that need it). */
+export const PASSWORD_LOGIN_USER = 'pwlogin';
+
 /** sshd_config for a test host: key-only root login, fast algorithms, nothing from the machine's own config. */
 export function sshdConfig(): string {
   return [
@@ -89,6 +92,9 @@ export function sshdConfig(): string {
     'AcceptEnv LANG LC_*',
     'Subsystem sftp internal-sftp',
     'LogLevel INFO',
+    // One user that logs in with a password only (tests of -k/--ask-pass); everyone else: keys only.
+    `Match User ${PASSWORD_LOGIN_USER}`,
+    '  PasswordAuthentication yes',
     '',
   ].join('\n');
 }
