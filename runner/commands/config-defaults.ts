@@ -1,11 +1,13 @@
 // ansible.cfg and ANSIBLE_* as the defaults of the command line's flags: a
 // flag given wins, then the environment, then the file, then drover's own
-// default (Ansible's order). Settings the file holds that would change the
+// default (Ansible's order). drover.yml gives the defaults of drover's own
+// flags (runner/commands/drover-config.ts). Settings the file holds that would change the
 // run and drover lacks stop it here, before any host is contacted.
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { ansibleConfig, type AnsibleConfig } from '../config/ansible-config.js';
 import { STDOUT_CALLBACKS } from '../config/settings.js';
+import { DROVER_SETTINGS, droverConfig, type DroverConfig } from './drover-config.js';
 import type { FactCacheSettings } from '../engine/fact-cache.js';
 import type { AuthDefaults, AuthFlags } from './auth-options.js';
 import { connectionType, type OutputFlags, type TargetFlags } from './options.js';
@@ -19,6 +21,7 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
   flags: F,
   command: Command,
   config: AnsibleConfig & { warnings: string[] } = ansibleConfig(),
+  drover: DroverConfig = droverConfig(),
 ): { flags: F; auth: AuthDefaults; inventory: string[] } {
   for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
   if (config.refused.length > 0) throw new InputError(config.refused);
@@ -44,6 +47,12 @@ export function withConfigDefaults<F extends TargetFlags & OutputFlags & AuthFla
     const mapped = STDOUT_CALLBACKS[callback];
     if (!mapped) throw new InputError([{ message: `stdout_callback ${callback} (${config.origin('stdout_callback')}): drover has no such output; use --output plain, listr or json` }]);
     out.output = mapped;
+  }
+  // drover.yml: drover's own settings, below the flags and over ansible.cfg's stdout_callback.
+  for (const [name, value] of Object.entries(drover.values)) {
+    const { flag } = DROVER_SETTINGS[name as keyof typeof DROVER_SETTINGS];
+    const asked = flag === 'output' ? given('output') || out.json : given(flag);
+    if (!asked) (out as Record<string, unknown>)[flag] = value;
   }
   out.askPass ??= config.value('ask_pass');
   out.forceHandlers ??= config.value('force_handlers');
