@@ -59,7 +59,7 @@ const EXPECTED = [
   { kind: 'parameter', name: 'copy: attributes', file: 'site.yml', line: 14, column: 9 },
   { kind: 'keyword', name: 'collections', file: 'roles/legacy/tasks/main.yml', line: 3, column: 3 },
   { kind: 'keyword', name: 'debugger', file: 'roles/legacy/tasks/main.yml', line: 4, column: 3 },
-  { kind: 'keyword', name: 'module_defaults', file: 'site.yml', line: 3, column: 3 },
+  { kind: 'keyword', name: 'order: sorted', file: 'site.yml', line: 3, column: 3 },
   { kind: 'filter', name: 'community.general.json_query', file: 'site.yml', line: 17, column: 9 },
   { kind: 'test', name: 'community.general.a_module', file: 'site.yml', line: 24, column: 7 },
   { kind: 'lookup', name: 'community.general.redis', file: 'site.yml', line: 20, column: 9 },

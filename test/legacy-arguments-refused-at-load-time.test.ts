@@ -74,14 +74,14 @@ test('a loop on a block or an import is refused as Ansible refuses it, instead o
 test('play keywords drover does not implement are refused, never accepted and ignored; failure keywords with a value Ansible would not take are refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'drover-legacy-'));
   try {
-    const play = "- hosts: all\n  max_fail_percentage: 'many'\n  force_handlers: '{{ force }}'\n  module_defaults: {}\n  order: sorted\n  tasks:\n    - debug: msg=x\n      any_errors_fatal: '{{ fatal }}'\n";
+    const play = "- hosts: all\n  max_fail_percentage: 'many'\n  force_handlers: '{{ force }}'\n  module_defaults: { nosuchmodule: {} }\n  order: sorted\n  tasks:\n    - debug: msg=x\n      any_errors_fatal: '{{ fatal }}'\n";
     await writeFile(join(dir, 'site.yml'), play);
     const error = await loadPlaybook(join(dir, 'site.yml'), { registry: defaultRegistry }).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof InputError);
     const lines = error.problems.map((p) => `${p.location?.line} ${p.message}`);
     assert.ok(lines.some((l) => l.startsWith('2 ') && l.includes('max_fail_percentage must be a number or a percentage')), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('3 ') && l.includes('force_handlers must be true or false')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.startsWith('4 ') && l.includes("keyword 'module_defaults' is not supported by drover")), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('4 ') && l.includes("module_defaults: 'nosuchmodule' is not a module drover has")), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith('5 ') && l.includes("order 'sorted' is not supported")));
     assert.ok(lines.some((l) => l.startsWith('8 ') && l.includes('any_errors_fatal')), lines.join('\n'));
   } finally {

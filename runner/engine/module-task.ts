@@ -25,6 +25,7 @@ import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import { handlersFor } from './handler-lookup.js';
 import { transportOf } from '../inventory/connection.js';
+import { defaultsFor } from '../playbook/module-defaults.js';
 import { asyncJob, fireAndForget, newJobId } from './async-job.js';
 
 /** One task for one host. */
@@ -256,7 +257,9 @@ class TaskRun {
 
   /** The module's parameters for this item: rendered, merged with args, without omitted keys, validated. */
   private params(scope: Scope, args: Record<string, unknown> | undefined): Record<string, unknown> {
-    const params = dropOmitted(normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}));
+    // module_defaults are the lowest layer: the task's own parameters (and args:) win.
+    const defaults = normaliseParams(this.module, render(defaultsFor(this.kw.module_defaults, this.module, this.rt.registry), scope));
+    const params = dropOmitted({ ...defaults, ...normaliseParams(this.module, render(this.task.rawParams, scope), args ?? {}) });
     const conditions = this.module.conditionsParam;
     const written = conditions !== undefined && isMapping(this.task.rawParams) ? this.task.rawParams[conditions] : undefined;
     if (Array.isArray(written)) params[conditions!] = written;

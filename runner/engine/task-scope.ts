@@ -3,6 +3,7 @@
 // is named in events. Apart from the task runner so that handlers and module
 // tasks can use it without importing the runner (which imports them).
 import type { Keywords, TaskNode } from '../playbook/types.js';
+import { moduleDefaultLayers } from '../playbook/module-defaults.js';
 import { formatLocation } from '../errors.js';
 import type { TaskRef } from './events.js';
 import type { Inherited, PlayRuntime } from './runtime.js';
@@ -20,6 +21,10 @@ export function inherit(parent: Inherited, node: { keywords: Keywords; location:
   // environment merges, play < block < task (Ansible's extend + dict.update): each level stays a layer, rendered in turn.
   if (parent.keywords.environment !== undefined && rest.environment !== undefined) {
     keywords.environment = [...environmentLayers(parent.keywords.environment), rest.environment];
+  }
+  // module_defaults extend, play < block < task (Ansible's extend + prepend), each level a layer applied in turn.
+  if (parent.keywords.module_defaults !== undefined && rest.module_defaults !== undefined) {
+    keywords.module_defaults = [...moduleDefaultLayers(parent.keywords.module_defaults), ...moduleDefaultLayers(rest.module_defaults)];
   }
   const conditions = [...asConditions(parent.keywords.when), ...asConditions(when)];
   if (conditions.length > 0) keywords.when = conditions;

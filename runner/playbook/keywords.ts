@@ -118,6 +118,10 @@ const TABLE = {
     rendered: { field: 'timeoutMs', schema: { type: 'integer', minimum: 0 }, seconds: true, at: perItem },
     description: 'Fail the task if it runs longer than this many seconds (0: no limit); the command is killed on the host, with every process it started.',
   },
+  module_defaults: {
+    schema: {},
+    description: "Default parameters per module ({file: {mode: '0644'}}, or a list of such mappings), on a play, block or task; the task's own parameters win, and an inner entry for a module replaces an outer one whole, as in Ansible. Keys name modules drover has (short name, alias or ansible.builtin.); action groups are refused.",
+  },
   async: {
     rendered: { field: 'asyncSeconds', schema: { type: 'integer', minimum: 0 }, default: 0, at: perItem },
     description: "Run the task as an async job that must finish within this many seconds (0: not async), else it fails with Ansible's 'async task did not complete within the requested time'. drover runs it to the end over the open connection (with poll > 0), and registers ansible_job_id, started and finished as Ansible does, but no results_file; poll: 0 (fire and forget) is refused.",

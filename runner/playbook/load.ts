@@ -14,19 +14,18 @@ import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from '
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
 import { parseVarsPrompt } from './vars-prompt.js';
+import { moduleDefaultsProblems } from './module-defaults.js';
 
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'become', 'become_user', 'pre_tasks', 'roles', 'tasks',
   'post_tasks', 'handlers', 'tags', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff',
-  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method', 'connection', 'any_errors_fatal', 'max_fail_percentage', 'force_handlers',
+  'remote_user', 'strategy', 'order', 'vars_prompt', 'throttle', 'become_method', 'connection', 'any_errors_fatal', 'max_fail_percentage', 'force_handlers', 'module_defaults',
 ]);
 /** Play keywords of Ansible that drover does not implement: refused, never accepted and ignored. */
-export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {
-  module_defaults: 'not implemented: give the parameters on each task (a YAML anchor and merge key `<<: *defaults` saves repeating them)',
-};
+export const UNSUPPORTED_PLAY_KEYS: Record<string, string> = {};
 /** Play keywords every task inherits. */
-const INHERITED = ['any_errors_fatal', 'become', 'become_user', 'become_method', 'connection', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle'] as const;
+const INHERITED = ['any_errors_fatal', 'become', 'become_user', 'become_method', 'connection', 'remote_user', 'environment', 'no_log', 'ignore_errors', 'check_mode', 'diff', 'tags', 'throttle', 'module_defaults'] as const;
 
 export interface LoadOptions {
   registry: ModuleRegistry;
@@ -124,6 +123,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   const keywords: Record<string, unknown> = {};
   for (const key of INHERITED) if (raw[key] !== undefined) keywords[key] = raw[key];
   for (const p of keywordProblems(keywords)) problems.push({ message: `play '${name}': ${p.message}`, location: keyLocationOf(raw, p.keyword) });
+  for (const p of moduleDefaultsProblems(raw.module_defaults, options.registry, keyLocationOf(raw, 'module_defaults'))) problems.push({ ...p, message: `play '${name}': ${p.message}` });
   if (typeof keywords.tags === 'string') keywords.tags = keywords.tags.split(',').map((t) => t.trim());
 
   // import_role runs the role each time (allow_duplicates), and its defaults and vars become the play's.

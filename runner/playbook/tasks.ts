@@ -6,6 +6,7 @@ import type { Problem, Unsupported } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
 import { loadTimeParamProblems, normaliseParams } from '../validate/params.js';
 import { keywordProblems } from '../validate/keywords.js';
+import { moduleDefaultsProblems } from './module-defaults.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
 import { templateFileProblems } from '../validate/template-files.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
@@ -94,6 +95,9 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   const loops = Object.keys(keywords).filter((k) => k === 'loop' || k.startsWith('with_'));
   if (loops.length > 1) ctx.problems.push({ message: `${label}: only one of ${loops.map((l) => `'${l}'`).join(', ')} can be given (each is a loop)`, location: keyLocationOf(entry, loops[1]!) });
   for (const p of keywordProblems(keywords)) ctx.problems.push({ message: `${label}: ${p.message}`, location: keyLocationOf(entry, p.keyword) });
+  if (keywords.module_defaults !== undefined) {
+    for (const p of moduleDefaultsProblems(keywords.module_defaults, ctx.registry, keyLocationOf(entry, 'module_defaults'))) ctx.problems.push({ ...p, message: `${label}: ${p.message}` });
+  }
   for (const p of keywordTemplateProblems(keywords)) ctx.problems.push({ message: `${label}: keyword '${p.path}': ${p.message}`, location: keyLocationOf(entry, p.path.split('.')[0]!), unsupported: p.unsupported });
   const base = { keywords: normaliseKeywords(keywords), location, role: ctx.role, baseDir: dirname(ctx.file) };
 

@@ -18,6 +18,7 @@ export interface Keywords {
   become_user?: unknown;
   remote_user?: unknown;
   connection?: unknown;
+  module_defaults?: unknown;
   ignore_errors?: unknown;
   changed_when?: unknown;
   failed_when?: unknown;
