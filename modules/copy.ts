@@ -4,9 +4,9 @@
 // The dest/compare/write logic is shared with template (support/install-content.ts).
 import { defineModule, ModuleFailure, type ModuleContext, type Plan } from '../runner/module-api.js';
 import type { Host } from '../runner/host/types.js';
-import { attributeChanges, attributeSchemaProperties, octalMode } from './support/file-attributes.js';
+import { attributeChanges, attributeSchemaProperties, octalMode, resolveMode } from './support/file-attributes.js';
 import { join, posix } from 'node:path';
-import { applyInstall, planInstall } from './support/install-content.js';
+import { applyInstall, planInstall, type InstallState } from './support/install-content.js';
 import { pyJson } from '../runner/template/python-json.js';
 import { applyTree, planTree, readLocalTree } from './support/copy-tree.js';
 import { settleAttributes, validateSchemaProperty } from './support/write-content.js';
@@ -52,7 +52,7 @@ export default defineModule({
       // Ansible's module reports a remote source as src, and its md5sum even when nothing changed.
       const remote = source.remoteSrc === undefined ? {} : { src: source.remoteSrc, md5sum: createHash('md5').update(source.content).digest('hex') };
       // 'preserve' is resolved once, here: the mode travels in the state, and so does a remote source's path.
-      return { ...plan, result: { ...plan.result, ...remote }, state: { ...plan.state!, mode, remoteSrc: source.remoteSrc } };
+      return { ...plan, result: { ...plan.result, ...remote, ...(source.remoteSrc === undefined ? registeredDiff(plan, ctx.diff, params.src, mode) : {}) }, state: { ...plan.state!, mode, remoteSrc: source.remoteSrc } };
     }
     // 'dir/' copies the directory's content into dest, 'dir' the directory itself.
     const root = params.src!.endsWith('/') ? params.dest : posix.join(params.dest, posix.basename(params.src!));
@@ -112,6 +112,25 @@ async function sourceContent(host: Host, params: { content?: unknown; src?: stri
   const content = await host.readFile(src);
   if (content === null) throw new ModuleFailure(`Source ${src} not found`);
   return { content, mode: (await host.check(sh`stat -L -c %a -- ${src}`)).stdout.trim().padStart(4, '0'), remoteSrc: src };
+}
+
+/**
+ * The `diff` Ansible's copy registers. Content changed: with diff mode the old and new text
+ * (before_header is dest when it existed, after_header the source file), without it an empty list.
+ * Content the same: the file module's, its path and a mode it changes. (Ansible's after_header for
+ * `content` is a controller temp file, and its file diff also has owner/group: drover leaves those out.)
+ */
+function registeredDiff(plan: Plan<InstallState>, diffMode: boolean, src: string | undefined, mode: string | number | undefined): { diff?: unknown } {
+  const state = plan.state!;
+  if (!state.contentChanged) {
+    const current = state.current?.mode;
+    const wanted = mode === undefined || current === undefined ? current : resolveMode(mode, current, false);
+    const modes = wanted !== current ? { before: { mode: current }, after: { mode: wanted } } : { before: {}, after: {} };
+    return { diff: { before: { path: state.dest, ...modes.before }, after: { path: state.dest, ...modes.after } } };
+  }
+  if (!diffMode) return { diff: [] };
+  const entry = plan.diff?.[0];
+  return { diff: [{ before: entry?.before ?? '', after: entry?.after ?? '', ...(state.current ? { before_header: state.dest } : {}), ...(src !== undefined ? { after_header: src } : {}) }] };
 }
 
 /** Ansible's copy module's checks of a remote_src, in its order and with its messages. */

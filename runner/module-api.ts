@@ -90,6 +90,8 @@ export interface ModuleContext {
   evaluate(expression: string): boolean;
   /** How many -v the run was given (debug's verbosity threshold). */
   verbosity: number;
+  /** The task's diff mode (--diff, or its diff keyword): Ansible's copy registers its diff only then. */
+  diff: boolean;
   /** Look up a variable by dotted name; undefined when not set (debug var=). */
   lookup(name: string): unknown;
   /**

@@ -29,13 +29,17 @@ test('create, unchanged, update with backup: the keys and values Ansible registe
   const created = await runModule(host, copy, { dest, content: 'hello\n', mode: '0644' });
   const staged = created.result.src as string;
   assert.match(staged, new RegExp(`^${dir}/\\.drover-tmp\\.\\w{8}$`));
-  assert.deepEqual(created.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184', src: staged });
+  // Written without diff mode: Ansible's copy registers an empty diff list; unchanged, the file module's path diff.
+  assert.deepEqual(created.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', md5sum: 'b1946ac92492d2347c6235b4d2611184', src: staged, diff: [] });
   const same = await runModule(host, copy, { dest, content: 'hello\n', mode: '0644' });
   assert.equal(same.changed, false);
-  assert.deepEqual(same.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' });
+  assert.deepEqual(same.result, { ...OWNER, dest, size: 6, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f', diff: { before: { path: dest }, after: { path: dest } } });
   const updated = await runModule(host, copy, { dest, content: 'hello2\n', backup: true });
   const backup = updated.result.backup_file as string;
   assert.match(backup, new RegExp(`^${dir}/f\\.\\d+\\.\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d~$`));
-  assert.deepEqual(updated.result, { ...OWNER, dest, size: 7, checksum: '0d2aae7d156d796b97ae11b4dba506a55f54a75e', md5sum: 'a10edbbb8f28f8e98ee6b649ea2556f4', backup_file: backup, src: updated.result.src });
+  assert.deepEqual(updated.result, { ...OWNER, dest, size: 7, checksum: '0d2aae7d156d796b97ae11b4dba506a55f54a75e', md5sum: 'a10edbbb8f28f8e98ee6b649ea2556f4', backup_file: backup, src: updated.result.src, diff: [] });
+  // With diff mode (--diff, or the diff keyword) the content's before and after, dest as before_header.
+  const diffed = await runModule(host, copy, { dest, content: 'hello3\n' }, { diff: true });
+  assert.deepEqual(diffed.result.diff, [{ before: 'hello2\n', after: 'hello3\n', before_header: dest }]);
   assert.equal(await inHost('cat "$1"', [backup]), 'hello\n');
 });

@@ -21,7 +21,7 @@ async function decryptLocal(path: string, content: Buffer): Promise<Buffer> {
   return plain ?? content;
 }
 
-export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, options: { check: boolean }): ModuleContext {
+export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, options: { check: boolean; diff: boolean }): ModuleContext {
   /** The first candidate that exists, searched like Ansible: role dir, then the task's and the play's directories. */
   const findLocal = async (path: string, kind: LocalFileKind): Promise<string> => {
     const candidates = isAbsolute(path)
@@ -46,6 +46,7 @@ export function moduleContext(task: ModuleTask, rt: PlayRuntime, scope: Scope, o
   return {
     evaluate: (expression) => condition(expression, scope, (message) => rt.emit({ type: 'warning', message })),
     verbosity: rt.settings.verbosity,
+    diff: options.diff,
     lookup: (name) => {
       try {
         return scope.lookup(name);

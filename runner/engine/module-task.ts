@@ -230,7 +230,7 @@ class TaskRun {
         check,
         scope,
         warnings,
-        ctx: this.moduleContext(scope, warnings, check),
+        ctx: this.moduleContext(scope, warnings, { check, diff: itemKw.diff ?? this.rt.settings.diff }),
         handle: await this.host.handle({
           become: itemKw.become,
           becomeUser: itemKw.becomeUser,
@@ -271,8 +271,9 @@ class TaskRun {
   }
 
   /** The module's view of the engine; a no_log task's warnings are censored like the rest of it. */
-  private moduleContext(scope: Scope, warnings: string[], check: boolean): ModuleContext {
-    const ctx = moduleContext(this.task, this.rt, scope, { check });
+  private moduleContext(scope: Scope, warnings: string[], modes: { check: boolean; diff: boolean }): ModuleContext {
+    const { check } = modes;
+    const ctx = moduleContext(this.task, this.rt, scope, modes);
     const warn = this.hostKw.noLog
       ? () => this.rt.emit({ type: 'warning', host: this.host.state.name, message: `${this.ref.name}: a warning (${CENSORED})` })
       : (message: string) => {

@@ -18,6 +18,8 @@ export interface HarnessOptions {
   /** Variables for `lookup`/`evaluate`-using modules. */
   vars?: Record<string, unknown>;
   evaluate?: (expression: string) => boolean;
+  /** The task's diff mode (--diff or its diff keyword); default off. */
+  diff?: boolean;
 }
 
 export async function runModule(host: Host, module: AnyModule, rawParams: unknown, options: HarnessOptions = {}): Promise<StepOutcome> {
@@ -28,6 +30,7 @@ export async function runModule(host: Host, module: AnyModule, rawParams: unknow
   const ctx: ModuleContext = {
     evaluate: options.evaluate ?? ((expression) => { throw new Error(`no evaluator given for '${expression}'`); }),
     verbosity: 0,
+    diff: options.diff ?? false,
     lookup: (name) => options.vars?.[name],
     async readLocalFile(path) {
       const full = join(options.filesDir ?? process.cwd(), path);
