@@ -4,7 +4,6 @@
 // files left behind are compared with what ansible-core 2.14 did on the same
 // case (get_url-results.json, recorded by record-http.ts against 127.0.0.1).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import getUrl from '../modules/get_url.js';
 import { ModuleFailure } from '../runner/module-api.js';
@@ -12,13 +11,12 @@ import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
 import { AUTH, FILE_BODY, startFixtureServer, type FixtureServer } from './support/http-fixture-server.js';
-import { filesInHostDir, recordedShape, registeredBy, withoutFailedFalse } from './support/http-recorded.js';
+import { filesInHostDir, recordedCases, replayRecordedCase } from './support/http-recorded.js';
 import { hostFiles } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'geturl';
-const cases = JSON.parse(readFileSync(new URL('./fixtures/recorded/get_url-cases.json', import.meta.url), 'utf8')) as { name: string; before?: string; params: Record<string, unknown> }[];
-const recorded = JSON.parse(readFileSync(new URL('./fixtures/recorded/get_url-results.json', import.meta.url), 'utf8')) as Record<string, { result: Record<string, unknown>; files: Record<string, string> }>[];
+const { cases, recorded } = recordedCases('get_url');
 
 let ground: TestGround;
 let host: HostHandle;
@@ -34,23 +32,9 @@ after(async () => {
 const { fresh, inHost } = hostFiles(NAME, () => ground);
 
 cases.forEach((c, index) => {
-  test(`get_url: ${c.name}: check mode, first and second run register what Ansible registers`, async () => {
-    let dir = '';
-    for (const run of ['check', 'first', 'second'] as const) {
-      if (run !== 'second') {
-        ({ dir } = await fresh(null));
-        // As the recorder's mkdtemp made it.
-        await inHost('chmod 700 "$1"', [dir]);
-        if (c.before !== undefined) await inHost('cat > "$1/f.txt"', [dir], c.before);
-      }
-      // Ansible ran against 127.0.0.1:9 for "nothing listening"; the host's own loopback is as empty.
-      const params = JSON.parse(JSON.stringify(c.params).replaceAll('{base}', server.base).replaceAll('{dir}', dir));
-      const result = recordedShape(await registeredBy(() => runModule(host, getUrl, params, { check: run === 'check' })), { dir, base: server.base });
-      const expected = recorded[index]![run]!;
-      assert.deepEqual(result, withoutFailedFalse(expected.result), `${run} run`);
-      assert.deepEqual(await filesInHostDir(inHost, dir), expected.files, `files after the ${run} run`);
-    }
-  });
+  // Ansible ran against 127.0.0.1:9 for "nothing listening"; the host's own loopback is as empty.
+  test(`get_url: ${c.name}: check mode, first and second run register what Ansible registers`, () =>
+    replayRecordedCase(c, recorded[index]!, { fresh: () => fresh(null), inHost, base: server.base, run: (params, check) => runModule(host, getUrl, params, { check }) }));
 });
 
 test('check mode sends HEAD only, and the password reaches the server but no process argument or result', async () => {

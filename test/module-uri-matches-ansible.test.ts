@@ -5,20 +5,18 @@
 // ansible-core 2.14 did on the same case (uri-results.json, recorded by
 // record-http.ts against 127.0.0.1).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import uri from '../modules/uri.js';
 import type { HostHandle } from '../runner/host/handle.js';
 import type { TestGround } from '../runner/testground/namespace-hosts.js';
 import { startModuleHost, stopModuleHost } from './support/module-host.js';
 import { AUTH, startFixtureServer, type FixtureServer } from './support/http-fixture-server.js';
-import { filesInHostDir, recordedShape, registeredBy, withoutFailedFalse } from './support/http-recorded.js';
+import { recordedCases, replayRecordedCase } from './support/http-recorded.js';
 import { hostFiles } from './support/host-files.js';
 import { runModule } from './support/module-harness.js';
 
 const NAME = 'uri';
-const cases = JSON.parse(readFileSync(new URL('./fixtures/recorded/uri-cases.json', import.meta.url), 'utf8')) as { name: string; before?: string; params: Record<string, unknown> }[];
-const recorded = JSON.parse(readFileSync(new URL('./fixtures/recorded/uri-results.json', import.meta.url), 'utf8')) as Record<string, { result: Record<string, unknown>; files: Record<string, string> }>[];
+const { cases, recorded } = recordedCases('uri');
 
 let ground: TestGround;
 let host: HostHandle;
@@ -34,22 +32,19 @@ after(async () => {
 const { fresh, inHost } = hostFiles(NAME, () => ground);
 
 cases.forEach((c, index) => {
-  test(`uri: ${c.name}: check mode, first and second run register what Ansible registers`, async () => {
-    let dir = '';
-    for (const run of ['check', 'first', 'second'] as const) {
-      if (run !== 'second') {
-        ({ dir } = await fresh(null));
-        // As the recorder's mkdtemp made it.
-        await inHost('chmod 700 "$1"', [dir]);
-      }
-      const params = JSON.parse(JSON.stringify(c.params).replaceAll('{base}', server.base).replaceAll('{dir}', dir));
-      server.requests.length = 0;
-      const result = recordedShape(await registeredBy(() => runModule(host, uri, params, { check: run === 'check' })), { dir, base: server.base });
-      assert.deepEqual(result, withoutFailedFalse(recorded[index]![run]!.result), `${run} run`);
-      assert.deepEqual(await filesInHostDir(inHost, dir), recorded[index]![run]!.files, `files after the ${run} run`);
-      if (run === 'check') assert.deepEqual(server.requests, [], 'check mode sent a request');
-    }
-  });
+  test(`uri: ${c.name}: check mode, first and second run register what Ansible registers`, () =>
+    replayRecordedCase(c, recorded[index]!, {
+      fresh: () => fresh(null),
+      inHost,
+      base: server.base,
+      run: (params, check) => {
+        server.requests.length = 0;
+        return runModule(host, uri, params, { check });
+      },
+      after: (run) => {
+        if (run === 'check') assert.deepEqual(server.requests, [], 'check mode sent a request');
+      },
+    }));
 });
 
 // Ansible's url_password is no_log: an answer that echoes it registers ******** in its place

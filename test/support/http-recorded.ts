@@ -4,6 +4,7 @@
 // replaced by what they are ('<elapsed>', '<tmp file>', '<backup>').
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { deepStrictEqual as assertDeepEqual } from 'node:assert/strict';
 import { ModuleFailure } from '../../runner/module-api.js';
 import type { StepOutcome } from '../../runner/engine/module-step.js';
 
@@ -84,4 +85,47 @@ export async function filesInHostDir(inHost: (script: string, args: string[]) =>
     entries.push([name, type === 'd' ? `directory ${octal}` : `${octal} ${Buffer.from(parts[i + 2]!, 'base64').toString('utf8')}`]);
   }
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One recorded case of fixtures/recorded/MODULE-cases.json: a name, a file to put in dest's directory first, the parameters. */
+export interface RecordedCase {
+  name: string;
+  before?: string;
+  params: Record<string, unknown>;
+}
+
+type RecordedRun = { result: Record<string, unknown>; files: Record<string, string> };
+
+/** The cases and what Ansible registered for each in check mode, then twice for real (record-http.ts). */
+export function recordedCases(module: string): { cases: RecordedCase[]; recorded: Record<'check' | 'first' | 'second', RecordedRun>[] } {
+  const read = (file: string) => JSON.parse(readFileSync(new URL(`../fixtures/recorded/${file}`, import.meta.url), 'utf8'));
+  return { cases: read(`${module}-cases.json`), recorded: read(`${module}-results.json`) };
+}
+
+/**
+ * A recorded case run as the recorder ran it: check mode and a first run each in a fresh directory
+ * (mode 0700, as its mkdtemp made it, holding `before` as f.txt), a second run in the first's;
+ * after each, drover's registered result and the files left must be what Ansible's were.
+ */
+export async function replayRecordedCase(c: RecordedCase, want: Record<'check' | 'first' | 'second', RecordedRun>, on: {
+  fresh: () => Promise<{ dir: string }>;
+  inHost: (script: string, args: string[], stdin?: string) => Promise<string>;
+  base: string;
+  run: (params: Record<string, unknown>, check: boolean) => Promise<StepOutcome>;
+  /** Checked after each run (uri: check mode sent no request). */
+  after?: (run: 'check' | 'first' | 'second') => void;
+}): Promise<void> {
+  let dir = '';
+  for (const run of ['check', 'first', 'second'] as const) {
+    if (run !== 'second') {
+      ({ dir } = await on.fresh());
+      await on.inHost('chmod 700 "$1"', [dir]);
+      if (c.before !== undefined) await on.inHost('cat > "$1/f.txt"', [dir], c.before);
+    }
+    const params = JSON.parse(JSON.stringify(c.params).replaceAll('{base}', on.base).replaceAll('{dir}', dir)) as Record<string, unknown>;
+    const result = recordedShape(await registeredBy(() => on.run(params, run === 'check')), { dir, base: on.base });
+    assertDeepEqual(result, withoutFailedFalse(want[run].result), `${run} run`);
+    assertDeepEqual(await filesInHostDir(on.inHost, dir), want[run].files, `files after the ${run} run`);
+    on.after?.(run);
+  }
 }
