@@ -7,7 +7,7 @@
 import { InputError, type Problem } from '../errors.js';
 import type { Play } from '../playbook/types.js';
 import type { VarPrompt } from '../playbook/vars-prompt.js';
-import { cryptHash, randomSalt, type CryptScheme } from '../template/crypt.js';
+import { cryptHash, PASSLIB_SCHEMES, randomSalt } from '../template/crypt.js';
 import { pyStr } from '../template/python-text.js';
 import { unsafeText } from '../template/unsafe-text.js';
 import { addVaultSecret } from '../vault/secrets.js';
@@ -28,7 +28,6 @@ export interface VarQuestion {
 /** Asks at the terminal; absent when drover has none (stdin is not a terminal, Ansible's test). */
 export type AskVar = (question: VarQuestion) => Promise<string>;
 
-const SCHEMES: Record<string, CryptScheme> = { sha512_crypt: 'sha512', sha256_crypt: 'sha256', md5_crypt: 'md5' };
 
 /** Questions no one could answer: no terminal, no default, not given with -e. Checked before the run starts. */
 export function refuseUnanswerable(plays: readonly Play[], extraVars: Record<string, unknown>, ask: AskVar | undefined): void {
@@ -57,7 +56,8 @@ export async function answerVarsPrompt(play: Play, extraVars: Record<string, unk
     let answer = typed ?? '';
     if (answer === '' && p.default !== undefined) answer = pyStr(p.default);
     if (p.private && typed) addVaultSecret(typed);
-    if (p.encrypt) answer = cryptHash(SCHEMES[p.encrypt]!, { password: answer, salt: p.salt ?? randomSalt(SCHEMES[p.encrypt]!) });
+    const scheme = p.encrypt === undefined ? undefined : PASSLIB_SCHEMES[p.encrypt];
+    if (scheme) answer = cryptHash(scheme, { password: answer, salt: p.salt ?? randomSalt(scheme) });
     answers[p.name] = p.unsafe ? unsafeText(answer) : answer;
   }
   return answers;

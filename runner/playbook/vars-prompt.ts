@@ -4,6 +4,7 @@
 import type { Problem, SourceLocation } from '../errors.js';
 import { keyLocationOf, locationOf } from './yaml-source.js';
 import { ansibleBoolean, BOOLEAN_WORDS } from '../validate/coerce.js';
+import { PASSLIB_SCHEMES } from '../template/crypt.js';
 
 /** One question, as written (prompt and default may be templates, rendered with the play's vars). */
 export interface VarPrompt {
@@ -24,8 +25,6 @@ export interface VarPrompt {
 
 /** The keys Ansible's Play._load_vars_prompt allows (salt_size is then refused by drover, with what to do instead). */
 export const VAR_PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'encrypt', 'salt_size', 'salt', 'unsafe'];
-/** The crypt schemes drover hashes with, by the names passlib and Ansible use. */
-export const PROMPT_ENCRYPTIONS = ['sha512_crypt', 'sha256_crypt', 'md5_crypt'] as const;
 
 export function parseVarsPrompt(value: unknown, at: SourceLocation, problems: Problem[]): VarPrompt[] {
   if (value === undefined || value === null) return [];
@@ -46,8 +45,8 @@ export function parseVarsPrompt(value: unknown, at: SourceLocation, problems: Pr
     if ('name' in raw && (typeof raw.name !== 'string' || raw.name === '')) bad('name', 'name must be a variable name');
     if (raw.prompt !== undefined && typeof raw.prompt !== 'string') bad('prompt', 'prompt must be a string');
     if (raw.salt !== undefined && typeof raw.salt !== 'string') bad('salt', 'salt must be a string');
-    if (raw.encrypt !== undefined && !(PROMPT_ENCRYPTIONS as readonly unknown[]).includes(raw.encrypt)) {
-      bad('encrypt', `encrypt ${JSON.stringify(raw.encrypt)} is not supported: drover hashes with ${PROMPT_ENCRYPTIONS.join(', ')}`);
+    if (raw.encrypt !== undefined && !(typeof raw.encrypt === 'string' && Object.hasOwn(PASSLIB_SCHEMES, raw.encrypt))) {
+      bad('encrypt', `encrypt ${JSON.stringify(raw.encrypt)} is not supported: drover hashes with ${Object.keys(PASSLIB_SCHEMES).join(', ')}`);
     }
     // As the password_hash filter: a random salt of another size is not offered; a given salt is.
     if (raw.salt_size !== undefined) bad('salt_size', 'salt_size is not supported: give salt instead, or leave both out for a random salt of the full size');

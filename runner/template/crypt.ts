@@ -83,6 +83,9 @@ function md5Crypt({ password, salt: saltText }: CryptOptions): string {
 export const CRYPT_SCHEMES = { sha512: 16, sha256: 16, md5: 8 } as const;
 export type CryptScheme = keyof typeof CRYPT_SCHEMES;
 
+/** passlib's names of the schemes, which vars_prompt's encrypt takes as they are (password_hash also takes the short ones). */
+export const PASSLIB_SCHEMES: Readonly<Record<string, CryptScheme>> = { sha512_crypt: 'sha512', sha256_crypt: 'sha256', md5_crypt: 'md5' };
+
 /** A salt of crypt's alphabet, as long as Ansible makes one for the scheme. */
 export function randomSalt(scheme: CryptScheme): string {
   return [...randomBytes(CRYPT_SCHEMES[scheme])].map((b) => ITOA64[b & 0x3f]).join('');

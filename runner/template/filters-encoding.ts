@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { YAML_OPTIONS } from '../inventory/yamlschema.js';
 import { asInt, asText, type Callable, textFilter } from './callables.js';
-import { CRYPT_SCHEMES, cryptHash, randomSalt, type CryptScheme } from './crypt.js';
+import { CRYPT_SCHEMES, cryptHash, PASSLIB_SCHEMES, randomSalt, type CryptScheme } from './crypt.js';
 import { TemplateError } from './errors.js';
 import { pyJson } from './python-json.js';
 import { pyYaml } from './python-yaml.js';
@@ -13,7 +13,7 @@ import { pyStr } from './python-text.js';
 import { isMapping } from './values.js';
 
 const HASHES = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
-const CRYPT_NAMES: Record<string, CryptScheme> = { sha512: 'sha512', sha512_crypt: 'sha512', sha256: 'sha256', sha256_crypt: 'sha256', md5: 'md5', md5_crypt: 'md5' };
+const CRYPT_NAMES: Record<string, CryptScheme> = { sha512: 'sha512', sha256: 'sha256', md5: 'md5', ...PASSLIB_SCHEMES };
 
 function digest(algorithm: string, text: string): string {
   return createHash(algorithm).update(text, 'utf8').digest('hex');
