@@ -7,7 +7,7 @@
 // file as Ansible's wrapper does when the job ends.
 import { ModuleFailure, type AsyncJobRequest, type Plan } from '../../runner/module-api.js';
 import type { Host } from '../../runner/host/types.js';
-import { sh, type Command } from '../../runner/quote.js';
+import { joinCommands, sh, type Command } from '../../runner/quote.js';
 import { pythonDelta, pythonTime, splitLines, type CommandRunParams, type CommandRunState } from './command-run.js';
 
 /** Job ids are file names under the async directory: nothing that could leave it. */
@@ -51,7 +51,7 @@ export async function startCommandJob(host: Host, params: CommandRunParams, plan
     steps.push(sh`setsid -f /bin/sh -c ${body.text} sh "$w" </dev/null >/dev/null 2>&1`);
   }
   steps.push(sh`printf '%s\n' "$d/$j"`);
-  const out = await host.run(joinSteps(steps), { stdin });
+  const out = await host.run(joinCommands(steps), { stdin });
   if (out.rc !== 0) throw new ModuleFailure(`could not start the async job: ${out.stderr.trim() || `exit status ${out.rc}`}`);
   return { ...started, results_file: out.stdout.trim(), changed: true };
 }
@@ -62,10 +62,6 @@ export async function startCommandJob(host: Host, params: CommandRunParams, plan
  */
 function wrapperLimit(seconds: number): number {
   return Math.max(5, Math.ceil(seconds / 5) * 5);
-}
-
-function joinSteps(steps: Command[]): Command {
-  return steps.reduce((all, step) => sh`${all}\n${step}`);
 }
 
 /** A job as async_status sees it: still running, or finished with its result. */

@@ -24,7 +24,6 @@ import { combineItems, dropOmitted, failure, shown, skipped, type ItemOutcome } 
 import { overrides, withResult } from './result-conditions.js';
 import { rethrowUnlessTaskFailure } from './drover-bug.js';
 import { handlersFor } from './handler-lookup.js';
-import { transportOf } from '../inventory/connection.js';
 import { defaultsFor } from '../playbook/module-defaults.js';
 import { asyncJob, fireAndForget, newJobId } from './async-job.js';
 
@@ -236,7 +235,7 @@ class TaskRun {
           becomeUser: itemKw.becomeUser,
           becomeMethod: itemKw.becomeMethod,
           remoteUser: itemKw.remoteUser,
-          connection: itemKw.connection === undefined ? undefined : transportOf(itemKw.connection),
+          connection: itemKw.connection,
           environment: itemKw.environment,
           // timeout: 0 is no limit, as in Ansible.
           timeoutMs: itemKw.timeoutMs || undefined,
@@ -245,7 +244,8 @@ class TaskRun {
         }),
       };
       // Check mode plans a detached job as any task: nothing is started.
-      if (detached && !check) return { ...(await this.startJob(attempt, itemKw.asyncSeconds)), showDiff: itemKw.diff };
+      // The job is not done yet: no until, the task reports it started.
+      if (detached && !check) return { ...(await this.attempt(attempt, itemKw.asyncSeconds)), showDiff: itemKw.diff };
       const retries = this.kw.until === undefined ? 0 : itemKw.retries;
       const outcome = await this.untilDone(attempt, { retries, delayMs: itemKw.delayMs });
       return { ...(job ? job.registered(outcome) : outcome), showDiff: itemKw.diff };
@@ -304,24 +304,17 @@ class TaskRun {
     }
   }
 
-  /** async with poll: 0: the module's job started on the host (no until: the job is not done yet). */
-  private async startJob(attempt: Attempt, seconds: number): Promise<ItemOutcome> {
+  /**
+   * Plan, apply unless in check mode (or, for async with poll: 0, `detachFor` seconds, start the
+   * module's job on the host instead of applying), then changed_when / failed_when.
+   */
+  private async attempt(attempt: Attempt, detachFor?: number): Promise<ItemOutcome> {
     let outcome: ItemOutcome;
     try {
-      const step = await startModuleJob(this.module, attempt.handle, attempt.params, attempt.ctx, { id: newJobId(), seconds });
-      outcome = { status: 'changed', result: step.result, changes: step.changes, diff: [], planOnly: false };
-    } catch (error) {
-      rethrowUnlessTaskFailure(error, this.ref);
-      outcome = failure(error);
-    }
-    return overrides(outcome, { keywords: this.kw, scope: attempt.scope, warn: this.warn });
-  }
-
-  /** Plan, apply unless in check mode, then changed_when / failed_when. */
-  private async attempt(attempt: Attempt): Promise<ItemOutcome> {
-    let outcome: ItemOutcome;
-    try {
-      const step = await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check });
+      const step =
+        detachFor === undefined
+          ? await runModuleStep(this.module, attempt.handle, attempt.params, attempt.ctx, { check: attempt.check })
+          : await startModuleJob(this.module, attempt.handle, attempt.params, attempt.ctx, { id: newJobId(), seconds: detachFor });
       const warned = attempt.warnings.length > 0 ? { warnings: [...attempt.warnings] } : {};
       outcome = { status: step.skipped ? 'skipped' : step.changed ? 'changed' : 'ok', result: { ...step.result, ...warned, changed: step.changed }, changes: step.changes, diff: step.diff, planOnly: step.planOnly, facts: step.facts, cacheableFacts: step.cacheableFacts, includedVars: step.includedVars, message: step.message, ...(step.verboseAlways ? { verboseAlways: true } : {}) };
     } catch (error) {

@@ -164,12 +164,11 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
 }
 
 /** The play's remote_user and connection rendered for the host: Gathering Facts logs in as the play's tasks do. */
-function playLogin(host: HostRuntime, rt: PlayRuntime): { remoteUser?: string; connection?: ConnectionTarget['transport'] } {
+function playLogin(host: HostRuntime, rt: PlayRuntime): { remoteUser?: string; connection?: string } {
   const { remote_user, connection } = rt.play.keywords;
   const evaluated = evaluateKeywords({ stage: 'item', keywords: { remote_user, connection }, scope: host.scope([]) });
   if (!evaluated.ok) throw new Error(keywordFailure(evaluated.problems, formatLocation(rt.play.location)));
-  const { remoteUser, connection: plugin } = evaluated.values;
-  return { remoteUser, connection: plugin === undefined ? undefined : transportOf(plugin) };
+  return { remoteUser: evaluated.values.remoteUser, connection: evaluated.values.connection };
 }
 
 async function hostRuntime(name: string, batch: readonly string[], inputs: PlayInputs): Promise<HostRuntime> {
@@ -219,7 +218,7 @@ async function hostRuntime(name: string, batch: readonly string[], inputs: PlayI
     rolesRun: new Set(),
     async handle(options) {
       const on = options.delegateTo ?? name;
-      const connection = connectionTo(on, { remoteUser: options.remoteUser, connection: options.connection });
+      const connection = connectionTo(on, { remoteUser: options.remoteUser, connection: options.connection === undefined ? undefined : transportOf(options.connection) });
       const t = connection.target;
       // ansible_become* variables win over the become keywords, which win over -b/--become-user/-K, as in Ansible.
       const vars = becomeOverrides(connectionVarsOf(on), on);

@@ -109,7 +109,7 @@ export interface HostRuntime {
   /** Roles (by identity: directory, *_from files, parameters) that ran on this host in this play: allow_duplicates: false skips them. */
   rolesRun: Set<string>;
   /** A handle for a task's login user, become, environment and timeout, on this host or a delegate. */
-  handle(options: { become?: boolean; becomeUser?: string; becomeMethod?: BecomeDefaults['method']; remoteUser?: string; connection?: 'ssh' | 'local'; environment?: Record<string, string>; timeoutMs?: number; asyncDeadline?: { at: number; seconds: number }; delegateTo?: string }): Promise<HostHandle>;
+  handle(options: { become?: boolean; becomeUser?: string; becomeMethod?: BecomeDefaults['method']; remoteUser?: string; /** The connection keyword: one of Ansible's plugin names drover runs (CONNECTION_PLUGINS). */ connection?: string; environment?: Record<string, string>; timeoutMs?: number; asyncDeadline?: { at: number; seconds: number }; delegateTo?: string }): Promise<HostHandle>;
 }
 
 /** Keywords and variables a task inherits from its play, role, blocks and includes. */
