@@ -4,15 +4,12 @@
 // output. Without a terminal -k fails at once, naming --connection-password-file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { PASSWORD_LOGIN_USER } from '../runner/testground/host-init.js';
-import { projectRoot } from '../runner/paths.js';
-import { quote } from '../runner/quote.js';
-import { jsonEvents, runDrover } from './support/cli.js';
+import { converseOnTerminal, droverArgv, jsonEvents, runDrover } from './support/cli.js';
 
 const password = 'ssh-pw-typed-never-shown-6620';
 let ground: TestGround;
@@ -34,27 +31,15 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const drover = [process.execPath, '--import', import.meta.resolve('tsx/esm'), join(projectRoot(), 'runner', 'cli.ts')];
 const env = { ...process.env, DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', NO_COLOR: '1' };
 
 test('-k asks "SSH password: " once on the terminal, without echo, and the answer logs in', async () => {
-  const args = [...drover, 'run', join(dir, 'site.yml'), '-i', inventory, '--known-hosts', ground.knownHostsFile, '-k', '--json'];
-  const child = spawn('script', ['-q', '-e', '-c', args.map(quote).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let answered = false;
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (!answered && out.includes('SSH password: ')) {
-      answered = true;
-      child.stdin.write(`${password}\r`);
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stdin.destroy();
-  assert.equal(code, 0, out);
-  assert.equal(out.split('SSH password: ').length, 2, 'asked once');
-  assert.doesNotMatch(out, new RegExp(password), 'not echoed, not printed');
-  const who = jsonEvents(out.replace(/\r/g, '')).find((e) => e.type === 'host.task.result' && e.task.name === 'who') as { result?: { stdout?: string } } | undefined;
+  const args = droverArgv('run', join(dir, 'site.yml'), '-i', inventory, '--known-hosts', ground.knownHostsFile, '-k', '--json');
+  const { code, screen } = await converseOnTerminal(args, [['SSH password: ', password]], { env });
+  assert.equal(code, 0, screen);
+  assert.equal(screen.split('SSH password: ').length, 2, 'asked once');
+  assert.doesNotMatch(screen, new RegExp(password), 'not echoed, not printed');
+  const who = jsonEvents(screen).find((e) => e.type === 'host.task.result' && e.task.name === 'who') as { result?: { stdout?: string } } | undefined;
   assert.equal(who?.result?.stdout, PASSWORD_LOGIN_USER);
 });
 

@@ -5,14 +5,11 @@
 // naming the file-based alternatives.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { projectRoot } from '../runner/paths.js';
-import { quote } from '../runner/quote.js';
-import { runDrover } from './support/cli.js';
+import { converseOnTerminal, droverArgv, runDrover } from './support/cli.js';
 
 const password = 'vault-pw-typed-7719';
 const secret = 'opened-by-the-typed-password-3301';
@@ -32,29 +29,13 @@ after(async () => {
 
 const env = { ...process.env, DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', NO_COLOR: '1', ANSIBLE_NOCOLOR: '1' };
 
-/** Runs argv on a pseudo-terminal, typing the password at the first "Vault password: "; the screen is returned. */
-async function onTerminal(argv: string[]): Promise<{ code: number | null; screen: string }> {
-  const child = spawn('script', ['-q', '-e', '-c', argv.map(quote).join(' '), '/dev/null'], { env, cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let answered = false;
-  const seen = (d: Buffer) => {
-    screen += d.toString();
-    if (!answered && screen.includes('Vault password: ')) {
-      answered = true;
-      child.stdin.write(`${password}\r`);
-    }
-  };
-  child.stdout.on('data', seen);
-  child.stderr.on('data', seen);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stdin.destroy();
-  return { code, screen };
-}
+/** argv on a pseudo-terminal in the test's directory, typing the password at "Vault password: ". */
+const onTerminal = (argv: string[]) => converseOnTerminal(argv, [['Vault password: ', password]], { env, cwd: dir });
 
 test('--ask-vault-pass asks "Vault password: " once, without echo, and opens the vault as ansible-playbook does', async () => {
   const ansible = await onTerminal(['ansible-playbook', 'site.yml', '-i', 'hosts.ini', '--ask-vault-pass', '-e', `out=${join(dir, 'ansible.txt')}`]);
   assert.equal(ansible.code, 0, ansible.screen);
-  const drover = await onTerminal([process.execPath, '--import', import.meta.resolve('tsx/esm'), join(projectRoot(), 'runner', 'cli.ts'), 'run', 'site.yml', '-i', 'hosts.ini', '--ask-vault-pass', '-e', `out=${join(dir, 'drover.txt')}`]);
+  const drover = await onTerminal(droverArgv('run', 'site.yml', '-i', 'hosts.ini', '--ask-vault-pass', '-e', `out=${join(dir, 'drover.txt')}`));
   assert.equal(drover.code, 0, drover.screen);
   for (const { screen } of [ansible, drover]) {
     assert.equal(screen.split('Vault password: ').length, 2, 'asked once');

@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHosts, type TestGround } from '../runner/testground/namespace-hosts.js';
 import { projectRoot } from '../runner/paths.js';
-import { quote } from '../runner/quote.js';
-import { jsonEvents, runDrover } from './support/cli.js';
+import { converseOnTerminal, droverArgv, jsonEvents, runDrover } from './support/cli.js';
 import { addSudoUser } from './support/sudo-user.js';
 
 const user = { name: 'deploy', password: 'flag-pw-never-shown-3307', rootPassword: 'root-pw-unused-1187' };
@@ -34,27 +33,16 @@ after(async () => {
 });
 
 const who = (stdout: string) => (jsonEvents(stdout).find((e) => e.type === 'host.task.result' && e.task.name === 'who') as { result?: { stdout?: string } } | undefined)?.result?.stdout;
-const drover = [process.execPath, '--import', import.meta.resolve('tsx/esm'), join(projectRoot(), 'runner', 'cli.ts')];
+const drover = droverArgv();
 const env = { ...process.env, DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', NO_COLOR: '1' };
 
 test('-b --become-user root -K asks "BECOME password: " once on the terminal, without echo, and sudo gets the answer', async () => {
   const args = [...drover, 'run', playbook, '-i', inventory, '-b', '--become-user', 'root', '-K', '--json'];
-  const child = spawn('script', ['-q', '-e', '-c', args.map(quote).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let answered = false;
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (!answered && out.includes('BECOME password: ')) {
-      answered = true;
-      child.stdin.write(`${user.password}\r`);
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stdin.destroy();
-  assert.equal(code, 0, out);
-  assert.equal(out.split('BECOME password: ').length, 2, 'asked once');
-  assert.doesNotMatch(out, new RegExp(user.password), 'not echoed, not printed');
-  assert.equal(who(out.replace(/\r/g, '')), 'root');
+  const { code, screen } = await converseOnTerminal(args, [['BECOME password: ', user.password]], { env });
+  assert.equal(code, 0, screen);
+  assert.equal(screen.split('BECOME password: ').length, 2, 'asked once');
+  assert.doesNotMatch(screen, new RegExp(user.password), 'not echoed, not printed');
+  assert.equal(who(screen), 'root');
 });
 
 test('-K without a terminal fails at once, naming --become-password-file; the password file works', async () => {

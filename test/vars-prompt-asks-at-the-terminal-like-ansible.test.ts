@@ -7,13 +7,11 @@
 // terminal a question with no default is refused before the run starts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../runner/paths.js';
-import { quote } from '../runner/quote.js';
-import { runDrover } from './support/cli.js';
+import { converseOnTerminal, droverArgv, runDrover } from './support/cli.js';
 
 const playbook = join(projectRoot(), 'test', 'fixtures', 'vars-prompt', 'site.yml');
 const SECRET = 'vp-secret-never-echoed-5521';
@@ -43,27 +41,11 @@ after(async () => {
 
 const env = { ...process.env, DROVER_SSH_CONFIG: 'none', DROVER_ANSIBLE_CONFIG: 'none', NO_COLOR: '1', ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'false' };
 
-/** Runs argv on a pseudo-terminal, answering each prompt of DIALOGUE as it appears; the whole screen is returned. */
+/** argv on a pseudo-terminal, answering every prompt of DIALOGUE in order. */
 async function converse(argv: string[]): Promise<{ code: number | null; screen: string }> {
-  const child = spawn('script', ['-q', '-e', '-c', argv.map(quote).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let next = 0;
-  let seenUpTo = 0;
-  child.stdout.on('data', (d: Buffer) => {
-    screen += d.toString();
-    const step = DIALOGUE[next];
-    if (!step) return;
-    const at = screen.indexOf(step[0], seenUpTo);
-    if (at < 0) return;
-    seenUpTo = at + step[0].length;
-    next += 1;
-    child.stdin.write(`${step[1]}\r`);
-  });
-  child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stdin.destroy();
-  assert.equal(next, DIALOGUE.length, `every prompt was asked, in order; the screen:\n${screen}`);
-  return { code, screen: screen.replace(/\r/g, '') };
+  const { code, screen, answered } = await converseOnTerminal(argv, DIALOGUE, { env });
+  assert.equal(answered, DIALOGUE.length, `every prompt was asked, in order; the screen:\n${screen}`);
+  return { code, screen };
 }
 
 test('vars_prompt asks what ansible-playbook asks, and the answers end up the same', async () => {
@@ -71,7 +53,7 @@ test('vars_prompt asks what ansible-playbook asks, and the answers end up the sa
   const droverOut = join(dir, 'drover.txt');
   const ansible = await converse(['ansible-playbook', playbook, '-i', inventory, '-e', `out=${ansibleOut}`, '-e', 'given=from-e']);
   assert.equal(ansible.code, 0, ansible.screen);
-  const drover = await converse([process.execPath, '--import', import.meta.resolve('tsx/esm'), join(projectRoot(), 'runner', 'cli.ts'), 'run', playbook, '-i', inventory, '-e', `out=${droverOut}`, '-e', 'given=from-e']);
+  const drover = await converse(droverArgv('run', playbook, '-i', inventory, '-e', `out=${droverOut}`, '-e', 'given=from-e'));
   assert.equal(drover.code, 0, drover.screen);
 
   const want = await readFile(ansibleOut, 'utf8');

@@ -71,3 +71,38 @@ export function recapOf(stdout: string): Extract<EngineEvent, { type: 'run.end' 
   if (!end || end.type !== 'run.end') throw new Error(`no run.end event in output:\n${stdout}`);
   return end.stats;
 }
+
+/** The drover CLI as argv, for commands run on a terminal by `converseOnTerminal`. */
+export const droverArgv = (...args: string[]): string[] => [process.execPath, '--import', loader, join(root, 'runner', 'cli.ts'), ...args];
+
+/**
+ * Runs argv (drover, or ansible-playbook to compare with) on a pseudo-terminal
+ * (util-linux `script`), typing each answer of `dialogue` once its prompt has
+ * appeared on the screen, in order. Returns the exit code, the whole screen
+ * (both streams, CR removed) and how many answers were typed.
+ */
+export async function converseOnTerminal(
+  argv: string[],
+  dialogue: ReadonlyArray<readonly [prompt: string, answer: string]>,
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<{ code: number | null; screen: string; answered: number }> {
+  const child = spawn('script', ['-q', '-e', '-c', argv.map(quote).join(' '), '/dev/null'], { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let answered = 0;
+  let seenUpTo = 0;
+  const seen = (d: Buffer) => {
+    screen += d.toString();
+    const step = dialogue[answered];
+    if (!step) return;
+    const at = screen.indexOf(step[0], seenUpTo);
+    if (at < 0) return;
+    seenUpTo = at + step[0].length;
+    answered += 1;
+    child.stdin.write(`${step[1]}\r`);
+  };
+  child.stdout.on('data', seen);
+  child.stderr.on('data', seen);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.destroy();
+  return { code, screen: screen.replace(/\r/g, ''), answered };
+}
