@@ -20,7 +20,7 @@ import { TemplateError } from '../template/index.js';
 import { maskVaultSecrets } from '../vault/secrets.js';
 
 export async function explainVars(invocation: Invocation & { registry: ModuleRegistry }, host: string, variable?: string): Promise<string> {
-  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: invocation.registry }) : undefined;
+  const playbook = invocation.playbook ? await loadPlaybook(invocation.playbook, { registry: invocation.registry, extraVars: invocation.extraVars }) : undefined;
   const inventory = await loadInventory(invocation.inventory, { playbookDirs: playbook ? [playbook.plays[0]?.baseDir ?? '.'] : [] });
   if (!inventory.hasHost(host)) throw new InputError([{ message: `host '${host}' is not in the inventory (${invocation.inventory.join(', ') || 'none given: use ENV=NAME or -i'})` }]);
   const settings = { check: false, diff: false, forks: 50, verbosity: 0, tags: invocation.tags, extraVars: invocation.extraVars };

@@ -22,7 +22,7 @@ import type { TaskRef } from './events.js';
 import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import type { HostState } from './state.js';
 import { runTasks, failHost, stopped } from './task-runner.js';
-import { createScope, render, type VarLayer } from './templating.js';
+import { condition, createScope, render, type VarLayer } from './templating.js';
 import { hostLayers } from './variables.js';
 import { evaluateKeywords, keywordFailure } from './task-keywords.js';
 import { Lockstep } from './lockstep.js';
@@ -110,7 +110,9 @@ async function runHostTasks(name: string, batch: readonly string[], inputs: Play
   const { rt } = inputs;
   const host = await hostRuntime(name, batch, inputs);
   host.state.endedPlay = false;
-  const base: Inherited = { keywords: rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
+  // An import_playbook's when stands in front of every task's own conditions (not the handlers').
+  const importedWhen = rt.play.importedWhen?.tasks;
+  const base: Inherited = { keywords: importedWhen ? { ...rt.play.keywords, when: importedWhen } : rt.play.keywords, tags: rt.play.keywords.tags ?? [], layers: [] };
   try {
     if (rt.play.gatherFacts) {
       await waitForTurn(rt, host, FACTS_TURN, {}, { position: [-1] });
@@ -145,6 +147,12 @@ async function gatherFacts(host: HostRuntime, rt: PlayRuntime): Promise<boolean>
   const started = Date.now();
   rt.emit({ type: 'host.task.start', host: host.state.name, task });
   try {
+    const when = rt.play.importedWhen?.gathering;
+    if (when && !condition(when, host.scope([]), (message) => rt.emit({ type: 'warning', message }))) {
+      host.state.stats.skipped += 1;
+      rt.emit({ type: 'host.task.result', host: host.state.name, task, status: 'skipped', planOnly: false, changes: [], diff: [], durationMs: Date.now() - started });
+      return true;
+    }
     const handle = await host.handle({ become: false, ...playLogin(host, rt) });
     rt.keepHostFacts(host.state, gatheredFacts({ ...(await handle.facts()) }));
     host.state.stats.ok += 1;

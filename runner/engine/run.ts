@@ -78,10 +78,10 @@ export interface RunSummary {
 }
 
 /** Load inventory and playbook; all input problems surface here as one InputError. */
-export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
-  const { registry } = options;
+export async function loadRun(options: Pick<RunOptions, 'playbook' | 'playbookContent' | 'inventory' | 'registry' | 'extraVars'>): Promise<{ playbook: Playbook; inventory: Inventory }> {
+  const load = { registry: options.registry, extraVars: options.extraVars };
   const playbook =
-    options.playbookContent === undefined ? await loadPlaybook(options.playbook, { registry }) : await loadPlaybookContent(options.playbookContent, options.playbook, { registry });
+    options.playbookContent === undefined ? await loadPlaybook(options.playbook, load) : await loadPlaybookContent(options.playbookContent, options.playbook, load);
   const inventory = await loadInventory(options.inventory, { playbookDirs: [playbook.plays[0]?.baseDir ?? '.'] });
   return { playbook, inventory };
 }

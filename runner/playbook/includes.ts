@@ -12,6 +12,7 @@ import { ansibleBoolean } from '../validate/coerce.js';
 import type { IncludeRoleTask, IncludeTask, Keywords, RoleFiles, TaskNode } from './types.js';
 import { keyLocationOf } from './yaml-source.js';
 import { ArgsSyntaxError, parseKv } from './kv-args.js';
+import { NO_LOAD_TIME_VARS, renderAtLoad, type LoadTimeVars } from './load-time-vars.js';
 
 /** What a task mapping became before its action is read (see tasks.ts). */
 export interface IncludeBase {
@@ -32,6 +33,20 @@ export interface IncludeSite {
   problems: Problem[];
   /** The file is read at run time: an `include` in it is dynamic, as under any dynamic parent. */
   dynamicParent?: boolean;
+  /** What an import's templated name sees (the loader knows no host yet). */
+  loadVars?: LoadTimeVars;
+  role?: TaskNode['role'];
+}
+
+/** An import's file or role name rendered now, as Ansible does; null (with the problem said) when it names what is not known yet. */
+function renderedAtLoad(site: IncludeSite, text: string, instead: string): string | null {
+  try {
+    return renderAtLoad(text, site.loadVars ?? NO_LOAD_TIME_VARS, { role: site.role, taskVars: site.entry.vars });
+  } catch (error) {
+    const message = `${site.label}: ${site.action} is read when the playbook loads, when only the play's vars, the import's vars, role vars and extra vars are known, so '${text}' cannot be rendered (${(error as Error).message}): use ${instead}`;
+    site.problems.push({ message, location: keyLocationOf(site.entry, site.key) });
+    return null;
+  }
 }
 
 /** Ansible's TaskInclude.VALID_INCLUDE_KEYWORDS, less what drover does not do on an include (said so, never ignored). */
@@ -136,11 +151,8 @@ export function parseTaskInclude(
   const isStatic = site.action === 'import_tasks' || (site.action === 'include' && !file.includes('{{') && !looped && !site.dynamicParent);
   if (isStatic) {
     if (args.apply !== undefined) site.problems.push({ message: `${site.label}: Invalid options for ${site.action}: apply (use include_tasks)`, location: keyLocationOf(site.entry, site.key) });
-    if (file.includes('{{')) {
-      site.problems.push({ message: `${site.label}: import_tasks is read when the playbook loads, so its file name cannot use host variables (use include_tasks for '${file}')`, location: keyLocationOf(site.entry, site.key) });
-      return null;
-    }
-    return { staticFile: file };
+    const rendered = renderedAtLoad(site, file, `include_tasks for '${file}'`);
+    return rendered === null ? null : { staticFile: rendered };
   }
   includeKeywordProblems(site);
   const apply = applyKeywords(site, args.apply, normalise);
@@ -194,17 +206,16 @@ export function parseRoleInclude(
     flags[key] = parsed;
   }
   if (!dynamic) {
-    const templated = [name, ...Object.values(from)].find((v) => v.includes('{{'));
-    if (templated !== undefined) {
-      site.problems.push({ message: `${site.label}: import_role is read when the playbook loads, so '${templated}' cannot use host variables (use include_role)`, location: at });
-      return null;
-    }
+    const rendered = [name, ...Object.values(from)].map((text) => renderedAtLoad(site, text, 'include_role'));
+    if (rendered.includes(null)) return null;
+    const [staticName, ...renderedFrom] = rendered as string[];
+    Object.keys(from).forEach((key, i) => (from[key as keyof RoleFiles] = renderedFrom[i]!));
     if (!flags.allow_duplicates) {
       const unsupported = { kind: 'parameter', name: 'import_role: allow_duplicates=false', instead: 'include_role, or list the role under roles:' } as const;
       site.problems.push({ message: `${site.label}: allow_duplicates: false on import_role is not supported by drover (use include_role, or list the role under roles:)`, location: at, unsupported });
       return null;
     }
-    return { staticRole: name, from };
+    return { staticRole: staticName!, from };
   }
   includeKeywordProblems(site);
   const apply = applyKeywords(site, args.apply, normalise);

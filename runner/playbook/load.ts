@@ -15,6 +15,7 @@ import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-sou
 import { keywordProblems } from '../validate/keywords.js';
 import { parseVarsPrompt } from './vars-prompt.js';
 import { moduleDefaultsProblems } from './module-defaults.js';
+import { importedPlay, parsePlaybookImport } from './playbook-import.js';
 
 /** Every key a play may have (the playbook JSON Schema derives its play properties from this set). */
 export const PLAY_KEYS = new Set([
@@ -29,6 +30,8 @@ const INHERITED = ['any_errors_fatal', 'become', 'become_user', 'become_method',
 
 export interface LoadOptions {
   registry: ModuleRegistry;
+  /** -e values: what an import's templated name (import_playbook, import_role, import_tasks) sees above the play's vars. */
+  extraVars?: Record<string, unknown>;
   /**
    * Where roles are looked for after the playbook's own roles/ (default: ./roles, then Ansible's
    * roles_path); `drover compat DIR` gives DIR's, as a run from DIR would see them.
@@ -55,11 +58,12 @@ export async function loadPlaybookContent(content: unknown, path: string, option
   return { path: resolve(path), plays };
 }
 
-async function loadPlays(path: string, options: LoadOptions, problems: Problem[], stack: string[]): Promise<Play[]> {
-  return playsOf(await readYamlFile(path), path, options, problems, stack);
+async function loadPlays(path: string, options: LoadOptions, problems: Problem[], stack: string[], importVars: Record<string, unknown> = {}): Promise<Play[]> {
+  return playsOf(await readYamlFile(path), path, options, problems, stack, importVars);
 }
 
-async function playsOf(content: unknown, path: string, options: LoadOptions, problems: Problem[], stack: string[]): Promise<Play[]> {
+/** `importVars`: the vars of the import_playbook that reads this file, seen at load time by plays without vars of their own (Ansible's Play.load(vars=)). */
+async function playsOf(content: unknown, path: string, options: LoadOptions, problems: Problem[], stack: string[], importVars: Record<string, unknown> = {}): Promise<Play[]> {
   const file = displayPath(path);
   if (!Array.isArray(content)) {
     problems.push({ message: 'a playbook must be a list of plays', location: locationOf(content) ?? { file, line: 1, column: 1 } });
@@ -67,20 +71,21 @@ async function playsOf(content: unknown, path: string, options: LoadOptions, pro
   }
   const plays: Play[] = [];
   for (const entry of content) {
-    const playImport = entry?.import_playbook ?? entry?.['ansible.builtin.import_playbook'];
-    if (typeof playImport === 'string') {
-      const target = resolve(dirname(path), playImport);
+    const playImport = parsePlaybookImport(entry, options.extraVars ?? {}, problems);
+    if (playImport === 'invalid') continue;
+    if (playImport) {
+      const target = resolve(dirname(path), playImport.file);
       if (stack.includes(target)) problems.push({ message: `import_playbook cycle through ${displayPath(target)}`, location: locationOf(entry) });
-      else plays.push(...(await loadPlays(target, options, problems, [...stack, path])));
+      else plays.push(...(await loadPlays(target, options, problems, [...stack, path], playImport.vars)).map((play) => importedPlay(play, playImport)));
       continue;
     }
-    const play = await loadPlay(entry, path, options, problems);
+    const play = await loadPlay(entry, path, options, problems, importVars);
     if (play) plays.push(play);
   }
   return plays;
 }
 
-async function loadPlay(entry: unknown, path: string, options: LoadOptions, problems: Problem[]): Promise<Play | null> {
+async function loadPlay(entry: unknown, path: string, options: LoadOptions, problems: Problem[], importVars: Record<string, unknown>): Promise<Play | null> {
   const location = locationOf(entry) ?? { file: displayPath(path), line: 1, column: 1 };
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     problems.push({ message: 'a play must be a mapping with at least hosts:', location });
@@ -128,10 +133,13 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
 
   // import_role runs the role each time (allow_duplicates), and its defaults and vars become the play's.
   const imported: LoadedRole[] = [];
+  // Imports are read now, before any host: their templated names see the play's vars (or, for a play with none, its import's).
+  const loadVars = { play: raw.vars !== undefined ? mapping(raw.vars, 'vars', name, []) : importVars, extra: options.extraVars ?? {} };
   const ctx = (file: string) => ({
     file,
     registry: options.registry,
     problems,
+    loadVars,
     importRole: async (role: string, from: RoleFiles, at?: Problem['location']) => {
       const loaded = await loadRole(role, { ...roleLoader, applied: new Set() }, at, { from, once: false });
       imported.push(...loaded);
@@ -139,7 +147,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     },
   });
   const roleSearchPath = [resolve(baseDir, 'roles'), ...(options.rolesPath ?? [resolve('roles'), ...ansibleRolesPath()]), baseDir];
-  const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported };
+  const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported, loadVars };
   const roles = [];
   for (const [i, spec] of asList(raw.roles).entries()) roles.push(...(await loadRole(spec, roleLoader, keyLocationOf(raw.roles, String(i)) ?? location)));
   const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');

@@ -6,6 +6,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Problem, SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
 import { parseTaskList } from './tasks.js';
+import type { LoadTimeVars } from './load-time-vars.js';
 import type { Keywords, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { displayPath, locationOf, readYamlFile } from './yaml-source.js';
 
@@ -20,6 +21,8 @@ export interface RoleLoader {
   chain?: ReadonlyArray<{ dir: string; name: string }>;
   /** Roles import_role brought in: their defaults and vars are the play's, as Ansible's static roles are. */
   imported?: LoadedRole[];
+  /** What an import's templated name sees when the playbook loads. */
+  loadVars?: LoadTimeVars;
 }
 
 export interface LoadedRole {
@@ -138,6 +141,7 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
     registry: loader.registry,
     problems,
     role,
+    loadVars: loader.loadVars,
     importRole: async (other: string, imported: RoleFiles, roleAt?: SourceLocation) => {
       const roles = await loadRole(other, { ...loader, applied: new Set() }, roleAt, { from: imported, once: false });
       loader.imported?.push(...roles);

@@ -12,6 +12,7 @@ import { templateFileProblems } from '../validate/template-files.js';
 import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { parseRoleInclude, parseTaskInclude, type IncludeSite } from './includes.js';
+import type { LoadTimeVars } from './load-time-vars.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { LEGACY_ACTION_KEYS, moduleArguments, splitLegacyAction } from './task-action.js';
 import { closest } from 'fastest-levenshtein';
@@ -37,6 +38,8 @@ export interface TaskContext {
    * ignore_errors: true): problems Ansible reports only when the task runs are left to the run.
    */
   failureHandled?: boolean;
+  /** What an import's templated name sees when the playbook loads. */
+  loadVars?: LoadTimeVars;
 }
 
 /** Where a loop cannot go: what Ansible says, or what drover lacks. */
@@ -243,7 +246,7 @@ function ignoresErrors(entry: Record<string, unknown>): boolean {
 }
 
 function includeSite(ctx: TaskContext, entry: Record<string, unknown>, key: string, action: string, label: string): IncludeSite {
-  return { entry, key, action, label, problems: ctx.problems, dynamicParent: ctx.dynamicParent };
+  return { entry, key, action, label, problems: ctx.problems, dynamicParent: ctx.dynamicParent, loadVars: ctx.loadVars, role: ctx.role };
 }
 
 function suggest(key: string, ctx: TaskContext): string {

@@ -144,6 +144,11 @@ export interface Play {
   roleSearchPath: string[];
   /** An include_role may add handlers at run time: a notify that none answers yet is checked when it fires. */
   dynamicHandlers: boolean;
+  /**
+   * The `when` of the import_playbook statements that brought the play in: in front of every
+   * task's own conditions (handlers excepted), and the outermost one's on its fact gathering.
+   */
+  importedWhen?: { tasks: unknown[]; gathering: unknown[] };
 }
 
 export interface Playbook {
