@@ -40,7 +40,7 @@ function sampleRun(check: boolean): EngineEvent[] {
     db01: { ...emptyStats(), unreachable: 1 },
   };
   return [
-    { type: 'run.start', playbook: 'site.yml', check, diff: true, forks: 5 },
+    { type: 'run.start', playbook: 'site.yml', plays: 1, check, diff: true, forks: 5 },
     { type: 'play.start', play: 'Configure web servers', hosts: ['web01', 'web02', 'db01'] },
     ...result('web01', T.packages, 'changed', { item: 'nginx', changes: ['install nginx'], result: { packages: ['nginx'] } }),
     ...result('web02', T.packages, 'ok', { item: 'nginx' }),
@@ -182,7 +182,7 @@ test('json: one parseable line per event, the event objects unchanged', async ()
   assert.equal(lines.pop(), '', 'ends with a newline');
   assert.equal(lines.length, events.length);
   assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), events);
-  assert.equal(lines[0], '{"type":"run.start","playbook":"site.yml","check":false,"diff":true,"forks":5}');
+  assert.equal(lines[0], '{"type":"run.start","playbook":"site.yml","plays":1,"check":false,"diff":true,"forks":5}');
 });
 
 test('listr: a row per host under each play, failures and diffs after the live view, then the recap', async () => {

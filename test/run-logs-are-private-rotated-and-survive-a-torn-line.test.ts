@@ -12,7 +12,7 @@ import { defaultRunLogDir, findRunLog, readRunLog, RUN_LOGS_KEPT, RunLogReporter
 const dir = join(mkdtempSync(join(tmpdir(), 'drover-runlogs-')), 'runs');
 after(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
-const start: EngineEvent = { type: 'run.start', playbook: 'site.yml', check: false, diff: false, forks: 5 };
+const start: EngineEvent = { type: 'run.start', playbook: 'site.yml', plays: 1, check: false, diff: false, forks: 5 };
 const end: EngineEvent = { type: 'run.end', stats: {}, exitCode: 0, durationMs: 3 };
 
 async function recordRun(at: number): Promise<RunLogReporter> {

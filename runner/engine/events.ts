@@ -55,7 +55,7 @@ export interface TaskResultEvent {
 }
 
 export type EngineEvent =
-  | { type: 'run.start'; playbook: string; check: boolean; diff: boolean; forks: number }
+  | { type: 'run.start'; playbook: string; /** How many plays the playbook has, its imports' included. */ plays: number; check: boolean; diff: boolean; forks: number }
   | { type: 'play.start'; play: string; hosts: string[] }
   | { type: 'host.task.start'; host: string; task: TaskRef; item?: string }
   | TaskResultEvent

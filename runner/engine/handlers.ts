@@ -1,7 +1,7 @@
 // Handlers run at flush points (end of pre_tasks, tasks and post_tasks, and
 // meta: flush_handlers), once each, in the order they are defined, if a task
 // notified their name or one of their listen topics (handler-lookup.ts).
-import type { HostRuntime, PlayRuntime } from './runtime.js';
+import type { HostRuntime, Inherited, PlayRuntime } from './runtime.js';
 import { runModuleTask } from './module-task.js';
 import { inherit } from './task-scope.js';
 import type { ModuleTask } from '../playbook/types.js';
@@ -25,7 +25,8 @@ export async function flushHandlers(rt: PlayRuntime, host: HostRuntime, position
     for (const name of notified) for (const handler of handlersFor(name, rt.handlers)) reached.set(handler, [...(reached.get(handler) ?? []), name]);
     const due = rt.handlers.filter((h) => reached.has(h));
     for (const [index, handler] of due.entries()) {
-      const base = { keywords: rt.play.keywords, tags: [], layers: [] };
+      // A handler an import brought in inherits from the import statements first, as a block's task does.
+      const base = (handler.handlerParents ?? []).reduce(inherit, { keywords: rt.play.keywords, tags: [], layers: [] } as Inherited);
       // Handlers run whatever --tags says, like Ansible: they were notified by selected tasks.
       const inherited = { ...inherit(base, handler), tags: ['always'], handler: true, position: [...position, round, rt.handlers.indexOf(handler)] };
       await waitForTurn(rt, host, handler, inherited.keywords, inherited);

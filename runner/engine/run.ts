@@ -135,7 +135,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const states = new Map<string, HostState>();
   const defaults: Partial<ConnectionTarget> = { ...options.connection, knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys };
   for (const warning of inventory.warnings) emit({ type: 'warning', message: warning });
-  emit({ type: 'run.start', playbook: options.playbook, check: settings.check, diff: settings.diff, forks: settings.forks });
+  emit({ type: 'run.start', playbook: options.playbook, plays: playbook.plays.length, check: settings.check, diff: settings.diff, forks: settings.forks });
   const loadInclude = includeLoader(registry);
   const magic = new MagicVariables({ inventory, settings, inventorySources: options.inventory, limit: options.limit, playbookDir: playbook.plays[0]?.baseDir ?? resolve('.'), states, cachedFacts: (host) => factCache.load(host) });
   const gate = new TaskGate(options.gate ?? {});

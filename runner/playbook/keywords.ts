@@ -104,7 +104,7 @@ const TABLE = {
     rendered: { field: 'environment', schema: { type: 'object', additionalProperties: { type: 'string' } }, at: perItem },
     description: 'Environment variables for the remote commands.',
   },
-  vars: { schema: { type: 'object' }, description: 'Variables for this task (or block) only.' },
+  vars: { schema: { anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] }, description: 'Variables for this task (or block) only: a mapping, or a list of mappings merged in order (as Ansible\'s _load_vars).' },
   args: {
     schema: { anyOf: [{ type: 'object' }, template] },
     rendered: { field: 'args', schema: { type: 'object' }, at: perItem },
@@ -185,3 +185,14 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   debugger: 'no interactive task debugger: use -vvv, --step or --start-at-task',
   vars_prompt: 'a play keyword: write it on the play, as Ansible requires',
 };
+
+/**
+ * A vars keyword's mapping: Ansible's Base._load_vars takes a mapping or a list of mappings,
+ * each updating the ones before it (hash_behaviour replace). Undefined for anything else.
+ */
+export function varsMapping(value: unknown): Record<string, unknown> | undefined {
+  const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isMapping(value)) return value;
+  if (Array.isArray(value) && value.every(isMapping)) return Object.assign({}, ...value) as Record<string, unknown>;
+  return undefined;
+}

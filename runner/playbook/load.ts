@@ -6,10 +6,10 @@ import { dirname, resolve } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
-import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, varsMapping } from './keywords.js';
 import { insteadOf } from '../validate/instead.js';
 import { loadRole, type LoadedRole, type RoleLoader } from './roles.js';
-import { parseTaskList } from './tasks.js';
+import { handlerTasks, parseTaskList } from './tasks.js';
 import type { Keywords, ModuleTask, Play, Playbook, RoleFiles, TaskNode } from './types.js';
 import { displayPath, keyLocationOf, locationOf, readYamlFile } from './yaml-source.js';
 import { keywordProblems } from '../validate/keywords.js';
@@ -134,12 +134,13 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
   // import_role runs the role each time (allow_duplicates), and its defaults and vars become the play's.
   const imported: LoadedRole[] = [];
   // Imports are read now, before any host: their templated names see the play's vars (or, for a play with none, its import's).
-  const loadVars = { play: raw.vars !== undefined ? mapping(raw.vars, 'vars', name, []) : importVars, extra: options.extraVars ?? {} };
+  const loadVars = { play: raw.vars !== undefined ? playVars(raw.vars, name, []) : importVars, extra: options.extraVars ?? {} };
   const ctx = (file: string) => ({
     file,
     registry: options.registry,
     problems,
     loadVars,
+    playDir: baseDir,
     importRole: async (role: string, from: RoleFiles, at?: Problem['location']) => {
       const loaded = await loadRole(role, { ...roleLoader, applied: new Set() }, at, { from, once: false });
       imported.push(...loaded);
@@ -147,10 +148,10 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     },
   });
   const roleSearchPath = [resolve(baseDir, 'roles'), ...(options.rolesPath ?? [resolve('roles'), ...ansibleRolesPath()]), baseDir];
-  const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported, loadVars };
+  const roleLoader: RoleLoader = { searchPath: roleSearchPath, registry: options.registry, problems, applied: new Set(), imported, loadVars, playDir: baseDir };
   const roles = [];
   for (const [i, spec] of asList(raw.roles).entries()) roles.push(...(await loadRole(spec, roleLoader, keyLocationOf(raw.roles, String(i)) ?? location)));
-  const handlers = (await parseTaskList(raw.handlers, ctx(path), { handlers: true })).filter((h): h is ModuleTask => h.kind === 'module');
+  const handlers = handlerTasks(await parseTaskList(raw.handlers, ctx(path), { handlers: true }), problems);
 
   const preTasks = await parseTaskList(raw.pre_tasks, ctx(path));
   const tasks = [...roles.flatMap((r) => r.tasks), ...(await parseTaskList(raw.tasks, ctx(path)))] as TaskNode[];
@@ -166,7 +167,7 @@ async function loadPlay(entry: unknown, path: string, options: LoadOptions, prob
     hosts: Array.isArray(raw.hosts) ? raw.hosts.join(':') : String(raw.hosts ?? ''),
     location,
     baseDir,
-    vars: mapping(raw.vars, 'vars', name, problems),
+    vars: playVars(raw.vars, name, problems),
     varsFiles: asList(raw.vars_files).map(String),
     varsPrompt: parseVarsPrompt(raw.vars_prompt, keyLocationOf(raw, 'vars_prompt') ?? location, problems),
     gatherFacts: raw.gather_facts === undefined ? true : raw.gather_facts === true,
@@ -230,9 +231,10 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function mapping(value: unknown, key: string, play: string, problems: Problem[]): Record<string, unknown> {
+function playVars(value: unknown, play: string, problems: Problem[]): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  problems.push({ message: `play '${play}': ${key} must be a mapping`, location: locationOf(value) });
+  const vars = varsMapping(value);
+  if (vars) return vars;
+  problems.push({ message: `play '${play}': Vars in a Play must be specified as a dictionary, or a list of dictionaries`, location: locationOf(value) });
   return {};
 }

@@ -5,7 +5,7 @@ import { access } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Problem, SourceLocation } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
-import { parseTaskList } from './tasks.js';
+import { handlerTasks, parseTaskList } from './tasks.js';
 import type { LoadTimeVars } from './load-time-vars.js';
 import type { Keywords, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { displayPath, locationOf, readYamlFile } from './yaml-source.js';
@@ -23,6 +23,8 @@ export interface RoleLoader {
   imported?: LoadedRole[];
   /** What an import's templated name sees when the playbook loads. */
   loadVars?: LoadTimeVars;
+  /** The playbook's directory, where a role's import_tasks looks last. */
+  playDir?: string;
 }
 
 export interface LoadedRole {
@@ -142,6 +144,7 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
     problems,
     role,
     loadVars: loader.loadVars,
+    playDir: loader.playDir,
     importRole: async (other: string, imported: RoleFiles, roleAt?: SourceLocation) => {
       const roles = await loadRole(other, { ...loader, applied: new Set() }, roleAt, { from: imported, once: false });
       loader.imported?.push(...roles);
@@ -156,6 +159,6 @@ export async function loadRole(spec: unknown, loader: RoleLoader, at?: SourceLoc
     const blockKeywords = { ...keywords, tags: typeof keywords.tags === 'string' ? [keywords.tags] : keywords.tags } as Keywords;
     tasks = [{ kind: 'block', keywords: blockKeywords, location, role, baseDir: dir, block: tasks, rescue: [], always: [] }];
   }
-  loaded.push({ role, tasks, handlers: handlers.filter((h): h is ModuleTask => h.kind === 'module') });
+  loaded.push({ role, tasks, handlers: handlerTasks(handlers, problems) });
   return loaded;
 }

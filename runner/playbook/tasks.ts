@@ -1,6 +1,7 @@
 // Task lists: each task mapping is split into engine keywords and exactly one
 // action (a module, a block, import/include, meta). Every problem is collected
 // with its file:line:col so that all of them are reported at once.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Problem, Unsupported } from '../errors.js';
 import type { ModuleRegistry } from '../module-api.js';
@@ -9,7 +10,7 @@ import { keywordProblems } from '../validate/keywords.js';
 import { moduleDefaultsProblems } from './module-defaults.js';
 import { conditionProblems, templateProblems, type TemplateProblem } from '../validate/templates.js';
 import { templateFileProblems } from '../validate/template-files.js';
-import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYS, HANDLER_KEYWORDS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, varsMapping } from './keywords.js';
 import type { Keywords, MetaAction, ModuleTask, RoleContext, RoleFiles, TaskNode } from './types.js';
 import { parseRoleInclude, parseTaskInclude, type IncludeSite } from './includes.js';
 import type { LoadTimeVars } from './load-time-vars.js';
@@ -40,6 +41,10 @@ export interface TaskContext {
   failureHandled?: boolean;
   /** What an import's templated name sees when the playbook loads. */
   loadVars?: LoadTimeVars;
+  /** The list is a handlers section, or a file imported into one: `listen` is a keyword there. */
+  handlers?: boolean;
+  /** The playbook's directory: the last place an import_tasks file is looked for. */
+  playDir?: string;
 }
 
 /** Where a loop cannot go: what Ansible says, or what drover lacks. */
@@ -67,13 +72,13 @@ export async function parseTaskList(value: unknown, ctx: TaskContext, options: {
   // Scalars carry no position of their own: a task that is not a mapping is shown at its list.
   const listLocation = locationOf(value);
   for (const raw of value) {
-    const task = await parseTask(raw, { ...ctx, listLocation }, options);
+    const task = await parseTask(raw, { ...ctx, listLocation, handlers: ctx.handlers || options.handlers });
     if (task) tasks.push(...(Array.isArray(task) ? task : [task]));
   }
   return tasks;
 }
 
-async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: boolean }): Promise<TaskNode | null> {
+async function parseTask(raw: unknown, ctx: TaskContext): Promise<TaskNode | null> {
   const location = locationOf(raw) ?? ctx.listLocation ?? { file: displayPath(ctx.file), line: 1, column: 1 };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     ctx.problems.push({ message: `a task must be a mapping, got ${JSON.stringify(raw)}`, location });
@@ -84,7 +89,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
   const keywords: Record<string, unknown> = {};
   const actions: string[] = [];
   for (const key of Object.keys(entry)) {
-    if (key in TASK_KEYWORDS || (options.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
+    if (key in TASK_KEYWORDS || (ctx.handlers && key in HANDLER_KEYWORDS)) keywords[key] = entry[key];
     else if ((BLOCK_KEYS as readonly string[]).includes(key)) continue;
     else if (key.startsWith('with_')) {
       const has = `with_${LOOKUP_NAMES.join(', with_')} (or use loop:)`;
@@ -165,8 +170,8 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
     const parsed = parseTaskInclude(includeSite(ctx, entry, key, action, label), value, base, normaliseKeywords);
     if (parsed === null || !('staticFile' in parsed)) return parsed;
     // Static: inlined now, so its tasks are validated up front.
-    const path = resolve(dirname(ctx.file), parsed.staticFile);
-    return { ...base, kind: 'block', block: await importTaskFile(path, ctx, location), rescue: [], always: [] };
+    const path = importedFilePath(parsed.staticFile, ctx);
+    return { ...base, kind: 'block', block: await importTaskFile(path, ctx, location), rescue: [], always: [], imported: true };
   }
   if (action === 'import_role' || action === 'include_role') {
     const parsed = parseRoleInclude(includeSite(ctx, entry, key, action, label), value, base, normaliseKeywords);
@@ -175,7 +180,7 @@ async function parseTask(raw: unknown, ctx: TaskContext, options: { handlers?: b
       ctx.problems.push({ message: `${label}: import_role cannot be used here`, location: keyLocationOf(entry, key) });
       return null;
     }
-    return { ...base, kind: 'block', block: await ctx.importRole(parsed.staticRole, parsed.from, keyLocationOf(entry, key)), rescue: [], always: [] };
+    return { ...base, kind: 'block', block: await ctx.importRole(parsed.staticRole, parsed.from, keyLocationOf(entry, key)), rescue: [], always: [], imported: true };
   }
   return parseModuleTask(key, value, entry, base, ctx, label);
 }
@@ -223,6 +228,20 @@ function parseModuleTask(
   return { ...base, kind: 'module', module: module.name, moduleKey: key, rawParams: value };
 }
 
+/**
+ * Where an import_tasks file is: beside the importing file, then (in a role) the role's tasks/
+ * or handlers/ and the role's own directory, then the playbook's directory; the first that
+ * exists, else the first (named in the error). A short form of Ansible's search (helpers.py,
+ * path_dwim_relative): a role's handlers/main.yml may import a file of the playbook's directory.
+ */
+function importedFilePath(file: string, ctx: TaskContext): string {
+  const subdir = ctx.handlers ? 'handlers' : 'tasks';
+  const candidates = [resolve(dirname(ctx.file), file)];
+  if (ctx.role) candidates.push(resolve(ctx.role.dir, subdir, file), resolve(ctx.role.dir, 'tasks', file), resolve(ctx.role.dir, file));
+  if (ctx.playDir) candidates.push(...(ctx.role ? [resolve(ctx.playDir, subdir, file)] : []), resolve(ctx.playDir, file));
+  return candidates.find((path) => existsSync(path)) ?? candidates[0]!;
+}
+
 async function importTaskFile(path: string, ctx: TaskContext, at: Problem['location']): Promise<TaskNode[]> {
   const stack = ctx.importStack ?? [];
   if (stack.includes(path)) {
@@ -264,6 +283,7 @@ function normaliseKeywords(raw: Record<string, unknown>): Keywords {
   for (const key of ['notify', 'listen']) if (typeof k[key] === 'string') k[key] = [k[key]];
   if (typeof k.tags === 'string') k.tags = k.tags.split(',').map((t) => t.trim()).filter(Boolean);
   if (Array.isArray(k.tags)) k.tags = k.tags.map(String);
+  if (Array.isArray(k.vars)) k.vars = varsMapping(k.vars) ?? k.vars;
   // with_NAME: the terms stay in `loop`, rendered per host; the engine runs lookup NAME on them.
   const withKey = Object.keys(k).find((key) => key.startsWith('with_'));
   if (withKey !== undefined) {
@@ -280,4 +300,33 @@ function keywordTemplateProblems(keywords: Record<string, unknown>): TemplatePro
   return Object.entries(keywords).filter(([keyword]) => keyword !== 'vars').flatMap(([keyword, value]) =>
     ['when', 'changed_when', 'failed_when', 'until'].includes(keyword) ? conditionProblems(value, keyword) : templateProblems(value, keyword),
   );
+}
+
+/**
+ * A handlers section as the handlers it holds: a file `import_tasks` (or a `block:`) brought in
+ * gives its tasks, each remembering the statements it came through and its handler block. A
+ * dynamic include, a role include or a meta task as a handler is refused: drover runs module
+ * tasks as handlers.
+ */
+export function handlerTasks(nodes: readonly TaskNode[], problems: Problem[], parents: NonNullable<ModuleTask['handlerParents']> = [], inBlock?: object): ModuleTask[] {
+  const handlers: ModuleTask[] = [];
+  let run: object | undefined = inBlock;
+  for (const node of nodes) {
+    const through = [...parents, { keywords: node.keywords, location: node.location }];
+    if (node.kind === 'module') {
+      run ??= {};
+      handlers.push({ ...node, handlerBlock: run, ...(parents.length > 0 ? { handlerParents: parents } : {}) });
+    } else if (node.kind === 'block' && node.rescue.length === 0 && node.always.length === 0) {
+      // An import's handlers join the run they are read into; a written block is a block of its own.
+      if (node.imported) handlers.push(...handlerTasks(node.block, problems, through, (run ??= {})));
+      else {
+        handlers.push(...handlerTasks(node.block, problems, through, inBlock ?? {}));
+        run = inBlock;
+      }
+    } else {
+      const what = node.kind === 'block' ? 'a block with rescue or always' : node.kind === 'include' ? 'include_tasks' : node.kind === 'include_role' ? 'include_role' : `meta: ${node.action}`;
+      problems.push({ message: `${what} as a handler is not supported by drover (write the handlers' tasks, or import_tasks their file)`, location: node.location, unsupported: { kind: 'keyword', name: `${what} in handlers`, instead: 'import_tasks the handler file' } });
+    }
+  }
+  return handlers;
 }

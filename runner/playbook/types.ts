@@ -64,6 +64,17 @@ export interface ModuleTask extends NodeBase {
   moduleKey: string;
   /** The value of the module key (string for free-form, mapping, or null). */
   rawParams: unknown;
+  /**
+   * A handler read through `import_tasks` (or a block) in a handlers section: those statements,
+   * outermost first, whose keywords reach it as a block's reach its tasks.
+   */
+  handlerParents?: readonly { keywords: Keywords; location: SourceLocation }[];
+  /**
+   * A handler's block, as Ansible groups a handlers section: each run of handlers written one after
+   * another (imports read into it) is one, and so is each `block:`. A notified name is looked for
+   * in the last block first, and inside a block from its first handler (handler-lookup.ts).
+   */
+  handlerBlock?: object;
 }
 
 export interface BlockTask extends NodeBase {
@@ -71,6 +82,8 @@ export interface BlockTask extends NodeBase {
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
+  /** The block stands for an import_tasks or import_role statement, not a `block:` written. */
+  imported?: boolean;
 }
 
 /**

@@ -7,7 +7,7 @@
 // as Ansible's callback does under the free strategy: drover's hosts run
 // independently. Warnings go to stderr, wrapped to the column width and each
 // shown once, as Ansible's Display does.
-import { basename } from 'node:path';
+import { resolve, basename } from 'node:path';
 import type { EngineEvent, Reporter, TaskRef, TaskResultEvent } from '../engine/events.js';
 import { pyJson } from '../template/python-json.js';
 import { interruptMessage, unhandled } from './format.js';
@@ -60,7 +60,8 @@ export class AnsibleDefaultReporter implements Reporter {
   render(event: EngineEvent): string {
     switch (event.type) {
       case 'run.start':
-        return this.verbose > 1 ? banner(`PLAYBOOK: ${basename(event.playbook)}`, this.columns) : '';
+        // PlaybookExecutor's display.vv names the playbook as the command line gave it.
+        return this.verbose > 1 ? banner(`PLAYBOOK: ${basename(event.playbook)}`, this.columns) + `${event.plays} plays in ${event.playbook}\n` : '';
       case 'play.start':
         this.lastBanner = undefined;
         return banner(event.play.trim() === '' ? 'PLAY' : `PLAY [${event.play.trim()}]`, this.columns);
@@ -93,7 +94,7 @@ export class AnsibleDefaultReporter implements Reporter {
     this.lastBanner = key;
     const name = (task.role ? `${task.role} : ${task.name}` : task.name).trim();
     let text = banner(`${task.handler ? 'RUNNING HANDLER' : 'TASK'} [${name}]`, this.columns);
-    if (this.verbose >= 2 && task.location) text += this.paint(`task path: ${task.location.replace(/:\d+$/, '')}`, 'verbose') + '\n';
+    if (this.verbose >= 2 && task.location) text += this.paint(`task path: ${taskPath(task.location)}`, 'verbose') + '\n';
     return text;
   }
 
@@ -237,4 +238,10 @@ export function wrap(text: string, width: number): string[] {
     if (line.length > 0) lines.push(line.join(''));
   }
   return lines;
+}
+
+/** Ansible's `task path:` line: the task file's absolute path and line (no column). */
+function taskPath(location: string): string {
+  const at = /^(.*):(\d+):\d+$/.exec(location);
+  return at ? `${resolve(at[1]!)}:${at[2]}` : location;
 }

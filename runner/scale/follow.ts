@@ -24,7 +24,7 @@ export async function followRun(redis: Redis, redisOptions: RedisOptions, runId:
   const keys = runKeys(runId);
   const record = await loadRecord(redis, runId);
   const started = Date.now();
-  reporter.handle({ type: 'run.start', playbook: record.playbook, check: record.check, diff: record.diff, forks: record.forks });
+  reporter.handle({ type: 'run.start', playbook: record.playbook, plays: record.playHosts.length, check: record.check, diff: record.diff, forks: record.forks });
   const events = new EventMerger(record);
   const ended = new Set<number>();
   const failed = new Map<number, string>();

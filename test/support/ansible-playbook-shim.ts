@@ -27,6 +27,7 @@ const FLAGS: Record<string, { drover: string; values: 0 | 1 }> = {
   '--ssh-common-args': { drover: '--ssh-common-args', values: 1 }, '--ssh-extra-args': { drover: '--ssh-extra-args', values: 1 },
   '--start-at-task': { drover: '--start-at-task', values: 1 },
   '--flush-cache': { drover: '--flush-cache', values: 0 },
+  '--force-handlers': { drover: '--force-handlers', values: 0 },
   '--syntax-check': { drover: '--syntax-check', values: 0 },
   '--list-hosts': { drover: '--list-hosts', values: 0 }, '--list-tasks': { drover: '--list-tasks', values: 0 }, '--list-tags': { drover: '--list-tags', values: 0 },
   '-v': { drover: '-v', values: 0 }, '--verbose': { drover: '-v', values: 0 },

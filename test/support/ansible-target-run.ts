@@ -67,6 +67,9 @@ function relativeTo(work: string, tally: TargetTally): TargetTally {
   return { ...tally, loadError: tally.loadError === undefined ? undefined : relative(tally.loadError), failures: tally.failures.map(relative) };
 }
 
+/** ansible-test's inventory for a target run on the controller (test/lib/ansible_test/_internal/inventory.py, create_controller_inventory). */
+const ANSIBLE_TEST_INVENTORY = '[all]\ntesthost ansible_connection=local ansible_pipelining=yes ansible_python_interpreter=/usr/bin/python3\n';
+
 /**
  * A target that has only runme.sh (it calls ansible-playbook with its own
  * playbooks, inventories and flags) is run as ansible-test runs it: the script,
@@ -75,19 +78,23 @@ function relativeTo(work: string, tally: TargetTally): TargetTally {
  * refuses; the tally comes from the events every drover run recorded.
  */
 async function runScriptTarget(work: string, target: string, tool: TargetTool): Promise<TargetTally> {
-  const dir = join(work, target);
+  // Laid out as ansible-test lays a target out: scripts reach its inventory as ../../inventory.
+  const dir = join(work, 'targets', target);
   await cp(join(TARGETS_DIR, 'targets', target), dir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...CLEAN_ENV, ANSIBLE_HOME: join(work, 'ansible-home'), ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local') };
+  await writeFile(join(work, 'inventory'), ANSIBLE_TEST_INVENTORY);
+  // ansible-test runs scripts in a virtualenv, where `python` is the target's Python (blocks runs `env python`).
+  const bin = join(work, 'bin');
+  await mkdir(bin);
+  await symlink('/usr/bin/python3', join(bin, 'python'));
+  const env: NodeJS.ProcessEnv = { ...CLEAN_ENV, PATH: `${bin}:${CLEAN_ENV.PATH ?? '/usr/bin:/bin'}`, ANSIBLE_HOME: join(work, 'ansible-home'), ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local') };
   if (tool === 'ansible') {
     Object.assign(env, { ANSIBLE_STDOUT_CALLBACK: 'tally', ANSIBLE_CALLBACK_PLUGINS: join(TARGETS_DIR, 'callback'), ANSIBLE_RETRY_FILES_ENABLED: 'false' });
     return tallyAnsible(target, await run(['bash', 'runme.sh'], { cwd: dir, env }));
   }
-  const bin = join(work, 'shim-bin');
-  await mkdir(bin);
   const shim = join(projectRoot(), 'test/support/ansible-playbook-shim.ts');
   await writeFile(join(bin, 'ansible-playbook'), `#!/bin/sh\nexec "${process.execPath}" --import "$DROVER_SHIM_TSX" "${shim}" "$@"\n`, { mode: 0o755 });
   const logs = join(work, 'drover-runs');
-  Object.assign(env, { PATH: `${bin}:${env.PATH ?? '/usr/bin:/bin'}`, DROVER_SHIM_LOG_DIR: logs, DROVER_SHIM_TSX: import.meta.resolve('tsx') });
+  Object.assign(env, { DROVER_SHIM_LOG_DIR: logs, DROVER_SHIM_TSX: import.meta.resolve('tsx') });
   const r = await run(['bash', 'runme.sh'], { cwd: dir, env });
   const events = existsSync(logs) ? runLogs(logs).flatMap((file) => readRunLog(file).map((l) => l.event as DroverResultEvent)) : [];
   const tally = tallyDrover(target, r, events);
